@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from commontable.accounts.models import ApiToken, User
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ("email", "full_name", "role", "preferred_language", "is_active")
+    list_filter = ("role", "is_active", "preferred_language")
+    search_fields = ("email", "full_name")
+    exclude = ("password", "user_permissions", "groups")
+    readonly_fields = ("last_login", "date_joined")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "user", "prefix", "created_at", "expires_at", "revoked_at")
+    readonly_fields = ("prefix", "digest", "created_at", "last_used_at")

@@ -1,0 +1,103 @@
+"""Base models and the few shared records that belong to no domain: the activity log and the
+vocabularies of places and issue topics."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from commontable.core.visibility import VisibilityQuerySet, VisibleModel  # noqa: F401  (re-exported)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublicIdModel(models.Model):
+    """Records addressed in URLs by an opaque UUID, never by their sequential id."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ActivityLog(models.Model):
+    """One entry per change: who did what to which record, and the details. Written by services
+    through `log_action`; read by staff per record and per person."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64, db_index=True)
+    target = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(max_length=300)
+    action = models.CharField(max_length=100, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activity",
+    )
+    actor_repr = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="activity_target_idx")]
+        verbose_name = _("activity log entry")
+        verbose_name_plural = _("activity log")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"
+
+
+class Place(models.Model):
+    """One vocabulary of places (jurisdictions, counties, neighbourhoods, tracts) used for routing
+    and filtering in every module."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", _("State")
+        REGION = "region", _("Region")
+        COUNTY = "county", _("County")
+        CITY = "city", _("City")
+        NEIGHBORHOOD = "neighborhood", _("Neighborhood")
+        CORRIDOR = "corridor", _("Corridor")
+        TRACT = "tract", _("Census tract")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    code = models.CharField(_("official code"), max_length=20, blank=True, help_text=_("FIPS or GEOID"))
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IssueTopic(models.Model):
+    """One vocabulary of issue topics (housing, transit, workforce, …)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("issue topic")
+        verbose_name_plural = _("issue topics")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    """The member directory: organisations, people, tables, affiliations, consent."""
+
+    name = "commontable.directory"
+    label = "directory"
+    verbose_name = _("Member directory")
+    navigation = [
+        ("directory:organization_list", _("Organizations"), "member"),
+        ("directory:person_list", _("People"), "member"),
+        ("directory:table_list", _("Tables"), "member"),
+    ]
+
+    def ready(self) -> None:
+        from commontable.core.visibility import set_viewer_provider
+        from commontable.directory.selectors import viewer_build
+
+        set_viewer_provider(viewer_build)

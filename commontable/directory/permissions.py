@@ -1,0 +1,113 @@
+"""Who may do what in the directory. One decision per action, used by pages, API and templates.
+
+Objects a user may not see answer 404 (`*_get_for_user`); objects they see but may not change
+answer 403 (the `can_*` predicates)."""
+
+from __future__ import annotations
+
+import rules
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from commontable.core.visibility import Role, viewer_for
+from commontable.directory.models import Organization, Person, Table
+
+
+@rules.predicate
+def is_staff(user) -> bool:
+    return viewer_for(user).is_staff
+
+
+@rules.predicate
+def is_member(user) -> bool:
+    return viewer_for(user).is_member
+
+
+@rules.predicate
+def is_board(user) -> bool:
+    return viewer_for(user).at_least(Role.BOARD)
+
+
+@rules.predicate
+def represents_organization(user, organization: Organization | None) -> bool:
+    return organization is not None and organization.pk in viewer_for(user).represented_organization_ids
+
+
+@rules.predicate
+def represents_an_organization_of_person(user, person: Person | None) -> bool:
+    if person is None:
+        return False
+    represented = viewer_for(user).represented_organization_ids
+    if not represented:
+        return False
+    return person.affiliations.current().filter(organization_id__in=represented).exists()
+
+
+@rules.predicate
+def is_self(user, person: Person | None) -> bool:
+    return person is not None and person.pk == viewer_for(user).person_id
+
+
+can_view_directory = is_member
+can_manage_directory = is_staff
+can_edit_organization = is_staff | represents_organization
+can_change_membership_status = is_staff
+can_edit_person = is_staff | represents_an_organization_of_person | is_self
+can_add_person = is_staff | represents_organization
+can_merge_people = is_staff
+can_edit_table = is_staff
+can_view_activity = is_staff
+can_import = is_staff
+
+rules.add_perm("directory.view_directory", can_view_directory)
+rules.add_perm("directory.manage_directory", can_manage_directory)
+rules.add_perm("directory.change_organization", can_edit_organization)
+rules.add_perm("directory.change_person", can_edit_person)
+rules.add_perm("directory.add_person", can_add_person)
+rules.add_perm("directory.merge_person", can_merge_people)
+rules.add_perm("directory.change_table", can_edit_table)
+rules.add_perm("directory.view_activity", can_view_activity)
+
+
+def can_see_contacts(user, person: Person, organization_ids: set[int] | None = None) -> bool:
+    """Contact details: staff, the person, people of the same organisation, and other members
+    only when every current organisation of the person consents to sharing."""
+    viewer = viewer_for(user)
+    if viewer.is_staff or viewer.person_id == person.pk:
+        return True
+    if not viewer.is_member:
+        return False
+    if organization_ids is None:
+        organization_ids = set(person.affiliations.current().values_list("organization_id", flat=True))
+    if organization_ids & viewer.organization_ids:
+        return True
+    if not organization_ids:
+        return False
+    return not Organization.objects.filter(pk__in=organization_ids, shares_contacts=False).exists()
+
+
+def visible_organizations(user):
+    return Organization.objects.visible_to(user)
+
+
+def visible_people(user):
+    return Person.objects.visible_to(user).active()
+
+
+def visible_tables(user):
+    return Table.objects.visible_to(user)
+
+
+def organization_get_for_user(user, slug: str) -> Organization:
+    return get_object_or_404(visible_organizations(user), slug=slug)
+
+
+def person_get_for_user(user, public_id) -> Person:
+    try:
+        return get_object_or_404(visible_people(user), public_id=public_id)
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def table_get_for_user(user, slug: str) -> Table:
+    return get_object_or_404(visible_tables(user), slug=slug)
