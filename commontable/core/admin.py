@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from commontable.core.models import ActivityLog, IssueTopic, Place
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "code", "parent")
+    list_filter = ("kind",)
+    search_fields = ("name", "code")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(IssueTopic)
+class IssueTopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(ActivityLog)
+class ActivityLogAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by services, never edited."""
+
+    list_display = ("created_at", "actor_repr", "action", "object_repr")
+    list_filter = ("action",)
+    search_fields = ("object_repr", "actor_repr", "action")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
