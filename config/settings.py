@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.conf import locale as dj_locale
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -206,8 +207,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Common Table <noreply@localh
 
 # Security. check --deploy is clean when DEBUG is off and SECRET_KEY is set.
 SECURE_CSP = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'", "'nonce'"],
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],
     "object-src": ["'none'"],
