@@ -130,19 +130,33 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
     # from two sources); reading it all as Windows-1252 would garble every accented letter.
     replaced = data.decode("utf-8", errors="replace")
     if any(ord(ch) > 127 and ch != "\ufffd" for ch in replaced):
-        raise TabularError([
-            _("Row %(row)d has a character that is not valid UTF-8, while the rest of the file is UTF-8. "
-              "Fix that character, or save the whole file again as UTF-8 CSV.") % {"row": _line_of(data, first_bad)}
-        ])
+        raise TabularError(
+            [
+                _(
+                    "Row %(row)d has a character that is not valid UTF-8, while the rest of the file is "
+                    "UTF-8. Fix that character, or save the whole file again as UTF-8 CSV."
+                )
+                % {"row": _line_of(data, first_bad)}
+            ]
+        )
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise TabularError([
-            _("Row %(row)d: the file's text encoding could not be read. Save it as UTF-8 CSV and try again.")
-            % {"row": _line_of(data, exc.start)}
-        ]) from exc
-    notices.append(_("The file was not UTF-8; it was read as Windows-1252 (Western European). "
-                     "Check accented letters in the preview."))
+        raise TabularError(
+            [
+                _(
+                    "Row %(row)d: the file's text encoding could not be read. "
+                    "Save it as UTF-8 CSV and try again."
+                )
+                % {"row": _line_of(data, exc.start)}
+            ]
+        ) from exc
+    notices.append(
+        _(
+            "The file was not UTF-8; it was read as Windows-1252 (Western European). "
+            "Check accented letters in the preview."
+        )
+    )
     return text, notices
 
 
@@ -178,7 +192,9 @@ def _check_headers(raw: list[str]) -> list[str]:
             errors.append(_("Row 1: column %(number)d has no name.") % {"number": number})
             continue
         if has_control_characters(header):
-            errors.append(_("Row 1: the name of column %(number)d contains control characters.") % {"number": number})
+            errors.append(
+                _("Row 1: the name of column %(number)d contains control characters.") % {"number": number}
+            )
             continue
         if len(header) > 200:
             errors.append(_("Row 1: the name of column %(number)d is too long.") % {"number": number})
@@ -204,13 +220,17 @@ def _read_csv(data: bytes) -> Table:
             problems = _Problems()
             lines = sorted({_line_of(data, m.start()) for m in re.finditer(b"\x00", data[:1_000_000])})
             for line in lines[:MAX_MESSAGES]:
-                problems.add(_("Row %(row)d contains a NUL byte: this does not look like a text file.") % {"row": line})
+                problems.add(
+                    _("Row %(row)d contains a NUL byte: this does not look like a text file.") % {"row": line}
+                )
             problems.more = max(0, len(lines) - MAX_MESSAGES)
             problems.raise_if_any()
         head = data[:4096]
         controls = sum(1 for b in head if (b < 32 and b not in (9, 10, 13)) or b == 127)
         if len(head) >= 1024 and controls > 0.1 * len(head):
-            raise TabularError([_("This does not look like a text (CSV) file. Upload a CSV or XLSX spreadsheet.")])
+            raise TabularError(
+                [_("This does not look like a text (CSV) file. Upload a CSV or XLSX spreadsheet.")]
+            )
         text, notices = _decode(data)
     if not text.strip():
         raise TabularError([_("The file is empty.")])
@@ -224,7 +244,10 @@ def _read_csv(data: bytes) -> Table:
     else:
         delimiter = _sniff_delimiter(first_line)
     if delimiter != ",":
-        notices.append(_("Columns are separated by “%(delim)s”.") % {"delim": _("TAB") if delimiter == "\t" else delimiter})
+        notices.append(
+            _("Columns are separated by “%(delim)s”.")
+            % {"delim": _("TAB") if delimiter == "\t" else delimiter}
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     number = offset
     try:
@@ -233,7 +256,9 @@ def _read_csv(data: bytes) -> Table:
     except StopIteration as exc:
         raise TabularError([_("The file is empty.")]) from exc
     except csv.Error as exc:
-        raise TabularError([_("Row 1 (the column names) could not be read; check its quotation marks.")]) from exc
+        raise TabularError(
+            [_("Row 1 (the column names) could not be read; check its quotation marks.")]
+        ) from exc
     headers = _check_headers(raw_headers)
     width = len(headers)
     rows: list[tuple[int, dict[str, object]]] = []
@@ -244,18 +269,30 @@ def _read_csv(data: bytes) -> Table:
             if not cells or not any(cell.strip() for cell in cells):
                 continue
             if len(rows) >= MAX_ROWS:
-                raise TabularError([_("The file has more than %(max)d rows; split it into smaller files.") % {"max": MAX_ROWS}])
+                raise TabularError(
+                    [
+                        _("The file has more than %(max)d rows; split it into smaller files.")
+                        % {"max": MAX_ROWS}
+                    ]
+                )
             if len(cells) > width and any(c.strip() for c in cells[width:]):
-                problems.add(_("Row %(row)d has %(cells)d cells but there are only %(columns)d columns.")
-                             % {"row": number, "cells": len(cells), "columns": width})
+                problems.add(
+                    _("Row %(row)d has %(cells)d cells but there are only %(columns)d columns.")
+                    % {"row": number, "cells": len(cells), "columns": width}
+                )
                 continue
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             rows.append((number, dict(zip(headers, cells, strict=False))))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            problems.add(_("Row %(row)d has a cell longer than %(max)d characters (perhaps a quotation mark is not closed).")
-                         % {"row": number + 1, "max": MAX_CELL})
+            problems.add(
+                _(
+                    "Row %(row)d has a cell longer than %(max)d characters "
+                    "(perhaps a quotation mark is not closed)."
+                )
+                % {"row": number + 1, "max": MAX_CELL}
+            )
         else:
             problems.add(_("Row %(row)d could not be read; check its quotation marks.") % {"row": number + 1})
     problems.raise_if_any()
@@ -277,13 +314,17 @@ def _open_workbook(data: bytes):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
-        raise TabularError([_("The spreadsheet could not be opened; it may be damaged or not an .xlsx file.")]) from exc
+        raise TabularError(
+            [_("The spreadsheet could not be opened; it may be damaged or not an .xlsx file.")]
+        ) from exc
     if unpacked > MAX_XLSX_UNPACKED:
         raise TabularError([_("The spreadsheet is too large once unpacked; split it into smaller files.")])
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TabularError([_("The spreadsheet could not be opened; it may be damaged or not an .xlsx file.")]) from exc
+        raise TabularError(
+            [_("The spreadsheet could not be opened; it may be damaged or not an .xlsx file.")]
+        ) from exc
 
 
 def list_sheets(data: bytes) -> list[str]:
@@ -312,14 +353,13 @@ def _read_xlsx(data: bytes, sheet_name: str | None) -> Table:
             sheet.reset_dimensions()
         iterator = sheet.iter_rows(values_only=True)
         try:
-            for header_row in iterator:
-                break
-            else:
-                raise TabularError([_("The file is empty.")])
-        except TabularError:
-            raise
+            header_row = next(iterator, None)
         except Exception as exc:
-            raise TabularError([_("The spreadsheet could not be opened; it may be damaged or not an .xlsx file.")]) from exc
+            raise TabularError(
+                [_("The spreadsheet could not be opened; it may be damaged or not an .xlsx file.")]
+            ) from exc
+        if header_row is None:
+            raise TabularError([_("The file is empty.")])
         headers = _check_headers(["" if v is None else str(_xlsx_value(v)) for v in header_row])
         width = len(headers)
         rows: list[tuple[int, dict[str, object]]] = []
@@ -329,16 +369,30 @@ def _read_xlsx(data: bytes, sheet_name: str | None) -> Table:
                 if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                     continue
                 if len(rows) >= MAX_ROWS:
-                    raise TabularError([_("The file has more than %(max)d rows; split it into smaller files.") % {"max": MAX_ROWS}])
+                    raise TabularError(
+                        [
+                            _("The file has more than %(max)d rows; split it into smaller files.")
+                            % {"max": MAX_ROWS}
+                        ]
+                    )
                 if len(values) > width and any(v is not None and str(v).strip() for v in values[width:]):
                     problems.add(_("Row %(row)d has cells beyond the last named column.") % {"row": number})
                     continue
-                rows.append((number, {h: _xlsx_value(values[i]) if i < len(values) else "" for i, h in enumerate(headers)}))
+                rows.append(
+                    (
+                        number,
+                        {h: _xlsx_value(values[i]) if i < len(values) else "" for i, h in enumerate(headers)},
+                    )
+                )
         except TabularError:
             raise
         except Exception as exc:
-            raise TabularError([_("The spreadsheet could not be read past row %(row)d; it may be damaged.")
-                                % {"row": len(rows) + 1}]) from exc
+            raise TabularError(
+                [
+                    _("The spreadsheet could not be read past row %(row)d; it may be damaged.")
+                    % {"row": len(rows) + 1}
+                ]
+            ) from exc
         problems.raise_if_any()
         return Table(headers, rows, notices, sheet=sheet.title)
     finally:
@@ -351,11 +405,18 @@ def _check_cells(table: Table) -> None:
         for header, value in row.items():
             if isinstance(value, str):
                 if len(value) > MAX_CELL:
-                    problems.add(_("Row %(row)d, column “%(col)s”: the cell is longer than %(max)d characters.")
-                                 % {"row": number, "col": header, "max": MAX_CELL})
+                    problems.add(
+                        _("Row %(row)d, column “%(col)s”: the cell is longer than %(max)d characters.")
+                        % {"row": number, "col": header, "max": MAX_CELL}
+                    )
                 elif has_control_characters(value):
-                    problems.add(_("Row %(row)d, column “%(col)s”: the cell contains control characters (such as NUL).")
-                                 % {"row": number, "col": header})
+                    problems.add(
+                        _(
+                            "Row %(row)d, column “%(col)s”: "
+                            "the cell contains control characters (such as NUL)."
+                        )
+                        % {"row": number, "col": header}
+                    )
     problems.raise_if_any()
 
 
@@ -367,17 +428,32 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> Table
     kind = sniff_kind(data)
     if kind == "xlsx":
         table = _read_xlsx(data, sheet)
-    elif kind == "text" or _looks_like_utf16_without_bom(data) or (kind == "binary" and _text_with_nul_bytes(data)):
+    elif (
+        kind == "text"
+        or _looks_like_utf16_without_bom(data)
+        or (kind == "binary" and _text_with_nul_bytes(data))
+    ):
         table = _read_csv(data)
     elif kind == "damaged zip":
-        raise TabularError([_("“%(name)s” could not be opened: it looks like a damaged .xlsx (or ZIP) file.") % {"name": filename}])
+        raise TabularError(
+            [
+                _("“%(name)s” could not be opened: it looks like a damaged .xlsx (or ZIP) file.")
+                % {"name": filename}
+            ]
+        )
     elif kind == "old Microsoft Office":
-        raise TabularError([_("“%(name)s” is an old-style Excel (.xls) file. Save it as .xlsx or CSV and upload that.")
-                            % {"name": filename}])
+        raise TabularError(
+            [
+                _("“%(name)s” is an old-style Excel (.xls) file. Save it as .xlsx or CSV and upload that.")
+                % {"name": filename}
+            ]
+        )
     else:
-        raise TabularError([
-            _("“%(name)s” is a %(kind)s file, not a CSV or XLSX spreadsheet.")
-            % {"name": filename, "kind": KIND_NAMES.get(kind, kind)}
-        ])
+        raise TabularError(
+            [
+                _("“%(name)s” is a %(kind)s file, not a CSV or XLSX spreadsheet.")
+                % {"name": filename, "kind": KIND_NAMES.get(kind, kind)}
+            ]
+        )
     _check_cells(table)
     return table

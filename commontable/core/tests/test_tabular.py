@@ -34,7 +34,10 @@ def test_plain_utf8_csv_reads_rows_with_spreadsheet_row_numbers():
     table = read_table(b"name,email\nAna,ana@example.org\n\nBao,bao@example.org\n", "x.csv")
     assert table.headers == ["name", "email"]
     # The blank line is row 3, as a spreadsheet program shows it.
-    assert table.rows == [(2, {"name": "Ana", "email": "ana@example.org"}), (4, {"name": "Bao", "email": "bao@example.org"})]
+    assert table.rows == [
+        (2, {"name": "Ana", "email": "ana@example.org"}),
+        (4, {"name": "Bao", "email": "bao@example.org"}),
+    ]
     assert table.notices == []
 
 
@@ -64,7 +67,7 @@ def test_utf16_with_and_without_bom():
 
 
 def test_semicolon_and_tab_delimiters_are_detected_and_announced():
-    table = read_table(b"name;languages\nAna;\"es, en\"\n", "x.csv")
+    table = read_table(b'name;languages\nAna;"es, en"\n', "x.csv")
     assert table.rows[0][1] == {"name": "Ana", "languages": "es, en"}
     assert any("“;”" in n for n in table.notices)
     table = read_table(b"name\temail\nAna\ta@example.org\n", "x.tsv")
@@ -121,16 +124,22 @@ def test_random_binary_is_not_mistaken_for_text_with_nul_bytes():
     with_nuls = bytes(rng.randrange(256) for _ in range(5000)) + b"\x00" * 40
     assert "binary" in messages_of(with_nuls)[0]
     without_nuls = bytes(rng.randrange(1, 256) for _ in range(5000))
-    assert messages_of(without_nuls) == ["This does not look like a text (CSV) file. Upload a CSV or XLSX spreadsheet."]
+    assert messages_of(without_nuls) == [
+        "This does not look like a text (CSV) file. Upload a CSV or XLSX spreadsheet."
+    ]
 
 
 def test_overlong_cell_is_refused_with_row_and_column():
     data = b"name,notes\nAna," + b"x" * (tabular.MAX_CELL + 1) + b"\n"
-    assert messages_of(data) == [f"Row 2, column “notes”: the cell is longer than {tabular.MAX_CELL} characters."]
+    assert messages_of(data) == [
+        f"Row 2, column “notes”: the cell is longer than {tabular.MAX_CELL} characters."
+    ]
 
 
 def test_control_characters_are_refused_with_row_and_column():
-    assert messages_of(b"name\nAna\x07\n") == ["Row 2, column “name”: the cell contains control characters (such as NUL)."]
+    assert messages_of(b"name\nAna\x07\n") == [
+        "Row 2, column “name”: the cell contains control characters (such as NUL)."
+    ]
 
 
 def test_extra_cells_beyond_the_header_are_refused_for_every_row():
@@ -147,7 +156,9 @@ def test_many_problems_are_capped_with_a_count_of_the_rest():
 
 def test_png_renamed_csv_is_refused_by_its_real_type():
     data = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
-    assert messages_of(data, "people.csv") == ["“people.csv” is a PNG image file, not a CSV or XLSX spreadsheet."]
+    assert messages_of(data, "people.csv") == [
+        "“people.csv” is a PNG image file, not a CSV or XLSX spreadsheet."
+    ]
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\n", b"\xef\xbb\xbf"])
@@ -176,10 +187,23 @@ def test_old_xls_is_refused_with_advice():
 
 
 def test_xlsx_keeps_types_and_turns_whole_floats_into_integers():
-    data = xlsx_bytes(("People", [["name", "born", "phone", "rep"], ["Ana", dt.date(1990, 5, 1), 6125550100.0, True], [None, None], ["Bao"]]))
+    data = xlsx_bytes(
+        (
+            "People",
+            [
+                ["name", "born", "phone", "rep"],
+                ["Ana", dt.date(1990, 5, 1), 6125550100.0, True],
+                [None, None],
+                ["Bao"],
+            ],
+        )
+    )
     table = read_table(data, "people.xlsx")
     assert table.sheet == "People"
-    assert table.rows[0] == (2, {"name": "Ana", "born": dt.datetime(1990, 5, 1), "phone": 6125550100, "rep": True})
+    assert table.rows[0] == (
+        2,
+        {"name": "Ana", "born": dt.datetime(1990, 5, 1), "phone": 6125550100, "rep": True},
+    )
     assert table.rows[1] == (4, {"name": "Bao", "born": "", "phone": "", "rep": ""})
 
 
@@ -208,7 +232,9 @@ def test_xlsx_other_sheets_are_listed_and_readable_by_name():
 
 
 def test_xlsx_control_characters_and_duplicate_headers_are_refused():
-    assert messages_of(xlsx_bytes(("S", [["name", "Name"]])), "x.xlsx") == ["Row 1: the column “Name” appears twice."]
+    assert messages_of(xlsx_bytes(("S", [["name", "Name"]])), "x.xlsx") == [
+        "Row 1: the column “Name” appears twice."
+    ]
 
 
 def test_xlsx_that_unpacks_to_too_much_is_refused(monkeypatch):
@@ -226,3 +252,7 @@ def test_messages_go_through_gettext_when_raised(monkeypatch):
     # Messages are translated when the file is read (in the reader's language), not at import time.
     monkeypatch.setattr(tabular, "_", lambda text: "[es] " + text)
     assert messages_of(b"name,,email\n") == ["[es] Row 1: column 2 has no name."]
+
+
+def test_xlsx_with_an_empty_sheet_is_refused_as_empty():
+    assert messages_of(xlsx_bytes(("People", [])), "people.xlsx") == ["The file is empty."]
