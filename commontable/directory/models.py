@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from commontable.core.models import IssueTopic, Place, PublicIdModel, TimeStampedModel
+from commontable.core.search import SearchIndex
 from commontable.core.visibility import Viewer, Visibility, VisibilityQuerySet, VisibleModel
 from commontable.directory.choices import (
     BipocLed,
@@ -338,3 +339,12 @@ class AccessNeeds(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.interpretation_language or '—'}"
+
+
+PERSON_SEARCH = SearchIndex(
+    table="directory_person",
+    fts_table="directory_person_fts",
+    sqlite_columns=("full_name", "aliases", "email"),
+    pg_expression="({t}name_folded || ' ' || {t}full_name || ' ' || {t}aliases || ' ' || {t}email_normalized)",
+    pg_index="directory_person_search_idx",
+)
