@@ -101,3 +101,44 @@ class IssueTopic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportBatch(PublicIdModel):
+    """One uploaded file on its way into the database: kept with its bytes so the preview can be
+    shown again and the same file applied later, exactly as it was checked. Applying is all or
+    nothing; the batch then records what it created and updated (`summary`) and carries the one
+    audit entry for the whole import."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Checked, not applied")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Refused")
+
+    kind = models.CharField(_("kind of import"), max_length=40, db_index=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file content"))
+    sha256 = models.CharField(max_length=64, db_index=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    summary = models.JSONField(_("summary"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_batches"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["previewed", "applied", "failed"]), name="importbatch_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="applied") | models.Q(applied_at__isnull=False),
+                name="importbatch_applied_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"
