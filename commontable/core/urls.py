@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("activity/", views.activity_list, name="activity_list"),
+    path("i18n/status/", views.i18n_status, name="i18n_status"),
 ]

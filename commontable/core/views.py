@@ -45,3 +45,20 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "heading": _("Activity log"), "entries": page.object_list, "page_obj": page,
         "querystring_without_page": query.urlencode() + "&" if query else "",
     })
+
+
+@login_required
+@require_GET
+def i18n_status(request: HttpRequest) -> HttpResponse:
+    """Staff: per language, how much of the interface is translated, reviewed, or falls back to English."""
+    from django.conf import settings
+
+    from commontable.core import i18n
+
+    if not viewer_for(request.user).is_staff:
+        raise PermissionDenied
+    return render(request, "core/i18n_status.html", {
+        "statuses": i18n.all_statuses(),
+        "reviewed_share_pct": round(i18n.REVIEWED_SHARE_FOR_RELEASE * 100),
+        "source_language": settings.LANGUAGE_CODE,
+    })
