@@ -12,6 +12,8 @@ class DirectoryConfig(AppConfig):
         ("directory:organization_list", _("Organizations"), "member"),
         ("directory:person_list", _("People"), "member"),
         ("directory:table_list", _("Tables"), "member"),
+        # The staff area: possible duplicates, with links to the activity log and other staff tools.
+        ("directory:person_duplicate_list", _("Staff"), "staff"),
     ]
 
     def ready(self) -> None:
@@ -19,3 +21,4 @@ class DirectoryConfig(AppConfig):
         from commontable.directory.selectors import viewer_build
 
         set_viewer_provider(viewer_build)
+        import commontable.directory.importers  # noqa: F401  (registers the people and organisations imports)

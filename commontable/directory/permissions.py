@@ -48,12 +48,28 @@ def is_self(user, person: Person | None) -> bool:
     return person is not None and person.pk == viewer_for(user).person_id
 
 
+@rules.predicate
+def represents_any_organization(user) -> bool:
+    return bool(viewer_for(user).represented_organization_ids)
+
+
+@rules.predicate
+def represents_affiliation_organization(user, affiliation) -> bool:
+    return affiliation is not None and affiliation.organization_id in viewer_for(user).represented_organization_ids
+
+
 can_view_directory = is_member
 can_manage_directory = is_staff
 can_edit_organization = is_staff | represents_organization
 can_change_membership_status = is_staff
 can_edit_person = is_staff | represents_an_organization_of_person | is_self
 can_add_person = is_staff | represents_organization
+can_add_any_person = is_staff | represents_any_organization
+# A representative adds their own organisation to people they may already edit (never to someone
+# else's people: that would make those people editable by them).
+can_add_affiliation = is_staff | (can_edit_person & represents_any_organization)
+can_end_affiliation = is_staff | represents_affiliation_organization
+can_see_access_needs = is_staff | is_self
 can_merge_people = is_staff
 can_edit_table = is_staff
 can_view_activity = is_staff
@@ -86,6 +102,20 @@ def can_see_contacts(user, person: Person, organization_ids: set[int] | None = N
     return not Organization.objects.filter(pk__in=organization_ids, shares_contacts=False).exists()
 
 
+def can_see_contacts_given(user, person: Person, organizations) -> bool:
+    """The same decision as `can_see_contacts`, taking the person's current organisations already
+    loaded (with `shares_contacts`), so that list pages and exports ask no query per row."""
+    viewer = viewer_for(user)
+    if viewer.is_staff or viewer.person_id == person.pk:
+        return True
+    if not viewer.is_member:
+        return False
+    organizations = list(organizations)
+    if {org.pk for org in organizations} & viewer.organization_ids:
+        return True
+    return bool(organizations) and all(org.shares_contacts for org in organizations)
+
+
 def visible_organizations(user):
     return Organization.objects.visible_to(user)
 
@@ -105,6 +135,15 @@ def organization_get_for_user(user, slug: str) -> Organization:
 def person_get_for_user(user, public_id) -> Person:
     try:
         return get_object_or_404(visible_people(user), public_id=public_id)
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def person_or_tombstone_get_for_user(user, public_id) -> Person:
+    """A person the user may see, including one merged into another record (whose page then
+    points at the record it was merged into)."""
+    try:
+        return get_object_or_404(Person.objects.visible_to(user), public_id=public_id)
     except (ValueError, TypeError) as exc:
         raise Http404 from exc
 

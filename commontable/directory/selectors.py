@@ -7,10 +7,13 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
 
+from commontable.core.models import ActivityLog
 from commontable.core.visibility import Role, Viewer
 from commontable.directory.models import (
+    AccessNeeds,
     Affiliation,
     ConsentRecord,
     MembershipStatusChange,
@@ -62,22 +65,102 @@ def organization_list(user, filters: dict | None = None):
     return qs.order_by("name")
 
 
-def organization_get(organization: Organization) -> Organization:
-    """An organisation with everything its page shows."""
+def organization_get(organization: Organization, user=None) -> Organization:
+    """An organisation with everything its page shows. Given a user, the tables it takes part in
+    are only those the user may see (a staff-only table is not revealed by a member's page)."""
+    participations = TableParticipation.objects.filter(left_on__isnull=True).select_related("table")
+    if user is not None:
+        participations = participations.filter(table__in=visible_tables(user))
     return (
         Organization.objects.filter(pk=organization.pk)
+        .select_related("visibility_table")
         .prefetch_related(
             "issues",
             "places_served",
             Prefetch("status_changes", queryset=MembershipStatusChange.objects.select_related("recorded_by")),
             Prefetch(
                 "table_participations",
-                queryset=TableParticipation.objects.filter(left_on__isnull=True).select_related("table"),
+                queryset=participations.order_by("table__name"),
                 to_attr="current_participations",
             ),
         )
         .get()
     )
+
+
+def organization_roster(organization: Organization, user):
+    """The organisation's current people the user may see, each with all their current
+    organisations loaded, so the page can decide whose contact details to show without a query
+    per person."""
+    return organization_people(organization, user).prefetch_related(
+        Prefetch(
+            "person__affiliations",
+            queryset=Affiliation.objects.current().select_related("organization"),
+            to_attr="current_affiliations",
+        )
+    )
+
+
+def affiliation_open_get(person: Person, organization_slug: str) -> Affiliation | None:
+    """The person's open (not yet ended) affiliation with an organisation, if any."""
+    return (
+        Affiliation.objects.filter(person=person, organization__slug=organization_slug, end_on__isnull=True)
+        .select_related("organization", "person")
+        .first()
+    )
+
+
+def table_participation_open_get(table: Table, organization_slug: str) -> TableParticipation | None:
+    """An organisation's current participation in a table, if any."""
+    return (
+        TableParticipation.objects.filter(table=table, organization__slug=organization_slug, left_on__isnull=True)
+        .select_related("organization", "table")
+        .first()
+    )
+
+
+def access_needs_get(person: Person) -> AccessNeeds | None:
+    """A person's interpretation language and accommodations, if recorded. Callers check
+    `can_see_access_needs` first: only staff and the person see them."""
+    return AccessNeeds.objects.filter(person=person).first()
+
+
+def person_language_list(user) -> list[str]:
+    """The preferred languages (codes) recorded on the people the user may see, for filters."""
+    return sorted(
+        set(visible_people(user).exclude(preferred_language="").values_list("preferred_language", flat=True))
+    )
+
+
+def person_activity(person: Person):
+    """Audit entries about a person (and about the records merged into them), and entries for
+    what the person did through their sign-in account, newest first."""
+    content_type = ContentType.objects.get_for_model(Person)
+    ids = [str(person.pk), *(str(pk) for pk in Person.objects.filter(merged_into=person).values_list("pk", flat=True))]
+    about = Q(content_type=content_type, object_id__in=ids)
+    if person.user_id:
+        about |= Q(actor_id=person.user_id)
+    return ActivityLog.objects.filter(about).select_related("actor")
+
+
+@dataclass
+class HistoryEntry:
+    record: object
+    changes: list[tuple[str, object, object]]
+
+
+def record_history(obj, limit: int = 20) -> list[HistoryEntry]:
+    """The last versions of a record kept by django-simple-history, each with the fields that
+    changed from the version before (compared in memory: two queries whatever the length)."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            changes = [(change.field, change.old, change.new) for change in delta.changes]
+        entries.append(HistoryEntry(newer, changes))
+    return entries[:limit]
 
 
 def organization_people(organization: Organization, user):

@@ -35,10 +35,15 @@ PERSON_FIELDS = (
 )
 
 
+# Path segments the directory's pages use after /organizations/ and /tables/ ("new"): a record
+# with such a slug could never be reached.
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def unique_slug(model, text: str, *, exclude_pk=None) -> str:
     base = slugify(text, allow_unicode=False)[:70] or "org"
     slug, n = base, 2
-    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

@@ -1,15 +1,369 @@
-"""Directory pages (placeholder; replaced by the full set of views)."""
+"""Directory pages for organisations and tables, and the helpers every directory page shares.
+People, consent, affiliations, duplicates and a person's audit trail are in `views_people`.
 
-from django.http import HttpResponse
+Each view parses, authorises (404 for what the user cannot see, 403 for what they may see but
+not do), calls a selector or a service, and renders. Views never write to the database."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from commontable.core.audit import activity_for
+from commontable.core.exports import export_response
+from commontable.core.visibility import viewer_for
+from commontable.directory import permissions, selectors, services
+from commontable.directory.filters import OrganizationFilter
+from commontable.directory.forms import (
+    OrganizationCreateForm,
+    OrganizationProfileForm,
+    OrganizationStaffForm,
+    OrganizationStatusForm,
+    OrganizationValuesForm,
+    TableCreateForm,
+    TableForm,
+    TableParticipationAddForm,
+    TableParticipationEndForm,
+)
+
+PER_PAGE = 50
+EXPORT_FORMATS = ("csv", "xlsx")
+ACTIVITY_LIMIT = 20
+GET_POST = require_http_methods(["GET", "POST"])
 
 
-def organization_list(request):
-    return HttpResponse("organizations")
+# Helpers shared by the directory's views ---------------------------------------------------------
 
 
-def person_list(request):
-    return HttpResponse("people")
+def require(predicate, user, obj=None) -> None:
+    """403 unless the permission predicate holds."""
+    allowed = predicate.test(user) if obj is None else predicate.test(user, obj)
+    if not allowed:
+        raise PermissionDenied
 
 
-def table_list(request):
-    return HttpResponse("tables")
+def member_required(view: Callable) -> Callable:
+    """Sign-in required (302 to the login page); signed-in users who are not members get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        require(permissions.can_view_directory, request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def bound_data(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+def form_status(*forms) -> int:
+    return 400 if any(form.is_bound and form.errors for form in forms) else 200
+
+
+def add_service_error(form, exc: ValidationError, field: str | None = None) -> None:
+    """Show a service's ValidationError on the form: on its fields where the form has them."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(field if field in form.fields else None, exc.messages)
+
+
+def paginate(request: HttpRequest, items) -> tuple[Page, str]:
+    """A page of 50, and the query string (ending in '&') that page links keep."""
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    return page, (query.urlencode() + "&") if query else ""
+
+
+def render_list(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    """One URL serves the page and, for htmx requests, only its `results` partial."""
+    if request.htmx and not request.htmx.history_restore_request:
+        template = f"{template}#results"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def export_format(request: HttpRequest) -> str | None:
+    fmt = request.GET.get("format", "")
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def staff_activity(user, obj) -> dict:
+    """For staff: the record's audit entries and django-simple-history versions."""
+    if not viewer_for(user).is_staff:
+        return {}
+    return {"activity": list(activity_for(obj)[:ACTIVITY_LIMIT]), "history": selectors.record_history(obj)}
+
+
+def editable_copy(obj):
+    """A copy for a ModelForm to validate into, so that the service still sees the record as it
+    was and audits what changed."""
+    return copy.copy(obj)
+
+
+# Organizations -----------------------------------------------------------------------------------
+
+
+def _organization_rows(organizations: Iterable) -> Iterable[list]:
+    for org in organizations:
+        yield [
+            org.name, org.get_kind_display(), org.get_membership_status_display(), org.member_since,
+            org.get_bipoc_led_display(), ", ".join(issue.name for issue in org.issues.all()),
+            ", ".join(org.languages_served or []), org.website, org.email, org.phone,
+        ]
+
+
+def _organization_export_header() -> list[str]:
+    return [
+        _("Name"), _("Kind"), _("Membership status"), _("Member since"), _("BIPOC-led"), _("Issues"),
+        _("Languages served"), _("Website"), _("General email"), _("General phone"),
+    ]
+
+
+@require_GET
+def organization_list(request: HttpRequest) -> HttpResponse:
+    """Everyone: the organisations they may see (anonymous visitors see the public ones),
+    filtered, 50 a page; `?format=csv|xlsx` downloads exactly the filtered rows."""
+    filterset = OrganizationFilter(
+        request.GET or None, queryset=selectors.organization_list(request.user), request=request
+    )
+    valid = filterset.is_valid() if filterset.is_bound else True
+    fmt = export_format(request)
+    if fmt and valid:
+        # Rows are made now, inside the request: its language and database connection are active.
+        rows = list(_organization_rows(filterset.qs.iterator(chunk_size=500)))
+        return export_response(fmt, "organizations", _organization_export_header(), rows)
+    page, query = paginate(request, filterset.qs)
+    return render_list(request, "directory/organization_list.html", {
+        "filter": filterset, "page_obj": page, "organizations": page.object_list,
+        "querystring_without_page": query,
+        "can_create": permissions.can_manage_directory.test(request.user),
+    }, status=200 if valid else 400)
+
+
+@require_GET
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Everyone who may see the organisation (anonymous visitors: public ones). Its people's
+    contact details appear only where `can_see_contacts` allows; staff also see its activity."""
+    organization = permissions.organization_get_for_user(request.user, slug)
+    organization = selectors.organization_get(organization, request.user)
+    user = request.user
+    roster = [
+        (affiliation, permissions.can_see_contacts_given(
+            user, affiliation.person, [a.organization for a in affiliation.person.current_affiliations]))
+        for affiliation in selectors.organization_roster(organization, user)
+    ]
+    return render(request, "directory/organization_detail.html", {
+        "organization": organization, "roster": roster,
+        "can_edit": permissions.can_edit_organization.test(user, organization),
+        "can_manage": permissions.can_manage_directory.test(user),
+        "can_add_person": permissions.can_add_person.test(user, organization),
+        **staff_activity(user, organization),
+    })
+
+
+@login_required
+@GET_POST
+def organization_create(request: HttpRequest) -> HttpResponse:
+    """Staff: add an organisation, with the membership status it starts with."""
+    require(permissions.can_manage_directory, request.user)
+    form = OrganizationCreateForm(bound_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.organization_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": organization.name})
+            return redirect("directory:organization_detail", slug=organization.slug)
+    return render(request, "directory/organization_create.html", {"form": form}, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff (everything but the membership status), and the organisation's own representatives
+    (its profile and its consent to share contact details, not its status or visibility)."""
+    organization = permissions.organization_get_for_user(request.user, slug)
+    require(permissions.can_edit_organization, request.user, organization)
+    form_class = OrganizationStaffForm if viewer_for(request.user).is_staff else OrganizationProfileForm
+    form = form_class(bound_data(request), instance=editable_copy(organization))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.organization_update(
+                organization=organization, actor=request.user,
+                issues=data.pop("issues"), places_served=data.pop("places_served"), **data,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The profile of %(name)s was saved.") % {"name": organization.name})
+            return redirect("directory:organization_detail", slug=organization.slug)
+    return render(request, "directory/organization_edit.html", {"form": form, "organization": organization},
+                  status=form_status(form))
+
+
+@login_required
+@GET_POST
+def organization_status_change(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff: move the organisation along applicant → member → lapsed / withdrawn. A step the
+    membership rules do not allow is shown as an error on the form."""
+    organization = permissions.organization_get_for_user(request.user, slug)
+    require(permissions.can_change_membership_status, request.user)
+    form = OrganizationStatusForm(bound_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_status_change(organization=organization, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc, "status")
+        else:
+            messages.success(request, _("The membership status of %(name)s was changed.") % {"name": organization.name})
+            return redirect("directory:organization_detail", slug=organization.slug)
+    return render(request, "directory/organization_status_change.html",
+                  {"form": form, "organization": organization}, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def organization_values_affirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff: record that the organisation affirmed the coalition's values (which version, when)."""
+    organization = permissions.organization_get_for_user(request.user, slug)
+    require(permissions.can_manage_directory, request.user)
+    form = OrganizationValuesForm(bound_data(request))
+    if request.method == "POST" and form.is_valid():
+        services.organization_values_affirm(organization=organization, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The values affirmation of %(name)s was recorded.") % {"name": organization.name})
+        return redirect("directory:organization_detail", slug=organization.slug)
+    return render(request, "directory/organization_values_affirm.html",
+                  {"form": form, "organization": organization}, status=form_status(form))
+
+
+# Tables ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def table_list(request: HttpRequest) -> HttpResponse:
+    """Everyone: the tables they may see (anonymous visitors see the public ones), 50 a page.
+    A convenor is named only where the user may see that organisation."""
+    page, query = paginate(request, selectors.table_list(request.user))
+    visible_convenors = set(
+        permissions.visible_organizations(request.user)
+        .filter(pk__in={t.convenor_id for t in page.object_list if t.convenor_id})
+        .values_list("pk", flat=True)
+    )
+    return render_list(request, "directory/table_list.html", {
+        "page_obj": page, "tables": page.object_list, "querystring_without_page": query,
+        "visible_convenors": visible_convenors, "can_create": permissions.can_edit_table.test(request.user),
+    })
+
+
+@require_GET
+def table_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Everyone who may see the table: the organisations taking part (those the user may see),
+    with their role, and its convenor. Staff also see its activity."""
+    table, participations = selectors.table_get(permissions.table_get_for_user(request.user, slug), request.user)
+    convenor = None
+    if table.convenor_id:
+        convenor = permissions.visible_organizations(request.user).filter(pk=table.convenor_id).first()
+    return render(request, "directory/table_detail.html", {
+        "table": table, "participations": participations, "convenor": convenor,
+        "issues": list(table.issues.all()), "places": list(table.places.all()),
+        "can_edit": permissions.can_edit_table.test(request.user),
+        **staff_activity(request.user, table),
+    })
+
+
+@login_required
+@GET_POST
+def table_create(request: HttpRequest) -> HttpResponse:
+    """Staff: start a table."""
+    require(permissions.can_edit_table, request.user)
+    form = TableCreateForm(bound_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            table = services.table_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": table.name})
+            return redirect("directory:table_detail", slug=table.slug)
+    return render(request, "directory/table_create.html", {"form": form}, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def table_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff: change a table's name, description, convenor, issues, places and visibility."""
+    table = permissions.table_get_for_user(request.user, slug)
+    require(permissions.can_edit_table, request.user)
+    form = TableForm(bound_data(request), instance=editable_copy(table))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.table_update(table=table, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": table.name})
+            return redirect("directory:table_detail", slug=table.slug)
+    return render(request, "directory/table_edit.html", {"form": form, "table": table}, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def table_participation_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff: add an organisation to a table, with its role."""
+    table = permissions.table_get_for_user(request.user, slug)
+    require(permissions.can_edit_table, request.user)
+    form = TableParticipationAddForm(bound_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.table_participation_add(actor=request.user, table=table, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc, "organization")
+        else:
+            messages.success(request, _("%(org)s now takes part in %(table)s.")
+                             % {"org": participation.organization.name, "table": table.name})
+            return redirect("directory:table_detail", slug=table.slug)
+    return render(request, "directory/table_participation_add.html", {"form": form, "table": table},
+                  status=form_status(form))
+
+
+@login_required
+@GET_POST
+def table_participation_end(request: HttpRequest, slug: str, organization_slug: str) -> HttpResponse:
+    """Staff: record that an organisation left a table (its past participation stays on record)."""
+    table = permissions.table_get_for_user(request.user, slug)
+    require(permissions.can_edit_table, request.user)
+    participation = selectors.table_participation_open_get(table, organization_slug)
+    if participation is None:
+        raise Http404
+    form = TableParticipationEndForm(bound_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.table_participation_end(actor=request.user, participation=participation, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc, "left_on")
+        else:
+            messages.success(request, _("%(org)s no longer takes part in %(table)s.")
+                             % {"org": participation.organization.name, "table": table.name})
+            return redirect("directory:table_detail", slug=table.slug)
+    return render(request, "directory/table_participation_end.html",
+                  {"form": form, "table": table, "participation": participation}, status=form_status(form))

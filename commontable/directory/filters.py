@@ -1,0 +1,128 @@
+"""Filters of the directory's list pages (and of their CSV/XLSX exports, which show exactly the
+filtered rows). Choice lists only offer records the user may see."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from commontable.core.forms import BaseForm
+from commontable.core.models import IssueTopic, Place
+from commontable.core.text import fold_name
+from commontable.directory.choices import BipocLed, MembershipStatus, OrganizationKind
+from commontable.directory.models import Affiliation, TableParticipation
+from commontable.directory.permissions import visible_organizations, visible_tables
+from commontable.directory.selectors import person_language_list
+
+
+def _visible_tables(request):
+    return visible_tables(request.user if request else None).order_by("name")
+
+
+def _visible_organizations(request):
+    return visible_organizations(request.user if request else None).order_by("name")
+
+
+def language_label(code: str) -> str:
+    """A language code as a name people recognise (Soomaali, Hmoob, Español), or the code itself."""
+    try:
+        info = get_language_info(code)
+    except KeyError:
+        return code
+    return f"{info['name_local']} ({code})"
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    """Organisations by name, kind, membership status, BIPOC leadership, issue, place and table."""
+
+    q = django_filters.CharFilter(
+        label=_("Name"), method="filter_q", max_length=200, widget=SearchInput(attrs={"autocomplete": "off"})
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganizationKind.choices, empty_label=_("Any kind"))
+    membership_status = django_filters.ChoiceFilter(
+        label=_("Membership status"), choices=MembershipStatus.choices, empty_label=_("Any status")
+    )
+    bipoc_led = django_filters.ChoiceFilter(
+        label=_("BIPOC-led"), choices=[(c, l) for c, l in BipocLed.choices if c], empty_label=_("Any"),
+    )
+    issue = django_filters.ModelChoiceFilter(
+        label=_("Issue"), field_name="issues", queryset=IssueTopic.objects.all(), to_field_name="slug",
+        empty_label=_("Any issue"), distinct=True,
+    )
+    place = django_filters.ModelChoiceFilter(
+        label=_("Place served"), field_name="places_served", queryset=Place.objects.all(), to_field_name="slug",
+        empty_label=_("Any place"), distinct=True,
+    )
+    table = django_filters.ModelChoiceFilter(
+        label=_("Table"), method="filter_table", queryset=_visible_tables, to_field_name="slug",
+        empty_label=_("Any table"),
+    )
+
+    class Meta:
+        form = BaseForm
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        folded = fold_name(value)
+        condition = Q(name__icontains=value)
+        if folded:
+            condition |= Q(name_folded__contains=folded)
+        return queryset.filter(condition)
+
+    def filter_table(self, queryset, name, value):
+        return queryset.filter(
+            Exists(TableParticipation.objects.filter(organization=OuterRef("pk"), table=value, left_on__isnull=True))
+        )
+
+
+class PersonFilter(django_filters.FilterSet):
+    """People by name (any spelling, accents ignored) or email, organisation and preferred
+    language."""
+
+    q = django_filters.CharFilter(
+        label=_("Name or email"), method="filter_q", max_length=200, widget=SearchInput(attrs={"autocomplete": "off"})
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organization"), method="filter_organization", queryset=_visible_organizations,
+        to_field_name="slug", empty_label=_("Any organization"),
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Preferred language"), field_name="preferred_language", choices=list, empty_label=_("Any language"),
+    )
+
+    class Meta:
+        form = BaseForm
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request.user if self.request else None
+        self.filters["language"].extra["choices"] = [
+            (code, language_label(code)) for code in person_language_list(user)
+        ] if user is not None else [(code, name) for code, name in settings.LANGUAGES]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(full_name__icontains=value) | Q(aliases__icontains=value) | Q(email__icontains=value)
+        folded = fold_name(value)
+        if folded:
+            condition |= Q(name_folded__contains=folded)
+        return queryset.filter(condition)
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Affiliation.objects.current().filter(person=OuterRef("pk"), organization=value))
+        )
