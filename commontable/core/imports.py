@@ -33,7 +33,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from commontable.core.audit import log_action
 from commontable.core.models import ImportBatch
@@ -272,6 +272,10 @@ class ImportSpec:
     # -- hooks -------------------------------------------------------------------------------
     def clean_row(self, row: Row) -> None:
         """Checks across the cells of one row (no database). Add errors with row.error()."""
+
+    def prepare(self, rows: list[Row], *, companions: dict[str, Preview]) -> None:
+        """Bulk look-ups the natural key depends on (e.g. which organisation a row names), before
+        duplicates are looked for. Add errors with row.error(); must not write."""
 
     def natural_key(self, row: Row) -> Hashable | None:
         """The key that identifies the record this row is about; None when it has none (the spec
@@ -649,6 +653,9 @@ def validate(
             spec.clean_row(row)
         rows.append(row)
     preview.rows = rows
+    clean = [row for row in rows if not row.errors]
+    if clean:
+        spec.prepare(clean, companions=preview.companions)
     _mark_duplicates(spec, rows)
     clean = [row for row in rows if not row.errors]
     if clean:
@@ -853,6 +860,21 @@ def _mark_failed(batch: ImportBatch, summary: dict) -> None:
 
 def _to_write(preview: Preview) -> list[Row]:
     return [row for row in preview.rows if row.action in (ACTION_CREATE, ACTION_UPDATE)]
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """“3 new, 1 to update, 10 unchanged, 2 with errors” in the reader's language."""
+    parts = [
+        ngettext("%(n)d new", "%(n)d new", counts.get(ACTION_CREATE, 0))
+        % {"n": counts.get(ACTION_CREATE, 0)},
+        ngettext("%(n)d to update", "%(n)d to update", counts.get(ACTION_UPDATE, 0))
+        % {"n": counts.get(ACTION_UPDATE, 0)},
+        ngettext("%(n)d unchanged", "%(n)d unchanged", counts.get(ACTION_UNCHANGED, 0))
+        % {"n": counts.get(ACTION_UNCHANGED, 0)},
+        ngettext("%(n)d with errors", "%(n)d with errors", counts.get(ACTION_ERROR, 0))
+        % {"n": counts.get(ACTION_ERROR, 0)},
+    ]
+    return ", ".join(parts)
 
 
 def template_headers(spec: ImportSpec) -> list[str]:

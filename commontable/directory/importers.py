@@ -1,0 +1,865 @@
+"""Importers for the directory: organisations and people (with their affiliations and contact
+consent), declared to the shared pipeline in `core.imports` and registered when this module loads
+(from `DirectoryConfig.ready`).
+
+Natural keys — what makes re-importing a file change nothing:
+
+- an organisation is its slug; a row without one is matched by its name (accents, case and
+  punctuation folded) and otherwise gets the slug of its name;
+- a person is their email (normalised); a row without email is matched by their folded full name
+  together with the organisation the row names (or, with no organisation, among people with no
+  email and no organisation).
+
+A people row may name an organisation that exists or one on the "Organizations" sheet of the same
+workbook; the row then creates (or updates) the person's current affiliation. consent_email,
+consent_sms and consent_phone record consent in the ledger (source "import", with the version in
+consent_text_version or DEFAULT_CONSENT_VERSION); "no" withdraws consent that is in force.
+
+Writes are bulk and recorded in each record's history (django-simple-history's bulk helpers, with
+the import named as the change reason); the import's one audit entry sits on its ImportBatch.
+See docs/adr/0003-imports.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Hashable
+
+from django.conf import locale as dj_locale
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from commontable.core.imports import (
+    ACTION_CREATE,
+    ACTION_UNCHANGED,
+    ACTION_UPDATE,
+    WRITE_BATCH,
+    Column,
+    ImportSpec,
+    Preview,
+    Row,
+    display_value,
+    lookup_in,
+    register_import,
+)
+from commontable.core.text import fold_name
+from commontable.core.visibility import Visibility
+from commontable.directory.choices import (
+    MEMBERSHIP_TRANSITIONS,
+    BudgetBand,
+    ConsentPurpose,
+    ConsentSource,
+    MembershipStatus,
+    OrganizationKind,
+)
+from commontable.directory.models import (
+    Affiliation,
+    ConsentRecord,
+    MembershipStatusChange,
+    Organization,
+    Person,
+)
+from commontable.directory.services import _person_normalize
+
+DEFAULT_CONSENT_VERSION = "import-unspecified"
+SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+RESERVED_SLUGS = frozenset({"new"})  # path segments of the directory's own pages
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
+PERMISSION = "directory.manage_directory"
+
+
+def _visibility_choices():
+    # "table" needs a table to go with it, which a file cannot name; set it on the record's page.
+    return [(v, label) for v, label in Visibility.choices if v != Visibility.TABLE]
+
+
+def _budget_choices():
+    return [(v, label) for v, label in BudgetBand.choices if v]
+
+
+def _user(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _reason(batch) -> str:
+    return f"import {batch.public_id} ({batch.filename})"[:100]
+
+
+def _shown(value) -> str:
+    return display_value(value) or "—"
+
+
+class _FieldDiff:
+    """Collects the fields a row changes on an existing record, with their words for the preview."""
+
+    def __init__(self, spec: ImportSpec, row: Row, target):
+        self.spec, self.row, self.target = spec, row, target
+        self.fields: dict[str, object] = {}
+
+    def compare(
+        self, column: str, attribute: str | None = None, value=None, *, given: bool | None = None
+    ) -> None:
+        attribute = attribute or column
+        if given is None:
+            given = self.row.has(column)
+        if not given:
+            return
+        new = self.row.get(column) if value is None else value
+        old = getattr(self.target, attribute)
+        if old != new:
+            self.fields[attribute] = new
+            label = self.spec.column(column).label
+            self.row.changes.append(
+                _("%(field)s: “%(old)s” → “%(new)s”")
+                % {"field": label, "old": _shown(old), "new": _shown(new)}
+            )
+
+
+# -- organisations -----------------------------------------------------------------------------
+
+
+class OrganizationImport(ImportSpec):
+    kind = "organizations"
+    label = gettext_lazy("Organizations")
+    description = gettext_lazy(
+        "Member and applicant organizations, with their membership status and profile."
+    )
+    permission = PERMISSION
+    sheet_names = ("organisations", "orgs", "organizaciones", "ururada")
+    key_help = gettext_lazy(
+        "Rows are matched to existing organizations by slug; a row without a slug is matched by its "
+        "name (ignoring case, accents and punctuation)."
+    )
+    columns = (
+        Column(
+            "name",
+            gettext_lazy("Name"),
+            required=True,
+            max_length=200,
+            aliases=("organization", "organisation", "organization_name", "org_name", "nombre"),
+            example="Lake Street Council",
+        ),
+        Column(
+            "slug",
+            gettext_lazy("Short name in web addresses"),
+            max_length=80,
+            aliases=("short_name",),
+            help_text=gettext_lazy("Lowercase letters, digits and hyphens. Made from the name when blank."),
+            example="lake-street-council",
+        ),
+        Column(
+            "kind",
+            gettext_lazy("Kind"),
+            kind="choice",
+            choices=OrganizationKind.choices,
+            aliases=("type",),
+            example="nonprofit",
+        ),
+        Column("description", gettext_lazy("Description"), max_length=5000),
+        Column(
+            "bipoc_led",
+            gettext_lazy("BIPOC-led (self-identified)"),
+            kind="bool",
+            aliases=("bipoc",),
+            example="yes",
+        ),
+        Column(
+            "budget_band",
+            gettext_lazy("Budget"),
+            kind="choice",
+            choices=_budget_choices,
+            aliases=("budget",),
+            example="100k-500k",
+        ),
+        Column(
+            "languages_served",
+            gettext_lazy("Languages served"),
+            kind="list",
+            item_max_length=60,
+            aliases=("languages",),
+            example="English; Somali",
+        ),
+        Column("website", gettext_lazy("Website"), kind="url", max_length=300, example="https://example.org"),
+        Column("email", gettext_lazy("General email"), kind="email"),
+        Column("phone", gettext_lazy("General phone"), kind="phone", max_length=40),
+        Column(
+            "membership_status",
+            gettext_lazy("Membership status"),
+            kind="choice",
+            choices=MembershipStatus.choices,
+            aliases=("status", "membership"),
+            example="member",
+        ),
+        Column("values_affirmed_on", gettext_lazy("Values last affirmed"), kind="date", example="2024-03-05"),
+        Column("values_version", gettext_lazy("Version of the values affirmed"), max_length=40),
+        Column("renewal_due_on", gettext_lazy("Renewal due"), kind="date", example="2025-03-05"),
+        Column("shares_contacts", gettext_lazy("Shares its people's contact details"), kind="bool"),
+        Column("visibility", gettext_lazy("Visibility"), kind="choice", choices=_visibility_choices),
+    )
+    FIELDS = (
+        "kind",
+        "description",
+        "budget_band",
+        "languages_served",
+        "website",
+        "email",
+        "phone",
+        "values_affirmed_on",
+        "values_version",
+        "renewal_due_on",
+        "shares_contacts",
+        "visibility",
+    )
+
+    def clean_row(self, row: Row) -> None:
+        slug = row.get("slug")
+        if slug is not None:
+            lowered = slug.lower()
+            if lowered != slug:
+                row.warn(_("Read as “%(slug)s” (lowercase).") % {"slug": lowered}, "slug")
+                row.values["slug"] = row.display["slug"] = slug = lowered
+            if not SLUG.match(slug):
+                row.error(_("Use only lowercase letters, digits and hyphens."), "slug")
+            elif slug in RESERVED_SLUGS:
+                row.error(_("“%(slug)s” is reserved; choose another.") % {"slug": slug}, "slug")
+        if row.has("bipoc_led"):
+            row.values["bipoc_led"] = "yes" if row.values["bipoc_led"] else "no"
+
+    def natural_key(self, row: Row) -> Hashable:
+        slug = row.get("slug") or slugify(row.get("name"))[:70]
+        row.extra["slug"] = slug
+        if slug:
+            return ("slug", slug)
+        return ("name", fold_name(row.get("name")))
+
+    def describe_key(self, key) -> str:
+        if key[0] == "slug":
+            return _("short name “%(slug)s”") % {"slug": key[1]}
+        return _("name “%(name)s”") % {"name": key[1]}
+
+    def resolve(self, rows: list[Row], *, companions: dict[str, Preview]) -> None:
+        explicit = [row for row in rows if row.has("slug")]
+        by_name = [row for row in rows if not row.has("slug")]
+        by_slug = {
+            org.slug: org
+            for org in lookup_in(Organization.objects.all(), "slug", [r.extra["slug"] for r in rows])
+        }
+        named: dict[str, list[Organization]] = defaultdict(list)
+        for org in lookup_in(
+            Organization.objects.all(), "name_folded", [fold_name(r.get("name")) for r in by_name]
+        ):
+            named[org.name_folded].append(org)
+        for row in explicit:
+            self._compare(row, by_slug.get(row.extra["slug"]))
+        for row in by_name:
+            matches = named.get(fold_name(row.get("name")), [])
+            if len(matches) > 1:
+                row.error(
+                    _(
+                        "%(count)d organizations are named like this (%(slugs)s); "
+                        "add a slug column to say which."
+                    )
+                    % {"count": len(matches), "slugs": ", ".join(sorted(o.slug for o in matches))},
+                    "name",
+                )
+                continue
+            target = matches[0] if matches else by_slug.get(row.extra["slug"])
+            if target is not None:
+                row.extra["slug"] = target.slug
+            self._compare(row, target)
+
+    def _compare(self, row: Row, target: Organization | None) -> None:
+        status = row.get("membership_status")
+        if target is None:
+            row.action = ACTION_CREATE
+            return
+        row.target = target
+        diff = _FieldDiff(self, row, target)
+        diff.compare("name")
+        for name in self.FIELDS:
+            diff.compare(name)
+        diff.compare("bipoc_led")
+        if status and status != target.membership_status:
+            if status not in MEMBERSHIP_TRANSITIONS.get(target.membership_status, set()):
+                row.error(
+                    _("An organization cannot go from “%(old)s” to “%(new)s”.")
+                    % {
+                        "old": MembershipStatus(target.membership_status).label,
+                        "new": MembershipStatus(status).label,
+                    },
+                    "membership_status",
+                )
+                return
+            diff.compare("membership_status")
+        row.extra["fields"] = diff.fields
+        row.action = ACTION_UPDATE if diff.fields else ACTION_UNCHANGED
+
+    def write(self, rows: list[Row], *, actor, batch) -> dict[str, int]:
+        today, now, user = timezone.localdate(), timezone.now(), _user(actor)
+        note = _("Imported from %(file)s") % {"file": batch.filename}
+        creates, updates, changes = [], [], []
+        taken = set()
+        for row in rows:
+            if row.action == ACTION_CREATE:
+                status = row.get("membership_status", MembershipStatus.APPLICANT)
+                org = Organization(
+                    name=row.get("name"),
+                    slug=row.extra["slug"],
+                    name_folded=fold_name(row.get("name"))[:200],
+                    membership_status=status,
+                    member_since=today if status == MembershipStatus.MEMBER else None,
+                    bipoc_led=row.get("bipoc_led", ""),
+                )
+                for name in self.FIELDS:
+                    if row.has(name):
+                        setattr(org, name, row.values[name])
+                if not org.slug:
+                    org.slug = self._free_slug(taken)
+                taken.add(org.slug)
+                creates.append(org)
+                changes.append((org, status))
+        for row in rows:
+            if row.action == ACTION_UPDATE:
+                org = row.target
+                fields = row.extra["fields"]
+                for name, value in fields.items():
+                    setattr(org, name, value)
+                if fields.get("membership_status"):
+                    changes.append((org, fields["membership_status"]))
+                    if fields["membership_status"] == MembershipStatus.MEMBER and org.member_since is None:
+                        org.member_since = today
+                org.name_folded = fold_name(org.name)[:200]
+                org.updated_at = now
+                updates.append(org)
+        bulk_create_with_history(
+            creates,
+            Organization,
+            batch_size=WRITE_BATCH,
+            default_user=user,
+            default_change_reason=_reason(batch),
+        )
+        if updates:
+            fields = sorted(
+                {f for row in rows if row.action == ACTION_UPDATE for f in row.extra["fields"]}
+                | {"name_folded", "updated_at", "member_since"}
+            )
+            bulk_update_with_history(
+                updates,
+                Organization,
+                fields,
+                batch_size=WRITE_BATCH,
+                default_user=user,
+                default_change_reason=_reason(batch),
+            )
+        MembershipStatusChange.objects.bulk_create(
+            [
+                MembershipStatusChange(
+                    organization=org, status=status, effective_on=today, note=note, recorded_by=user
+                )
+                for org, status in changes
+            ],
+            batch_size=WRITE_BATCH,
+        )
+        return {"created": len(creates), "updated": len(updates), "status_changes": len(changes)}
+
+    @staticmethod
+    def _free_slug(taken: set[str]) -> str:
+        existing = (
+            set(Organization.objects.filter(slug__startswith="org-").values_list("slug", flat=True)) | taken
+        )
+        n = 1
+        while f"org-{n}" in existing:
+            n += 1
+        return f"org-{n}"
+
+
+# -- people ----------------------------------------------------------------------------------
+
+
+CONSENT_COLUMNS = {
+    "consent_email": ConsentPurpose.CONTACT_EMAIL,
+    "consent_sms": ConsentPurpose.CONTACT_SMS,
+    "consent_phone": ConsentPurpose.CONTACT_PHONE,
+}
+
+
+def _language_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for code, info in dj_locale.LANG_INFO.items():
+        if "name" not in info:
+            continue
+        for text in (info["name"], info.get("name_local", "")):
+            if text:
+                names.setdefault(fold_name(text), code)
+    return names
+
+
+class PersonImport(ImportSpec):
+    kind = "people"
+    label = gettext_lazy("People")
+    description = gettext_lazy(
+        "People, the organization each belongs to (and whether they represent it) "
+        "and their consent to be contacted."
+    )
+    permission = PERMISSION
+    companions = ("organizations",)
+    sheet_names = ("persons", "contacts", "personas", "dadka")
+    key_help = gettext_lazy(
+        "Rows are matched to existing people by email. A row without email is matched by full name "
+        "together with the organization it names."
+    )
+    columns = (
+        Column(
+            "full_name",
+            gettext_lazy("Full name"),
+            required=True,
+            max_length=200,
+            aliases=("name", "nombre", "magaca", "npe"),
+            example="Hodan Abdi",
+        ),
+        Column(
+            "name_for_greeting",
+            gettext_lazy("Name to use in greetings"),
+            max_length=100,
+            aliases=("greeting",),
+        ),
+        Column("pronouns", gettext_lazy("Pronouns"), max_length=40, example="she/her"),
+        Column(
+            "preferred_language",
+            gettext_lazy("Preferred language for contact"),
+            max_length=40,
+            aliases=("language",),
+            help_text=gettext_lazy("A code such as en, es, so, hmn, or a language's name."),
+            example="so",
+        ),
+        Column(
+            "email",
+            gettext_lazy("Email"),
+            kind="email",
+            aliases=("e_mail", "email_address", "e_mail_address", "correo"),
+        ),
+        Column(
+            "phone", gettext_lazy("Phone"), kind="phone", max_length=40, aliases=("telephone", "telefono")
+        ),
+        Column(
+            "mobile",
+            gettext_lazy("Mobile (for text messages)"),
+            kind="phone",
+            max_length=40,
+            aliases=("cell", "cell_phone", "mobile_phone", "sms"),
+        ),
+        Column(
+            "organization",
+            gettext_lazy("Organization"),
+            max_length=200,
+            aliases=("organisation", "org", "organization_slug", "organization_name"),
+            help_text=gettext_lazy("Its name or short name; it must exist or be on the Organizations sheet."),
+        ),
+        Column(
+            "role", gettext_lazy("Role at the organization"), max_length=100, aliases=("title", "position")
+        ),
+        Column(
+            "representative",
+            gettext_lazy("Represents the organization"),
+            kind="bool",
+            aliases=("is_representative", "rep"),
+        ),
+        Column("consent_email", gettext_lazy("Consents to email"), kind="bool"),
+        Column("consent_sms", gettext_lazy("Consents to text messages"), kind="bool"),
+        Column("consent_phone", gettext_lazy("Consents to phone calls"), kind="bool"),
+        Column(
+            "consent_text_version",
+            gettext_lazy("Version of the consent text"),
+            max_length=40,
+            aliases=("text_version", "consent_version"),
+        ),
+        Column("visibility", gettext_lazy("Visibility"), kind="choice", choices=_visibility_choices),
+    )
+    FIELDS = (
+        "full_name",
+        "name_for_greeting",
+        "pronouns",
+        "preferred_language",
+        "phone",
+        "mobile",
+        "visibility",
+    )
+
+    def clean_row(self, row: Row) -> None:
+        language = row.get("preferred_language")
+        if language is not None:
+            code = language.strip().lower().replace("_", "-")
+            if not LANGUAGE_CODE.match(code) or len(code) > 20:
+                found = _language_names().get(fold_name(language))
+                if found is None:
+                    row.error(
+                        _("“%(value)s” is not a language code (such as en, es, so, hmn).")
+                        % {"value": language},
+                        "preferred_language",
+                    )
+                    return
+                row.warn(
+                    _("“%(value)s” was read as the language code “%(code)s”.")
+                    % {"value": language, "code": found},
+                    "preferred_language",
+                )
+                code = found
+            row.values["preferred_language"] = row.display["preferred_language"] = code
+        if (row.has("role") or row.has("representative")) and not row.has("organization"):
+            row.error(
+                _("A role or representative flag needs an organization in the same row."), "organization"
+            )
+
+    def prepare(self, rows: list[Row], *, companions: dict[str, Preview]) -> None:
+        """Resolve every organisation named in the file, at once, to its slug."""
+        refs = {row.get("organization") for row in rows if row.has("organization")}
+        if not refs:
+            return
+        known: dict[str, dict[str, set]] = {"slug": defaultdict(set), "name": defaultdict(set)}
+        ids: dict[str, int] = {}
+        for org in lookup_in(
+            Organization.objects.only("id", "slug", "name_folded"),
+            "slug",
+            {r.lower() for r in refs} | {slugify(r) for r in refs},
+        ):
+            known["slug"][org.slug].add(org.slug)
+            ids[org.slug] = org.pk
+        for org in lookup_in(
+            Organization.objects.only("id", "slug", "name_folded"),
+            "name_folded",
+            {fold_name(r) for r in refs},
+        ):
+            known["name"][org.name_folded].add(org.slug)
+            ids[org.slug] = org.pk
+        companion = companions.get("organizations")
+        if companion is not None:
+            for org_row in companion.rows:
+                if not org_row.has("name"):
+                    continue
+                slug = org_row.extra.get("slug") or org_row.get("slug") or slugify(org_row.get("name"))
+                if slug:
+                    known["slug"][slug].add(slug)
+                    known["name"][fold_name(org_row.get("name"))].add(slug)
+        for row in rows:
+            ref = row.get("organization")
+            if ref is None:
+                continue
+            found = (
+                known["slug"].get(ref.lower())
+                or known["name"].get(fold_name(ref))
+                or known["slug"].get(slugify(ref))
+            )
+            if not found:
+                row.error(
+                    _(
+                        "There is no organization “%(name)s”. Import it first, "
+                        "or add it on an “Organizations” "
+                        "sheet in the same workbook."
+                    )
+                    % {"name": ref},
+                    "organization",
+                )
+            elif len(found) > 1:
+                row.error(
+                    _(
+                        "Several organizations are called “%(name)s” (%(slugs)s); "
+                        "write the short name instead."
+                    )
+                    % {"name": ref, "slugs": ", ".join(sorted(found))},
+                    "organization",
+                )
+            else:
+                slug = next(iter(found))
+                row.extra["org_slug"] = slug
+                row.extra["org_id"] = ids.get(slug)
+
+    def natural_key(self, row: Row) -> Hashable:
+        if row.has("email"):
+            return ("email", row.get("email"))
+        return ("name", fold_name(row.get("full_name"))[:200], row.extra.get("org_slug"))
+
+    def describe_key(self, key) -> str:
+        if key[0] == "email":
+            return _("email “%(email)s”") % {"email": key[1]}
+        if key[2]:
+            return _("name “%(name)s” at “%(org)s”") % {"name": key[1], "org": key[2]}
+        return _("name “%(name)s” with no email or organization") % {"name": key[1]}
+
+    def resolve(self, rows: list[Row], *, companions: dict[str, Preview]) -> None:
+        people = Person.objects.filter(merged_into__isnull=True)
+        by_email: dict[str, list[Person]] = defaultdict(list)
+        for person in lookup_in(people, "email_normalized", [r.get("email") for r in rows if r.has("email")]):
+            by_email[person.email_normalized].append(person)
+        # Rows without email, and rows whose email is new but who may be on file without one.
+        by_name = [
+            r
+            for r in rows
+            if not r.has("email") or (not by_email.get(r.get("email")) and r.extra.get("org_id"))
+        ]
+        names = {fold_name(r.get("full_name"))[:200] for r in by_name}
+        by_name_org: dict[tuple, list[Person]] = defaultdict(list)
+        if any(r.extra.get("org_id") for r in by_name):
+            affiliations = Affiliation.objects.filter(end_on__isnull=True, person__merged_into__isnull=True)
+            for affiliation in lookup_in(affiliations.select_related("person"), "person__name_folded", names):
+                person = affiliation.person
+                by_name_org[(fold_name(person.full_name)[:200], affiliation.organization_id)].append(person)
+        if any(not r.extra.get("org_slug") for r in by_name):
+            loners = people.filter(email_normalized="").annotate(
+                open_affiliations=Count("affiliations", filter=Q(affiliations__end_on__isnull=True))
+            )
+            for person in lookup_in(loners, "name_folded", names):
+                if not person.open_affiliations:
+                    by_name_org[(fold_name(person.full_name)[:200], None)].append(person)
+
+        targets: dict[int, Row] = {}
+        for row in rows:
+            matches = by_email.get(row.get("email"), []) if row.has("email") else []
+            if not matches and not (row.extra.get("org_slug") and not row.extra.get("org_id")):
+                key = (fold_name(row.get("full_name"))[:200], row.extra.get("org_id"))
+                matches = by_name_org.get(key, [])
+                if row.has("email"):
+                    matches = [p for p in matches if not p.email_normalized]
+            if len(matches) > 1:
+                column = "email" if row.has("email") else "full_name"
+                row.error(
+                    _("%(count)d people in the directory match this row; merge them first.")
+                    % {"count": len(matches)},
+                    column,
+                )
+                continue
+            if matches:
+                if matches[0].pk in targets:
+                    row.error(
+                        _("Row %(row)d is about the same person; a person may appear only once.")
+                        % {"row": targets[matches[0].pk].number}
+                    )
+                    continue
+                row.target = matches[0]
+                targets[row.target.pk] = row
+
+        open_affiliations: dict[tuple[int, int], Affiliation] = {}
+        active_consents: dict[tuple[int, str], list[ConsentRecord]] = defaultdict(list)
+        if targets:
+            for affiliation in lookup_in(
+                Affiliation.objects.filter(end_on__isnull=True), "person_id", targets
+            ):
+                open_affiliations[(affiliation.person_id, affiliation.organization_id)] = affiliation
+            if any(r.has(c) for r in targets.values() for c in CONSENT_COLUMNS):
+                now = timezone.now()
+                consents = ConsentRecord.objects.filter(
+                    purpose__in=CONSENT_COLUMNS.values(), withdrawn_at__isnull=True
+                )
+                for record in lookup_in(consents, "person_id", targets):
+                    if record.is_active(now):
+                        active_consents[(record.person_id, record.purpose)].append(record)
+
+        for row in rows:
+            if row.errors:
+                continue
+            target = row.target
+            if target is None:
+                row.action = ACTION_CREATE
+                self._plan_affiliation(row, None)
+                self._plan_consents(row, None, [])
+                if any(row.get(c) for c in CONSENT_COLUMNS) and not row.has("consent_text_version"):
+                    row.warn(
+                        _("No consent_text_version column: consent is recorded as version “%(v)s”.")
+                        % {"v": DEFAULT_CONSENT_VERSION}
+                    )
+                continue
+            diff = _FieldDiff(self, row, target)
+            for name in self.FIELDS:
+                diff.compare(name)
+            diff.compare("email")  # someone on file without email, matched by name and organization
+            row.extra["fields"] = diff.fields
+            affiliation = (
+                open_affiliations.get((target.pk, row.extra.get("org_id")))
+                if row.extra.get("org_id")
+                else None
+            )
+            self._plan_affiliation(row, affiliation)
+            consents = {
+                purpose: active_consents.get((target.pk, purpose), []) for purpose in CONSENT_COLUMNS.values()
+            }
+            self._plan_consents(row, target, consents)
+            changed = (
+                diff.fields
+                or row.extra["affiliation"]
+                or row.extra["consents_give"]
+                or row.extra["consents_withdraw"]
+            )
+            row.action = ACTION_UPDATE if changed else ACTION_UNCHANGED
+
+    def _plan_affiliation(self, row: Row, existing: Affiliation | None) -> None:
+        """Sets row.extra["affiliation"]: None (nothing to do), ("create", role, representative) or
+        ("update", affiliation, fields)."""
+        row.extra["affiliation"] = None
+        slug = row.extra.get("org_slug")
+        if not slug:
+            return
+        role, rep = row.get("role"), row.get("representative")
+        if existing is None:
+            row.extra["affiliation"] = ("create", role or "", bool(rep))
+            if row.target is not None:
+                row.changes.append(_("joins %(org)s") % {"org": row.get("organization")})
+            return
+        fields = {}
+        if role is not None and role != existing.role:
+            fields["role"] = role
+            row.changes.append(_("role: “%(old)s” → “%(new)s”") % {"old": existing.role or "—", "new": role})
+        if rep is not None and rep != existing.is_representative:
+            fields["is_representative"] = rep
+            row.changes.append(
+                _("represents %(org)s: %(value)s")
+                % {"org": row.get("organization"), "value": display_value(rep)}
+            )
+        if fields:
+            row.extra["affiliation"] = ("update", existing, fields)
+
+    def _plan_consents(self, row: Row, target: Person | None, active: dict) -> None:
+        give, withdraw = [], []
+        version = row.get("consent_text_version") or DEFAULT_CONSENT_VERSION
+        for column, purpose in CONSENT_COLUMNS.items():
+            answer = row.get(column)
+            if answer is None:
+                continue
+            records = active.get(purpose, []) if target is not None else []
+            label = ConsentPurpose(purpose).label
+            if answer:
+                versions = {r.text_version for r in records}
+                if not records or (row.has("consent_text_version") and version not in versions):
+                    give.append(purpose)
+                    if target is not None:
+                        row.changes.append(
+                            _("consent recorded: %(purpose)s (version %(v)s)")
+                            % {"purpose": label, "v": version}
+                        )
+            elif records:
+                withdraw.extend(r.pk for r in records)
+                row.changes.append(_("consent withdrawn: %(purpose)s") % {"purpose": label})
+                row.warn(
+                    _("“no” withdraws this person's consent to: %(purpose)s.") % {"purpose": label}, column
+                )
+        row.extra["consents_give"] = give
+        row.extra["consents_withdraw"] = withdraw
+        row.extra["consent_version"] = version
+
+    def write(self, rows: list[Row], *, actor, batch) -> dict[str, int]:
+        now, today, user, reason = timezone.now(), timezone.localdate(), _user(actor), _reason(batch)
+        creates, updates = [], []
+        update_fields: set[str] = set()
+        for row in rows:
+            if row.action == ACTION_CREATE:
+                person = Person(
+                    full_name=row.get("full_name"),
+                    email=row.get("email", ""),
+                    visibility=row.get("visibility", Visibility.MEMBERS),
+                )
+                for name in self.FIELDS:
+                    if row.has(name):
+                        setattr(person, name, row.values[name])
+                _person_normalize(person)
+                row.target = person
+                creates.append(person)
+            elif row.extra["fields"]:
+                person = row.target
+                for name, value in row.extra["fields"].items():
+                    setattr(person, name, value)
+                    update_fields.add(name)
+                _person_normalize(person)
+                person.updated_at = now
+                updates.append(person)
+        bulk_create_with_history(
+            creates, Person, batch_size=WRITE_BATCH, default_user=user, default_change_reason=reason
+        )
+        if updates:
+            fields = sorted(
+                update_fields | {"email", "email_normalized", "phone_normalized", "name_folded", "updated_at"}
+            )
+            bulk_update_with_history(
+                updates,
+                Person,
+                fields,
+                batch_size=WRITE_BATCH,
+                default_user=user,
+                default_change_reason=reason,
+            )
+
+        # Organisations created by a companion sheet a moment ago get their ids here.
+        missing = {
+            row.extra["org_slug"] for row in rows if row.extra.get("org_slug") and not row.extra.get("org_id")
+        }
+        org_ids = {
+            org.slug: org.pk for org in lookup_in(Organization.objects.only("id", "slug"), "slug", missing)
+        }
+        new_affiliations, changed_affiliations = [], []
+        for row in rows:
+            plan = row.extra.get("affiliation")
+            if plan is None:
+                continue
+            if plan[0] == "create":
+                org_id = row.extra.get("org_id") or org_ids[row.extra["org_slug"]]
+                new_affiliations.append(
+                    Affiliation(
+                        person=row.target,
+                        organization_id=org_id,
+                        role=plan[1],
+                        is_representative=plan[2],
+                        start_on=today,
+                    )
+                )
+            else:
+                affiliation, fields = plan[1], plan[2]
+                for name, value in fields.items():
+                    setattr(affiliation, name, value)
+                changed_affiliations.append(affiliation)
+        bulk_create_with_history(
+            new_affiliations,
+            Affiliation,
+            batch_size=WRITE_BATCH,
+            default_user=user,
+            default_change_reason=reason,
+        )
+        if changed_affiliations:
+            bulk_update_with_history(
+                changed_affiliations,
+                Affiliation,
+                ["role", "is_representative"],
+                batch_size=WRITE_BATCH,
+                default_user=user,
+                default_change_reason=reason,
+            )
+
+        consents = [
+            ConsentRecord(
+                person=row.target,
+                purpose=purpose,
+                text_version=row.extra["consent_version"],
+                source=ConsentSource.IMPORT,
+                given_at=now,
+                recorded_by=user,
+            )
+            for row in rows
+            for purpose in row.extra.get("consents_give", [])
+        ]
+        ConsentRecord.objects.bulk_create(consents, batch_size=WRITE_BATCH)
+        withdrawn = [pk for row in rows for pk in row.extra.get("consents_withdraw", [])]
+        for part in range(0, len(withdrawn), WRITE_BATCH):
+            ConsentRecord.objects.filter(pk__in=withdrawn[part : part + WRITE_BATCH]).update(withdrawn_at=now)
+        return {
+            "created": len(creates),
+            "updated": len(updates),
+            "affiliations_created": len(new_affiliations),
+            "affiliations_updated": len(changed_affiliations),
+            "consents_given": len(consents),
+            "consents_withdrawn": len(withdrawn),
+        }
+
+
+register_import(OrganizationImport())
+register_import(PersonImport())
