@@ -1,6 +1,16 @@
-"""The JSON API at /api/v1/: each app's router mounted on one NinjaAPI."""
+"""The JSON API at /api/v1/: each app's router mounted on one NinjaAPI.
 
+Status codes mean the same thing everywhere: 401 a token that is unknown, revoked or expired, or
+a write without credentials; 403 a record you may see but not change (or a session request
+without its CSRF token); 404 a record you may not see, or that does not exist; 422 input that
+does not fit, with one entry per field. The messages that are ours follow the caller's language.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from commontable.accounts.api import api_auth
 
@@ -9,9 +19,41 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=api_auth,
-    description="The member directory and, as they are built, the coalition's other records. "
-    "Authenticate with a personal token (Authorization: Bearer ct_…) or a browser session.",
+    description=(
+        "The member directory and, as they are built, the coalition's other records. "
+        "Authenticate with a personal token (`Authorization: Bearer ct_…`, created on your profile "
+        "page) or a browser session (writes then need the `X-CSRFToken` header). Reads work without "
+        "credentials too, and then show only public records: a list is never a 401 for lack of "
+        "credentials, but a token that is unknown, revoked or expired always is.\n\n"
+        "401: bad token, or a write without credentials. 403: you may see the record but not "
+        "change it. 404: you may not see it, or it does not exist. 422: input that does not fit, "
+        "with one entry per field (`loc`, `type`, `msg`)."
+    ),
 )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    response = api.create_response(
+        request,
+        {"detail": _("Sign in, or send a valid token: Authorization: Bearer ct_…")},
+        status=401,
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(
+        request, {"detail": _("You may see this record but not change it.")}, status=403
+    )
+
 
 from commontable.directory.api import router as directory_router  # noqa: E402
 

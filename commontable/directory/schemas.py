@@ -33,7 +33,8 @@ SLUG = r"^[-a-zA-Z0-9_]+$"
 def _no_control_characters(value: str) -> str:
     if has_control_characters(value):
         raise PydanticCustomError(
-            "control_characters", gettext("Remove control characters (such as NUL bytes) from this text.")
+            "control_characters",
+            gettext("This field contains control characters (such as NUL), which are not allowed."),
         )
     return value
 
@@ -60,7 +61,7 @@ def _ascii_int(value: Any) -> Any:
     if isinstance(value, str):
         if not ASCII_INT.match(value):
             if any(ch.isdigit() and not "0" <= ch <= "9" for ch in value):
-                message = gettext("Write the number with the digits 0 to 9.")
+                message = gettext("Write the number with the digits 0–9.")  # noqa: RUF001 - as in core.forms
                 raise PydanticCustomError("non_ascii_digits", message)
             raise PydanticCustomError("int_parsing", gettext("Enter a whole number."))
         return int(value)
@@ -86,7 +87,6 @@ Text5000 = Annotated[str, Field(max_length=5000, strict=True), _TEXT]
 Slug = Annotated[str, Field(max_length=80, pattern=SLUG, strict=True)]
 SearchText = Annotated[str, Field(max_length=200), AfterValidator(_single_line)]
 AsciiInt = Annotated[int, BeforeValidator(_ascii_int)]
-BipocLedFilter = Literal["yes", "no", "unstated"]
 
 
 class InSchema(BaseModel):
@@ -110,18 +110,16 @@ class OrganizationFilters(Page):
     q: SearchText | None = Field(None, description="Part of the name; case and accents ignored.")
     kind: OrganizationKind | None = None
     membership_status: MembershipStatus | None = None
-    bipoc_led: BipocLedFilter | None = Field(None, description="Self-identified; `unstated` when not said.")
+    bipoc_led: Literal["yes", "no"] | None = Field(None, description="Self-identified.")
     issue: Slug | None = Field(None, description="Slug of an issue topic.")
+    place: Slug | None = Field(None, description="Slug of a place served.")
     table: Slug | None = Field(None, description="Slug of a table the organization currently takes part in.")
 
 
 class PersonFilters(Page):
     q: SearchText | None = Field(None, description="Part of the name or another spelling of it.")
     organization: Slug | None = Field(None, description="Slug of an organization the person belongs to now.")
-
-
-class TableFilters(Page):
-    q: SearchText | None = Field(None, description="Part of the name.")
+    language: Line20 | None = Field(None, description="Preferred language for contact, such as so or hmn.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,15 +242,18 @@ class MembershipStatusChangeOut(Schema):
     note: str
 
 
+EDITORS_ONLY = "Null unless `permissions.can_edit` (staff and the organization's representatives)."
+
+
 class OrganizationDetailOut(OrganizationOut):
     places_served: list[PlaceOut]
     tables: list[TableRef] = Field(description="Its current tables that you may see.")
     people: list[AffiliatedPersonOut] = Field(description="Its current people that you may see.")
     shares_contacts: bool
-    values_affirmed_on: dt.date | None
-    values_version: str
-    renewal_due_on: dt.date | None
-    status_history: list[MembershipStatusChangeOut]
+    values_affirmed_on: dt.date | None = Field(description=EDITORS_ONLY)
+    values_version: str | None = Field(description=EDITORS_ONLY)
+    renewal_due_on: dt.date | None = Field(description=EDITORS_ONLY)
+    status_history: list[MembershipStatusChangeOut] | None = Field(description=EDITORS_ONLY)
     visibility_table: str | None = Field(description="Slug of the table, for `table` visibility.")
     permissions: OrganizationPermissions
 
