@@ -11,10 +11,29 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.openapi.schema import OpenAPISchema
 
-from commontable.accounts.api import api_auth
+from commontable.accounts.api import anonymous, api_auth
 
-api = NinjaAPI(
+
+class _Schema(OpenAPISchema):
+    def operation_security(self, operation):
+        # An empty requirement tells clients (and Swagger) that credentials are optional where
+        # anonymous callers are let through; ninja only lists the token and the session.
+        security = super().operation_security(operation)
+        if security is not None and anonymous in operation.auth_callbacks:
+            security.append({})
+        return security
+
+
+class CommonTableAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return _Schema(self, path_prefix)
+
+
+api = CommonTableAPI(
     title="Common Table API",
     version="1",
     urls_namespace="api",
