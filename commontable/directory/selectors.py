@@ -211,6 +211,7 @@ def table_list(user):
         visible_tables(user)
         .select_related("convenor")
         .annotate(organizations_count=Count("participations", filter=Q(participations__left_on__isnull=True)))
+        .order_by("name")
     )
 
 
