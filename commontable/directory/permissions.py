@@ -6,6 +6,7 @@ answer 403 (the `can_*` predicates)."""
 from __future__ import annotations
 
 import rules
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -135,7 +136,7 @@ def organization_get_for_user(user, slug: str) -> Organization:
 def person_get_for_user(user, public_id) -> Person:
     try:
         return get_object_or_404(visible_people(user), public_id=public_id)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
 
 
@@ -144,7 +145,7 @@ def person_or_tombstone_get_for_user(user, public_id) -> Person:
     points at the record it was merged into)."""
     try:
         return get_object_or_404(Person.objects.visible_to(user), public_id=public_id)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
 
 
