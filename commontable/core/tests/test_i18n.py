@@ -34,6 +34,9 @@ from django.utils.translation import gettext, ngettext
 from commontable.core import i18n
 from commontable.core.testing import assert_permission_matrix
 
+# Aliases, so that makemessages does not extract the literals in this file into the catalogs.
+tr, ntr = gettext, ngettext
+
 LOCALE = Path(settings.LOCALE_PATHS[0])
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 TRANSLATED = [code for code in LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -132,10 +135,10 @@ def test_drafted_languages_say_so_in_the_header(code):
 def test_ngettext_works_without_crashing(code):
     with translation.override(code):
         for n in (0, 1, 2, 5, 1_000_000):
-            text = ngettext("%(num)d day", "%(num)d days", n) % {"num": n}
+            text = ntr("%(num)d day", "%(num)d days", n) % {"num": n}
             assert str(n) in text
         # The catalog is really in use, not silently English.
-        assert gettext("This field is required.") != "This field is required."
+        assert tr("This field is required.") != "This field is required."
         rendered = Template(
             "{% load i18n %}{% blocktranslate count n=3 %}{{ n }} untranslated string (shown "
             "in English){% plural %}{{ n }} untranslated strings (shown in English)"
@@ -258,7 +261,7 @@ def test_dates_are_not_english(code):
         texts = [date_format(day, fmt) for fmt in ("DATE_FORMAT", "MONTH_DAY_FORMAT", "YEAR_MONTH_FORMAT")]
         texts += [date_format(day, fmt) for fmt in ("F", "N", "E", "b", "l", "D")]
     text = " | ".join(texts)
-    assert [w for w in DATE_DENYLIST if re.search(rf"\b{re.escape(w)}", text, re.IGNORECASE)] == [], text
+    assert [w for w in DATE_DENYLIST if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)] == [], text
 
 
 @pytest.mark.django_db
@@ -276,7 +279,7 @@ def test_sign_in_errors_are_not_english(client, code):
     html = response.content.decode()
     assert "The email address and/or password you specified are not correct." not in html
     with translation.override(code):
-        assert gettext("The email address and/or password you specified are not correct.") in html
+        assert tr("The email address and/or password you specified are not correct.") in html
 
 
 @pytest.mark.django_db
@@ -298,7 +301,7 @@ def test_profile_form_errors_are_not_english(client, code):
 
 def _skip_link(code: str) -> str:
     with translation.override(code):
-        return gettext("Skip to main content")
+        return tr("Skip to main content")
 
 
 @pytest.mark.django_db
@@ -331,7 +334,7 @@ def test_no_js_language_switch(client, code):
     assert _skip_link(code) in html
     if code != settings.LANGUAGE_CODE:
         with translation.override(code):
-            sign_in = gettext("Sign in")
+            sign_in = tr("Sign in")
         assert sign_in != "Sign in"
         assert f">{sign_in}</a>" in html  # translated navigation
 
