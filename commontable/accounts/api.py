@@ -3,6 +3,7 @@
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
+from commontable.accounts.middleware import activate_user_language
 from commontable.accounts.selectors import api_token_user
 
 
@@ -15,6 +16,7 @@ class TokenAuth(HttpBearer):
         if user is None:
             raise AuthenticationError()
         request.user = user
+        activate_user_language(request, user)
         return user
 
 

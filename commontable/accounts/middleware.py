@@ -5,6 +5,15 @@ from django.shortcuts import redirect
 from django.utils import translation
 
 
+def activate_user_language(request, user) -> None:
+    """Switch the request to the user's chosen language, if they chose one we offer. Also called
+    by the API's token authentication, which learns the user only after the middleware ran."""
+    language = getattr(user, "preferred_language", "") if user is not None and user.is_authenticated else ""
+    if language and language in dict(settings.LANGUAGES) and translation.check_for_language(language):
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
 class UserLanguageMiddleware:
     """A signed-in user's chosen language wins over the cookie and the browser's Accept-Language.
     Runs after authentication, so it corrects what LocaleMiddleware guessed."""
@@ -13,11 +22,7 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        language = getattr(user, "preferred_language", "") if user is not None and user.is_authenticated else ""
-        if language and language in dict(settings.LANGUAGES) and translation.check_for_language(language):
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+        activate_user_language(request, getattr(request, "user", None))
         return self.get_response(request)
 
 

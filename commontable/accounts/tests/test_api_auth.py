@@ -7,7 +7,7 @@ import json
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commontable.accounts import services
 from commontable.accounts.models import ApiToken
@@ -30,6 +30,13 @@ def _count(response):
 @pytest.fixture
 def token(personas):
     return services.api_token_create(user=personas.user("member_a"), name="script")
+
+
+def _spanish(msgid):
+    with translation.override("es"):
+        text = translation.gettext(msgid)
+    assert text != msgid, "the Spanish catalog should translate this message"
+    return text
 
 
 def test_a_valid_token_authenticates_and_records_its_last_use(client, token):
@@ -113,3 +120,19 @@ def test_a_session_write_without_its_csrf_token_is_refused(personas):
     client.force_login(personas.user("member_a"))
     response = client.patch(WRITE, data=json.dumps({"phone": "1"}), content_type="application/json")
     assert response.status_code == 403
+
+
+def test_a_token_speaks_its_owners_language(client, personas, token):
+    _record, raw = token
+    user = personas.user("member_a")
+    user.preferred_language = "es"
+    user.save(update_fields=["preferred_language"])
+    response = client.patch(
+        WRITE,
+        data=json.dumps({"name": " "}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **_bearer(raw),
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == _spanish("This field cannot be blank.")

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
+from django.utils import translation
 
 from commontable.accounts.services import api_token_create
 from commontable.core.models import ActivityLog, IssueTopic, Place
@@ -810,3 +811,24 @@ def test_swagger_docs_render_from_our_own_static_files(client):
     assert {"/api/v1/organizations", "/api/v1/people/{public_id}", "/api/v1/tables/{slug}"} <= set(
         schema["paths"]
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Our messages follow the caller's language
+
+
+def _spanish(msgid):
+    with translation.override("es"):
+        text = translation.gettext(msgid)
+    assert text != msgid, "the Spanish catalog should translate this message"
+    return text
+
+
+def test_validation_messages_follow_the_browser_language(client, personas):
+    client.force_login(personas.user("staff"))
+    url = f"{API}/people/{personas.person_a.public_id}"
+    body = json.dumps({"full_name": "   "})
+    english = client.patch(url, data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    spanish = client.patch(url, data=body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="es")
+    assert english.json()["detail"][0]["msg"] == "This field cannot be blank."
+    assert spanish.json()["detail"][0]["msg"] == _spanish("This field cannot be blank.")
