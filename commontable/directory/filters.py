@@ -46,23 +46,38 @@ class OrganizationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Name"), method="filter_q", max_length=200, widget=SearchInput(attrs={"autocomplete": "off"})
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=OrganizationKind.choices, empty_label=_("Any kind"))
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=OrganizationKind.choices, empty_label=_("Any kind")
+    )
     membership_status = django_filters.ChoiceFilter(
         label=_("Membership status"), choices=MembershipStatus.choices, empty_label=_("Any status")
     )
     bipoc_led = django_filters.ChoiceFilter(
-        label=_("BIPOC-led"), choices=[(c, l) for c, l in BipocLed.choices if c], empty_label=_("Any"),
+        label=_("BIPOC-led"),
+        choices=[(code, label) for code, label in BipocLed.choices if code],
+        empty_label=_("Any"),
     )
     issue = django_filters.ModelChoiceFilter(
-        label=_("Issue"), field_name="issues", queryset=IssueTopic.objects.all(), to_field_name="slug",
-        empty_label=_("Any issue"), distinct=True,
+        label=_("Issue"),
+        field_name="issues",
+        queryset=IssueTopic.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Any issue"),
+        distinct=True,
     )
     place = django_filters.ModelChoiceFilter(
-        label=_("Place served"), field_name="places_served", queryset=Place.objects.all(), to_field_name="slug",
-        empty_label=_("Any place"), distinct=True,
+        label=_("Place served"),
+        field_name="places_served",
+        queryset=Place.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Any place"),
+        distinct=True,
     )
     table = django_filters.ModelChoiceFilter(
-        label=_("Table"), method="filter_table", queryset=_visible_tables, to_field_name="slug",
+        label=_("Table"),
+        method="filter_table",
+        queryset=_visible_tables,
+        to_field_name="slug",
         empty_label=_("Any table"),
     )
 
@@ -82,7 +97,11 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def filter_table(self, queryset, name, value):
         return queryset.filter(
-            Exists(TableParticipation.objects.filter(organization=OuterRef("pk"), table=value, left_on__isnull=True))
+            Exists(
+                TableParticipation.objects.filter(
+                    organization=OuterRef("pk"), table=value, left_on__isnull=True
+                )
+            )
         )
 
 
@@ -91,14 +110,23 @@ class PersonFilter(django_filters.FilterSet):
     language."""
 
     q = django_filters.CharFilter(
-        label=_("Name or email"), method="filter_q", max_length=200, widget=SearchInput(attrs={"autocomplete": "off"})
+        label=_("Name or email"),
+        method="filter_q",
+        max_length=200,
+        widget=SearchInput(attrs={"autocomplete": "off"}),
     )
     organization = django_filters.ModelChoiceFilter(
-        label=_("Organization"), method="filter_organization", queryset=_visible_organizations,
-        to_field_name="slug", empty_label=_("Any organization"),
+        label=_("Organization"),
+        method="filter_organization",
+        queryset=_visible_organizations,
+        to_field_name="slug",
+        empty_label=_("Any organization"),
     )
     language = django_filters.ChoiceFilter(
-        label=_("Preferred language"), field_name="preferred_language", choices=list, empty_label=_("Any language"),
+        label=_("Preferred language"),
+        field_name="preferred_language",
+        choices=list,
+        empty_label=_("Any language"),
     )
 
     class Meta:
@@ -108,9 +136,11 @@ class PersonFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.request.user if self.request else None
-        self.filters["language"].extra["choices"] = [
-            (code, language_label(code)) for code in person_language_list(user)
-        ] if user is not None else [(code, name) for code, name in settings.LANGUAGES]
+        self.filters["language"].extra["choices"] = (
+            [(code, language_label(code)) for code in person_language_list(user)]
+            if user is not None
+            else [(code, name) for code, name in settings.LANGUAGES]
+        )
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -54,8 +54,18 @@ class LanguagesField(forms.CharField):
 
 
 ORGANIZATION_PROFILE_FIELDS = [
-    "name", "kind", "description", "bipoc_led", "budget_band", "languages_served", "places_served", "issues",
-    "website", "email", "phone", "shares_contacts",
+    "name",
+    "kind",
+    "description",
+    "bipoc_led",
+    "budget_band",
+    "languages_served",
+    "places_served",
+    "issues",
+    "website",
+    "email",
+    "phone",
+    "shares_contacts",
 ]
 
 
@@ -64,13 +74,20 @@ class OrganizationProfileForm(BaseModelForm):
     its people's contact details. Membership status and visibility are staff decisions."""
 
     languages_served = LanguagesField(
-        label=_("Languages served"), help_text=_("Separate languages with commas, e.g. Somali, Hmong, Spanish.")
+        label=_("Languages served"),
+        help_text=_("Separate languages with commas, e.g. Somali, Hmong, Spanish."),
     )
     issues = forms.ModelMultipleChoiceField(
-        label=_("Issues"), queryset=IssueTopic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Issues"),
+        queryset=IssueTopic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     places_served = forms.ModelMultipleChoiceField(
-        label=_("Places served"), queryset=Place.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Places served"),
+        queryset=Place.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -95,7 +112,9 @@ class OrganizationCreateForm(OrganizationStaffForm):
     the membership status it starts with."""
 
     slug = forms.SlugField(
-        label=_("Short name in web addresses"), max_length=80, required=False,
+        label=_("Short name in web addresses"),
+        max_length=80,
+        required=False,
         help_text=_("Leave empty to make one from the name."),
     )
     membership_status = forms.ChoiceField(
@@ -114,21 +133,35 @@ class OrganizationCreateForm(OrganizationStaffForm):
 
 class OrganizationStatusForm(BaseForm):
     status = forms.ChoiceField(label=_("New membership status"), choices=MembershipStatus.choices)
-    effective_on = forms.DateField(label=_("Effective"), required=False, widget=DateInput,
-                                   help_text=_("Leave empty for today."))
-    note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    effective_on = forms.DateField(
+        label=_("Effective"), required=False, widget=DateInput, help_text=_("Leave empty for today.")
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class OrganizationValuesForm(BaseForm):
     version = forms.CharField(
-        label=_("Version of the values affirmed"), max_length=40, help_text=_("As printed on the values statement, e.g. 2025."),
+        label=_("Version of the values affirmed"),
+        max_length=40,
+        help_text=_("As printed on the values statement, e.g. 2025."),
     )
-    on = forms.DateField(label=_("Affirmed on"), required=False, widget=DateInput, help_text=_("Leave empty for today."))
+    on = forms.DateField(
+        label=_("Affirmed on"), required=False, widget=DateInput, help_text=_("Leave empty for today.")
+    )
     renewal_years = StrictIntegerField(label=_("Renew after (years)"), min_value=1, max_value=5, initial=1)
 
 
 PERSON_FIELDS = [
-    "full_name", "name_for_greeting", "sort_name", "aliases", "pronouns", "preferred_language", "email", "phone",
+    "full_name",
+    "name_for_greeting",
+    "sort_name",
+    "aliases",
+    "pronouns",
+    "preferred_language",
+    "email",
+    "phone",
     "mobile",
 ]
 
@@ -160,7 +193,9 @@ class AffiliationFields(BaseForm):
         label=_("Organization"), queryset=Organization.objects.none(), to_field_name="slug"
     )
     role = forms.CharField(label=_("Role there"), max_length=100, required=False)
-    is_representative = forms.BooleanField(label=_("Represents the organization to the coalition"), required=False)
+    is_representative = forms.BooleanField(
+        label=_("Represents the organization to the coalition"), required=False
+    )
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,11 +204,15 @@ class AffiliationFields(BaseForm):
 
 
 class AffiliationAddForm(AffiliationFields):
-    start_on = forms.DateField(label=_("From"), required=False, widget=DateInput, help_text=_("Leave empty for today."))
+    start_on = forms.DateField(
+        label=_("From"), required=False, widget=DateInput, help_text=_("Leave empty for today.")
+    )
 
 
 class AffiliationEndForm(BaseForm):
-    end_on = forms.DateField(label=_("Until"), required=False, widget=DateInput, help_text=_("Leave empty for today."))
+    end_on = forms.DateField(
+        label=_("Until"), required=False, widget=DateInput, help_text=_("Leave empty for today.")
+    )
 
 
 class PersonCreateAffiliationForm(AffiliationFields):
@@ -186,7 +225,9 @@ class PersonCreateAffiliationForm(AffiliationFields):
 
 class AccessNeedsForm(BaseForm):
     interpretation_language = forms.CharField(
-        label=_("Language for interpretation"), max_length=40, required=False,
+        label=_("Language for interpretation"),
+        max_length=40,
+        required=False,
         help_text=_("For example: Somali, Hmong, ASL."),
     )
     accommodations = forms.CharField(
@@ -196,8 +237,12 @@ class AccessNeedsForm(BaseForm):
 
 class ConsentGiveForm(BaseForm):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
-    source = forms.ChoiceField(label=_("How it was given"), choices=ConsentSource.choices, initial=ConsentSource.WEB_FORM)
-    text_version = forms.CharField(label=_("Version of the consent text"), max_length=40, initial=CONSENT_TEXT_VERSION)
+    source = forms.ChoiceField(
+        label=_("How it was given"), choices=ConsentSource.choices, initial=ConsentSource.WEB_FORM
+    )
+    text_version = forms.CharField(
+        label=_("Version of the consent text"), max_length=40, initial=CONSENT_TEXT_VERSION
+    )
 
 
 class ConsentWithdrawForm(BaseForm):
@@ -231,12 +276,17 @@ class TableForm(BaseModelForm):
     """A table's name, description, convenor, issues, places, and who may see it."""
 
     issues = forms.ModelMultipleChoiceField(
-        label=_("Issues"), queryset=IssueTopic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Issues"),
+        queryset=IssueTopic.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     places = forms.ModelMultipleChoiceField(
         label=_("Places"), queryset=Place.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    visibility = forms.ChoiceField(label=_("Who may see it"), choices=TABLE_VISIBILITY_CHOICES, initial=Visibility.MEMBERS)
+    visibility = forms.ChoiceField(
+        label=_("Who may see it"), choices=TABLE_VISIBILITY_CHOICES, initial=Visibility.MEMBERS
+    )
 
     class Meta:
         model = Table
@@ -245,7 +295,9 @@ class TableForm(BaseModelForm):
 
 class TableCreateForm(TableForm):
     slug = forms.SlugField(
-        label=_("Short name in web addresses"), max_length=80, required=False,
+        label=_("Short name in web addresses"),
+        max_length=80,
+        required=False,
         help_text=_("Leave empty to make one from the name."),
     )
 
@@ -260,11 +312,16 @@ class TableCreateForm(TableForm):
 
 
 class TableParticipationAddForm(BaseForm):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.all(), to_field_name="slug")
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.all(), to_field_name="slug"
+    )
     role = forms.ChoiceField(label=_("Role"), choices=TableRole.choices, initial=TableRole.MEMBER)
-    joined_on = forms.DateField(label=_("Joined"), required=False, widget=DateInput, help_text=_("Leave empty for today."))
+    joined_on = forms.DateField(
+        label=_("Joined"), required=False, widget=DateInput, help_text=_("Leave empty for today.")
+    )
 
 
 class TableParticipationEndForm(BaseForm):
-    left_on = forms.DateField(label=_("Left"), required=False, widget=DateInput, help_text=_("Leave empty for today."))
-
+    left_on = forms.DateField(
+        label=_("Left"), required=False, widget=DateInput, help_text=_("Leave empty for today.")
+    )

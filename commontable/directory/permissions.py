@@ -56,7 +56,8 @@ def represents_any_organization(user) -> bool:
 
 @rules.predicate
 def represents_affiliation_organization(user, affiliation) -> bool:
-    return affiliation is not None and affiliation.organization_id in viewer_for(user).represented_organization_ids
+    represented = viewer_for(user).represented_organization_ids
+    return affiliation is not None and affiliation.organization_id in represented
 
 
 can_view_directory = is_member

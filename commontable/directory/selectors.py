@@ -113,7 +113,9 @@ def affiliation_open_get(person: Person, organization_slug: str) -> Affiliation 
 def table_participation_open_get(table: Table, organization_slug: str) -> TableParticipation | None:
     """An organisation's current participation in a table, if any."""
     return (
-        TableParticipation.objects.filter(table=table, organization__slug=organization_slug, left_on__isnull=True)
+        TableParticipation.objects.filter(
+            table=table, organization__slug=organization_slug, left_on__isnull=True
+        )
         .select_related("organization", "table")
         .first()
     )
@@ -136,7 +138,8 @@ def person_activity(person: Person):
     """Audit entries about a person (and about the records merged into them), and entries for
     what the person did through their sign-in account, newest first."""
     content_type = ContentType.objects.get_for_model(Person)
-    ids = [str(person.pk), *(str(pk) for pk in Person.objects.filter(merged_into=person).values_list("pk", flat=True))]
+    merged = Person.objects.filter(merged_into=person).values_list("pk", flat=True)
+    ids = [str(person.pk), *(str(pk) for pk in merged)]
     about = Q(content_type=content_type, object_id__in=ids)
     if person.user_id:
         about |= Q(actor_id=person.user_id)
@@ -152,7 +155,8 @@ class HistoryEntry:
 def record_history(obj, limit: int = 20) -> list[HistoryEntry]:
     """The last versions of a record kept by django-simple-history, each with the fields that
     changed from the version before (compared in memory: two queries whatever the length)."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    versions = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
+    records = list(versions[: limit + 1])
     entries = []
     for newer, older in zip(records, [*records[1:], None], strict=True):
         changes = []

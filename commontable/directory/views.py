@@ -124,16 +124,31 @@ def editable_copy(obj):
 def _organization_rows(organizations: Iterable) -> Iterable[list]:
     for org in organizations:
         yield [
-            org.name, org.get_kind_display(), org.get_membership_status_display(), org.member_since,
-            org.get_bipoc_led_display(), ", ".join(issue.name for issue in org.issues.all()),
-            ", ".join(org.languages_served or []), org.website, org.email, org.phone,
+            org.name,
+            org.get_kind_display(),
+            org.get_membership_status_display(),
+            org.member_since,
+            org.get_bipoc_led_display(),
+            ", ".join(issue.name for issue in org.issues.all()),
+            ", ".join(org.languages_served or []),
+            org.website,
+            org.email,
+            org.phone,
         ]
 
 
 def _organization_export_header() -> list[str]:
     return [
-        _("Name"), _("Kind"), _("Membership status"), _("Member since"), _("BIPOC-led"), _("Issues"),
-        _("Languages served"), _("Website"), _("General email"), _("General phone"),
+        _("Name"),
+        _("Kind"),
+        _("Membership status"),
+        _("Member since"),
+        _("BIPOC-led"),
+        _("Issues"),
+        _("Languages served"),
+        _("Website"),
+        _("General email"),
+        _("General phone"),
     ]
 
 
@@ -151,11 +166,18 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         rows = list(_organization_rows(filterset.qs.iterator(chunk_size=500)))
         return export_response(fmt, "organizations", _organization_export_header(), rows)
     page, query = paginate(request, filterset.qs)
-    return render_list(request, "directory/organization_list.html", {
-        "filter": filterset, "page_obj": page, "organizations": page.object_list,
-        "querystring_without_page": query,
-        "can_create": permissions.can_manage_directory.test(request.user),
-    }, status=200 if valid else 400)
+    return render_list(
+        request,
+        "directory/organization_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "organizations": page.object_list,
+            "querystring_without_page": query,
+            "can_create": permissions.can_manage_directory.test(request.user),
+        },
+        status=200 if valid else 400,
+    )
 
 
 @require_GET
@@ -166,17 +188,26 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = selectors.organization_get(organization, request.user)
     user = request.user
     roster = [
-        (affiliation, permissions.can_see_contacts_given(
-            user, affiliation.person, [a.organization for a in affiliation.person.current_affiliations]))
+        (
+            affiliation,
+            permissions.can_see_contacts_given(
+                user, affiliation.person, [a.organization for a in affiliation.person.current_affiliations]
+            ),
+        )
         for affiliation in selectors.organization_roster(organization, user)
     ]
-    return render(request, "directory/organization_detail.html", {
-        "organization": organization, "roster": roster,
-        "can_edit": permissions.can_edit_organization.test(user, organization),
-        "can_manage": permissions.can_manage_directory.test(user),
-        "can_add_person": permissions.can_add_person.test(user, organization),
-        **staff_activity(user, organization),
-    })
+    return render(
+        request,
+        "directory/organization_detail.html",
+        {
+            "organization": organization,
+            "roster": roster,
+            "can_edit": permissions.can_edit_organization.test(user, organization),
+            "can_manage": permissions.can_manage_directory.test(user),
+            "can_add_person": permissions.can_add_person.test(user, organization),
+            **staff_activity(user, organization),
+        },
+    )
 
 
 @login_required
@@ -209,16 +240,23 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             services.organization_update(
-                organization=organization, actor=request.user,
-                issues=data.pop("issues"), places_served=data.pop("places_served"), **data,
+                organization=organization,
+                actor=request.user,
+                issues=data.pop("issues"),
+                places_served=data.pop("places_served"),
+                **data,
             )
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("The profile of %(name)s was saved.") % {"name": organization.name})
             return redirect("directory:organization_detail", slug=organization.slug)
-    return render(request, "directory/organization_edit.html", {"form": form, "organization": organization},
-                  status=form_status(form))
+    return render(
+        request,
+        "directory/organization_edit.html",
+        {"form": form, "organization": organization},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -231,14 +269,22 @@ def organization_status_change(request: HttpRequest, slug: str) -> HttpResponse:
     form = OrganizationStatusForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_status_change(organization=organization, actor=request.user, **form.cleaned_data)
+            services.organization_status_change(
+                organization=organization, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_error(form, exc, "status")
         else:
-            messages.success(request, _("The membership status of %(name)s was changed.") % {"name": organization.name})
+            messages.success(
+                request, _("The membership status of %(name)s was changed.") % {"name": organization.name}
+            )
             return redirect("directory:organization_detail", slug=organization.slug)
-    return render(request, "directory/organization_status_change.html",
-                  {"form": form, "organization": organization}, status=form_status(form))
+    return render(
+        request,
+        "directory/organization_status_change.html",
+        {"form": form, "organization": organization},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -249,11 +295,19 @@ def organization_values_affirm(request: HttpRequest, slug: str) -> HttpResponse:
     require(permissions.can_manage_directory, request.user)
     form = OrganizationValuesForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
-        services.organization_values_affirm(organization=organization, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The values affirmation of %(name)s was recorded.") % {"name": organization.name})
+        services.organization_values_affirm(
+            organization=organization, actor=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request, _("The values affirmation of %(name)s was recorded.") % {"name": organization.name}
+        )
         return redirect("directory:organization_detail", slug=organization.slug)
-    return render(request, "directory/organization_values_affirm.html",
-                  {"form": form, "organization": organization}, status=form_status(form))
+    return render(
+        request,
+        "directory/organization_values_affirm.html",
+        {"form": form, "organization": organization},
+        status=form_status(form),
+    )
 
 
 # Tables ------------------------------------------------------------------------------------------
@@ -269,26 +323,42 @@ def table_list(request: HttpRequest) -> HttpResponse:
         .filter(pk__in={t.convenor_id for t in page.object_list if t.convenor_id})
         .values_list("pk", flat=True)
     )
-    return render_list(request, "directory/table_list.html", {
-        "page_obj": page, "tables": page.object_list, "querystring_without_page": query,
-        "visible_convenors": visible_convenors, "can_create": permissions.can_edit_table.test(request.user),
-    })
+    return render_list(
+        request,
+        "directory/table_list.html",
+        {
+            "page_obj": page,
+            "tables": page.object_list,
+            "querystring_without_page": query,
+            "visible_convenors": visible_convenors,
+            "can_create": permissions.can_edit_table.test(request.user),
+        },
+    )
 
 
 @require_GET
 def table_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Everyone who may see the table: the organisations taking part (those the user may see),
     with their role, and its convenor. Staff also see its activity."""
-    table, participations = selectors.table_get(permissions.table_get_for_user(request.user, slug), request.user)
+    table, participations = selectors.table_get(
+        permissions.table_get_for_user(request.user, slug), request.user
+    )
     convenor = None
     if table.convenor_id:
         convenor = permissions.visible_organizations(request.user).filter(pk=table.convenor_id).first()
-    return render(request, "directory/table_detail.html", {
-        "table": table, "participations": participations, "convenor": convenor,
-        "issues": list(table.issues.all()), "places": list(table.places.all()),
-        "can_edit": permissions.can_edit_table.test(request.user),
-        **staff_activity(request.user, table),
-    })
+    return render(
+        request,
+        "directory/table_detail.html",
+        {
+            "table": table,
+            "participations": participations,
+            "convenor": convenor,
+            "issues": list(table.issues.all()),
+            "places": list(table.places.all()),
+            "can_edit": permissions.can_edit_table.test(request.user),
+            **staff_activity(request.user, table),
+        },
+    )
 
 
 @login_required
@@ -323,7 +393,9 @@ def table_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": table.name})
             return redirect("directory:table_detail", slug=table.slug)
-    return render(request, "directory/table_edit.html", {"form": form, "table": table}, status=form_status(form))
+    return render(
+        request, "directory/table_edit.html", {"form": form, "table": table}, status=form_status(form)
+    )
 
 
 @login_required
@@ -335,15 +407,24 @@ def table_participation_add(request: HttpRequest, slug: str) -> HttpResponse:
     form = TableParticipationAddForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            participation = services.table_participation_add(actor=request.user, table=table, **form.cleaned_data)
+            participation = services.table_participation_add(
+                actor=request.user, table=table, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_error(form, exc, "organization")
         else:
-            messages.success(request, _("%(org)s now takes part in %(table)s.")
-                             % {"org": participation.organization.name, "table": table.name})
+            messages.success(
+                request,
+                _("%(org)s now takes part in %(table)s.")
+                % {"org": participation.organization.name, "table": table.name},
+            )
             return redirect("directory:table_detail", slug=table.slug)
-    return render(request, "directory/table_participation_add.html", {"form": form, "table": table},
-                  status=form_status(form))
+    return render(
+        request,
+        "directory/table_participation_add.html",
+        {"form": form, "table": table},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -358,12 +439,21 @@ def table_participation_end(request: HttpRequest, slug: str, organization_slug: 
     form = TableParticipationEndForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.table_participation_end(actor=request.user, participation=participation, **form.cleaned_data)
+            services.table_participation_end(
+                actor=request.user, participation=participation, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_error(form, exc, "left_on")
         else:
-            messages.success(request, _("%(org)s no longer takes part in %(table)s.")
-                             % {"org": participation.organization.name, "table": table.name})
+            messages.success(
+                request,
+                _("%(org)s no longer takes part in %(table)s.")
+                % {"org": participation.organization.name, "table": table.name},
+            )
             return redirect("directory:table_detail", slug=table.slug)
-    return render(request, "directory/table_participation_end.html",
-                  {"form": form, "table": table, "participation": participation}, status=form_status(form))
+    return render(
+        request,
+        "directory/table_participation_end.html",
+        {"form": form, "table": table, "participation": participation},
+        status=form_status(form),
+    )

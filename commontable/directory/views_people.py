@@ -64,12 +64,22 @@ def _person_rows(user, people: Iterable[Person]) -> list[PersonRow]:
     rows = []
     for person in people:
         organizations = [affiliation.organization for affiliation in person.current_affiliations]
-        rows.append(PersonRow(person, organizations, permissions.can_see_contacts_given(user, person, organizations)))
+        rows.append(
+            PersonRow(person, organizations, permissions.can_see_contacts_given(user, person, organizations))
+        )
     return rows
 
 
 def _person_export_header() -> list[str]:
-    return [_("Name"), _("Pronouns"), _("Organizations"), _("Preferred language"), _("Email"), _("Phone"), _("Mobile")]
+    return [
+        _("Name"),
+        _("Pronouns"),
+        _("Organizations"),
+        _("Preferred language"),
+        _("Email"),
+        _("Phone"),
+        _("Mobile"),
+    ]
 
 
 def _person_export_rows(rows: list[PersonRow]) -> list[list]:
@@ -77,9 +87,15 @@ def _person_export_rows(rows: list[PersonRow]) -> list[list]:
         return value if row.show_contacts else ""
 
     return [
-        [row.person.full_name, row.person.pronouns, ", ".join(org.name for org in row.organizations),
-         row.person.preferred_language, contact(row, row.person.email), contact(row, row.person.phone),
-         contact(row, row.person.mobile)]
+        [
+            row.person.full_name,
+            row.person.pronouns,
+            ", ".join(org.name for org in row.organizations),
+            row.person.preferred_language,
+            contact(row, row.person.email),
+            contact(row, row.person.phone),
+            contact(row, row.person.mobile),
+        ]
         for row in rows
     ]
 
@@ -111,18 +127,27 @@ def _organizations_user_adds_people_to(user):
 def person_list(request: HttpRequest) -> HttpResponse:
     """Members: the people they may see, filtered, 50 a page. Contact details show only on rows
     where `can_see_contacts` allows, in the page and in the CSV/XLSX download alike."""
-    filterset = PersonFilter(request.GET or None, queryset=selectors.person_list(request.user), request=request)
+    filterset = PersonFilter(
+        request.GET or None, queryset=selectors.person_list(request.user), request=request
+    )
     valid = filterset.is_valid() if filterset.is_bound else True
     fmt = export_format(request)
     if fmt and valid:
         rows = _person_rows(request.user, filterset.qs.iterator(chunk_size=500))
         return export_response(fmt, "people", _person_export_header(), _person_export_rows(rows))
     page, query = paginate(request, filterset.qs)
-    return render_list(request, "directory/person_list.html", {
-        "filter": filterset, "page_obj": page, "rows": _person_rows(request.user, page.object_list),
-        "querystring_without_page": query,
-        "can_create": permissions.can_add_any_person.test(request.user),
-    }, status=200 if valid else 400)
+    return render_list(
+        request,
+        "directory/person_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "rows": _person_rows(request.user, page.object_list),
+            "querystring_without_page": query,
+            "can_create": permissions.can_add_any_person.test(request.user),
+        },
+        status=200 if valid else 400,
+    )
 
 
 def _consent_rows(person: Person) -> list[dict]:
@@ -144,7 +169,10 @@ def _redirect_to_kept(request: HttpRequest, person: Person) -> HttpResponse:
         if kept.merged_into_id is None:
             break
         kept = kept.merged_into
-    if kept.merged_into_id is not None or not permissions.visible_people(request.user).filter(pk=kept.pk).exists():
+    if (
+        kept.merged_into_id is not None
+        or not permissions.visible_people(request.user).filter(pk=kept.pk).exists()
+    ):
         raise Http404
     return HttpResponsePermanentRedirect(reverse("directory:person_detail", args=[kept.public_id]))
 
@@ -168,17 +196,25 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
         (affiliation, affiliation.end_on is None and permissions.can_end_affiliation.test(user, affiliation))
         for affiliation in person.affiliations.all()
     ]
-    return render(request, "directory/person_detail.html", {
-        "person": person, "affiliations": affiliations, "show_contacts": show_contacts, "can_edit": can_edit,
-        "consents": _consent_rows(person) if show_contacts or can_edit else None,
-        "consent_version": CONSENT_TEXT_VERSION, "consent_form": ConsentGiveForm(),
-        "can_see_access_needs": can_see_needs,
-        "access_needs": selectors.access_needs_get(person) if can_see_needs else None,
-        "can_add_affiliation": permissions.can_add_affiliation.test(user, person),
-        "language_name": language_label(person.preferred_language) if person.preferred_language else "",
-        "is_staff": viewer_for(user).is_staff,
-        **staff_activity(user, person),
-    })
+    return render(
+        request,
+        "directory/person_detail.html",
+        {
+            "person": person,
+            "affiliations": affiliations,
+            "show_contacts": show_contacts,
+            "can_edit": can_edit,
+            "consents": _consent_rows(person) if show_contacts or can_edit else None,
+            "consent_version": CONSENT_TEXT_VERSION,
+            "consent_form": ConsentGiveForm(),
+            "can_see_access_needs": can_see_needs,
+            "access_needs": selectors.access_needs_get(person) if can_see_needs else None,
+            "can_add_affiliation": permissions.can_add_affiliation.test(user, person),
+            "language_name": language_label(person.preferred_language) if person.preferred_language else "",
+            "is_staff": viewer_for(user).is_staff,
+            **staff_activity(user, person),
+        },
+    )
 
 
 @login_required
@@ -190,7 +226,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
     person_form = (PersonStaffForm if staff else PersonForm)(bound_data(request))
     organizations = _organizations_user_adds_people_to(request.user)
     affiliation_form = PersonCreateAffiliationForm(
-        bound_data(request), organizations=organizations, required=not staff,
+        bound_data(request),
+        organizations=organizations,
+        required=not staff,
         initial={"organization": request.GET.get("organization", "")[:80]},
     )
     if request.method == "POST" and person_form.is_valid() and affiliation_form.is_valid():
@@ -199,17 +237,23 @@ def person_create(request: HttpRequest) -> HttpResponse:
             require(permissions.can_add_person, request.user, organization)
         try:
             person = services.person_create(
-                actor=request.user, organization=organization, role=affiliation_form.cleaned_data["role"],
-                is_representative=affiliation_form.cleaned_data["is_representative"], **person_form.cleaned_data,
+                actor=request.user,
+                organization=organization,
+                role=affiliation_form.cleaned_data["role"],
+                is_representative=affiliation_form.cleaned_data["is_representative"],
+                **person_form.cleaned_data,
             )
         except ValidationError as exc:
             add_service_error(person_form, exc)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
             return redirect("directory:person_detail", public_id=person.public_id)
-    return render(request, "directory/person_create.html",
-                  {"form": person_form, "affiliation_form": affiliation_form},
-                  status=form_status(person_form, affiliation_form))
+    return render(
+        request,
+        "directory/person_create.html",
+        {"form": person_form, "affiliation_form": affiliation_form},
+        status=form_status(person_form, affiliation_form),
+    )
 
 
 @login_required
@@ -229,7 +273,9 @@ def person_edit(request: HttpRequest, public_id) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s was saved.") % {"name": person.full_name})
             return redirect("directory:person_detail", public_id=person.public_id)
-    return render(request, "directory/person_edit.html", {"form": form, "person": person}, status=form_status(form))
+    return render(
+        request, "directory/person_edit.html", {"form": form, "person": person}, status=form_status(form)
+    )
 
 
 @login_required
@@ -239,14 +285,22 @@ def access_needs_edit(request: HttpRequest, public_id) -> HttpResponse:
     person = _person(request, public_id)
     require(permissions.can_see_access_needs, request.user, person)
     needs = selectors.access_needs_get(person)
-    initial = {"interpretation_language": needs.interpretation_language, "accommodations": needs.accommodations} if needs else {}
+    initial = (
+        {"interpretation_language": needs.interpretation_language, "accommodations": needs.accommodations}
+        if needs
+        else {}
+    )
     form = AccessNeedsForm(bound_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         services.access_needs_set(actor=request.user, person=person, **form.cleaned_data)
         messages.success(request, _("Access needs were saved."))
         return redirect("directory:person_detail", public_id=person.public_id)
-    return render(request, "directory/access_needs_edit.html", {"form": form, "person": person},
-                  status=form_status(form))
+    return render(
+        request,
+        "directory/access_needs_edit.html",
+        {"form": form, "person": person},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -257,13 +311,17 @@ def consent_give(request: HttpRequest, public_id) -> HttpResponse:
     person = _person(request, public_id)
     require(permissions.can_edit_person, request.user, person)
     purpose = request.GET.get("purpose", "")
-    form = ConsentGiveForm(bound_data(request), initial={"purpose": purpose} if purpose in ConsentPurpose.values else {})
+    form = ConsentGiveForm(
+        bound_data(request), initial={"purpose": purpose} if purpose in ConsentPurpose.values else {}
+    )
     if request.method == "POST" and form.is_valid():
         services.consent_give(actor=request.user, person=person, **form.cleaned_data)
         label = ConsentPurpose(form.cleaned_data["purpose"]).label
         messages.success(request, _("Consent recorded: %(purpose)s.") % {"purpose": label})
         return redirect("directory:person_detail", public_id=person.public_id)
-    return render(request, "directory/consent_give.html", {"form": form, "person": person}, status=form_status(form))
+    return render(
+        request, "directory/consent_give.html", {"form": form, "person": person}, status=form_status(form)
+    )
 
 
 @login_required
@@ -274,8 +332,12 @@ def consent_withdraw(request: HttpRequest, public_id) -> HttpResponse:
     require(permissions.can_edit_person, request.user, person)
     form = ConsentWithdrawForm(request.POST)
     if not form.is_valid():
-        return render(request, "directory/consent_give.html",
-                      {"form": form, "person": person, "withdraw": True}, status=400)
+        return render(
+            request,
+            "directory/consent_give.html",
+            {"form": form, "person": person, "withdraw": True},
+            status=400,
+        )
     label = ConsentPurpose(form.cleaned_data["purpose"]).label
     if services.consent_withdraw(actor=request.user, person=person, purpose=form.cleaned_data["purpose"]):
         messages.success(request, _("Consent withdrawn: %(purpose)s.") % {"purpose": label})
@@ -290,7 +352,9 @@ def affiliation_add(request: HttpRequest, public_id) -> HttpResponse:
     """Staff, and representatives adding their own organisation to a person they may edit."""
     person = _person(request, public_id)
     require(permissions.can_add_affiliation, request.user, person)
-    form = AffiliationAddForm(bound_data(request), organizations=_organizations_user_adds_people_to(request.user))
+    form = AffiliationAddForm(
+        bound_data(request), organizations=_organizations_user_adds_people_to(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         require(permissions.can_add_person, request.user, form.cleaned_data["organization"])
         try:
@@ -298,10 +362,15 @@ def affiliation_add(request: HttpRequest, public_id) -> HttpResponse:
         except ValidationError as exc:
             add_service_error(form, exc, "organization")
         else:
-            messages.success(request, _("%(person)s now belongs to %(org)s.")
-                             % {"person": person.full_name, "org": form.cleaned_data["organization"].name})
+            messages.success(
+                request,
+                _("%(person)s now belongs to %(org)s.")
+                % {"person": person.full_name, "org": form.cleaned_data["organization"].name},
+            )
             return redirect("directory:person_detail", public_id=person.public_id)
-    return render(request, "directory/affiliation_add.html", {"form": form, "person": person}, status=form_status(form))
+    return render(
+        request, "directory/affiliation_add.html", {"form": form, "person": person}, status=form_status(form)
+    )
 
 
 @login_required
@@ -320,11 +389,18 @@ def affiliation_end(request: HttpRequest, public_id, organization_slug: str) -> 
         except ValidationError as exc:
             add_service_error(form, exc, "end_on")
         else:
-            messages.success(request, _("%(person)s no longer belongs to %(org)s.")
-                             % {"person": person.full_name, "org": affiliation.organization.name})
+            messages.success(
+                request,
+                _("%(person)s no longer belongs to %(org)s.")
+                % {"person": person.full_name, "org": affiliation.organization.name},
+            )
             return redirect("directory:person_detail", public_id=person.public_id)
-    return render(request, "directory/affiliation_end.html",
-                  {"form": form, "person": person, "affiliation": affiliation}, status=form_status(form))
+    return render(
+        request,
+        "directory/affiliation_end.html",
+        {"form": form, "person": person, "affiliation": affiliation},
+        status=form_status(form),
+    )
 
 
 @login_required
@@ -334,9 +410,16 @@ def person_activity(request: HttpRequest, public_id) -> HttpResponse:
     person = _person(request, public_id)
     require(permissions.can_view_activity, request.user)
     page, query = paginate(request, selectors.person_activity(person))
-    return render_list(request, "directory/person_activity.html", {
-        "person": person, "entries": page.object_list, "page_obj": page, "querystring_without_page": query,
-    })
+    return render_list(
+        request,
+        "directory/person_activity.html",
+        {
+            "person": person,
+            "entries": page.object_list,
+            "page_obj": page,
+            "querystring_without_page": query,
+        },
+    )
 
 
 @login_required
@@ -347,7 +430,7 @@ def person_duplicate_list(request: HttpRequest) -> HttpResponse:
     require(permissions.can_merge_people, request.user)
     groups = selectors.person_duplicate_candidates()
     for group in groups:
-        group.pairs = [(a, b) for i, a in enumerate(group.people) for b in group.people[i + 1:]]
+        group.pairs = [(a, b) for i, a in enumerate(group.people) for b in group.people[i + 1 :]]
     return render(request, "directory/person_duplicate_list.html", {"groups": groups})
 
 
@@ -369,8 +452,15 @@ def person_merge(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("%(duplicate)s was merged into %(keep)s.")
-                             % {"duplicate": duplicate.full_name, "keep": keep.full_name})
+            messages.success(
+                request,
+                _("%(duplicate)s was merged into %(keep)s.")
+                % {"duplicate": duplicate.full_name, "keep": keep.full_name},
+            )
             return redirect("directory:person_detail", public_id=keep.public_id)
-    return render(request, "directory/person_merge.html",
-                  {"form": form, "people": [first, second]}, status=form_status(form))
+    return render(
+        request,
+        "directory/person_merge.html",
+        {"form": form, "people": [first, second]},
+        status=form_status(form),
+    )

@@ -67,14 +67,21 @@ def test_a_member_does_not_see_a_staff_only_organization_in_the_list(client, per
 def test_filters_narrow_the_list_by_kind_status_bipoc_issue_place_and_table(client, personas):
     housing = IssueTopic.objects.create(slug="housing", name="Housing")
     frogtown = Place.objects.create(slug="frogtown", name="Frogtown", kind=Place.Kind.NEIGHBORHOOD)
-    match = OrganizationFactory(name="Frogtown Tenants", kind="tenant", bipoc_led="yes",
-                                membership_status=MembershipStatus.APPLICANT)
+    match = OrganizationFactory(
+        name="Frogtown Tenants", kind="tenant", bipoc_led="yes", membership_status=MembershipStatus.APPLICANT
+    )
     match.issues.add(housing)
     match.places_served.add(frogtown)
     TableParticipationFactory(table=personas.table, organization=match)
     login_as(client, personas, "staff")
-    query = {"kind": "tenant", "membership_status": "applicant", "bipoc_led": "yes", "issue": "housing",
-             "place": "frogtown", "table": personas.table.slug}
+    query = {
+        "kind": "tenant",
+        "membership_status": "applicant",
+        "bipoc_led": "yes",
+        "issue": "housing",
+        "place": "frogtown",
+        "table": personas.table.slug,
+    }
     response = client.get(LIST, query)
     assert response.status_code == 200
     assert list(response.context["organizations"]) == [match]
@@ -121,7 +128,9 @@ def test_an_htmx_request_gets_only_the_results_fragment(client, personas):
     assert "<html" not in body
     assert "Org A" in body
     assert "HX-Request" in response["Vary"]
-    full = client.get(LIST, {"q": "Org"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    full = client.get(
+        LIST, {"q": "Org"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
     assert "<html" in full.content.decode()
 
 
@@ -139,13 +148,13 @@ def test_the_list_has_50_a_page(client, personas):
 def test_the_csv_download_holds_exactly_the_filtered_rows_the_user_can_see(client, personas):
     OrganizationFactory(name="Hidden Staff Org", visibility=Visibility.STAFF, kind="faith")
     OrganizationFactory(name="Faith Members Org", kind="faith")
-    OrganizationFactory(name="=HYPERLINK(\"evil\")", kind="faith")
+    OrganizationFactory(name='=HYPERLINK("evil")', kind="faith")
     login_as(client, personas, "member_b")
     response = client.get(LIST, {"kind": "faith", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = csv_rows(response)
     names = [row[0] for row in rows[1:]]
-    assert sorted(names) == sorted(["Faith Members Org", "'=HYPERLINK(\"evil\")"])
+    assert sorted(names) == sorted(["Faith Members Org", '\'=HYPERLINK("evil")'])
     assert rows[0][0] == "Name"
 
 
@@ -184,8 +193,9 @@ def test_list_queries_do_not_grow_with_rows(client, personas, django_assert_num_
 
 
 def test_organization_detail_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", detail(personas.org_a),
-                             {"anonymous": 404, "public_user": 404}, default=200)
+    assert_permission_matrix(
+        client, personas, "get", detail(personas.org_a), {"anonymous": 404, "public_user": 404}, default=200
+    )
 
 
 def test_public_organizations_are_visible_to_anonymous_visitors(client, personas):
@@ -195,8 +205,7 @@ def test_public_organizations_are_visible_to_anonymous_visitors(client, personas
 
 def test_an_outsider_gets_404_for_a_staff_only_organization(client, personas):
     org = OrganizationFactory(visibility=Visibility.STAFF)
-    assert_permission_matrix(client, personas, "get", detail(org),
-                             {"staff": 200, "admin": 200}, default=404)
+    assert_permission_matrix(client, personas, "get", detail(org), {"staff": 200, "admin": 200}, default=404)
 
 
 def test_contact_details_show_only_where_the_organization_shares_them(client, personas):
@@ -214,10 +223,15 @@ def test_contact_details_show_only_where_the_organization_shares_them(client, pe
 
 def test_detail_shows_status_history_values_and_overdue_renewal(client, personas):
     org = services.organization_create(actor=None, name="Riverside Alliance")
-    services.organization_status_change(organization=org, actor=None, status=MembershipStatus.MEMBER,
-                                        note="Welcomed at the assembly")
-    services.organization_values_affirm(organization=org, actor=None, version="2023",
-                                        on=timezone.localdate().replace(year=timezone.localdate().year - 2))
+    services.organization_status_change(
+        organization=org, actor=None, status=MembershipStatus.MEMBER, note="Welcomed at the assembly"
+    )
+    services.organization_values_affirm(
+        organization=org,
+        actor=None,
+        version="2023",
+        on=timezone.localdate().replace(year=timezone.localdate().year - 2),
+    )
     login_as(client, personas, "member_a")
     body = client.get(detail(org)).content.decode()
     assert "Welcomed at the assembly" in body
@@ -266,15 +280,24 @@ CREATE = reverse("directory:organization_create")
 
 
 def test_organization_create_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", CREATE,
-                             {"anonymous": 302, "staff": 200, "admin": 200}, default=403)
+    assert_permission_matrix(
+        client, personas, "get", CREATE, {"anonymous": 302, "staff": 200, "admin": 200}, default=403
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_staff_create_an_organization_whose_name_round_trips_in_any_script(client, personas, name):
     login_as(client, personas, "staff")
-    response = client.post(CREATE, {"name": name, "kind": "nonprofit", "visibility": "members",
-                                     "membership_status": "applicant", "languages_served": "Somali, Hmong"})
+    response = client.post(
+        CREATE,
+        {
+            "name": name,
+            "kind": "nonprofit",
+            "visibility": "members",
+            "membership_status": "applicant",
+            "languages_served": "Somali, Hmong",
+        },
+    )
     assert response.status_code == 302
     org = Organization.objects.get(name=name)
     assert org.languages_served == ["Somali", "Hmong"]
@@ -285,12 +308,21 @@ def test_staff_create_an_organization_whose_name_round_trips_in_any_script(clien
 
 def test_creating_an_organization_refuses_nul_bytes_and_overlong_names(client, personas):
     login_as(client, personas, "staff")
-    response = client.post(CREATE, {"name": "Bad\x00Name", "kind": "nonprofit", "visibility": "members",
-                                     "membership_status": "applicant"})
+    response = client.post(
+        CREATE,
+        {
+            "name": "Bad\x00Name",
+            "kind": "nonprofit",
+            "visibility": "members",
+            "membership_status": "applicant",
+        },
+    )
     assert response.status_code == 400
     assert "name" in response.context["form"].errors
-    response = client.post(CREATE, {"name": "x" * 201, "kind": "nonprofit", "visibility": "members",
-                                     "membership_status": "applicant"})
+    response = client.post(
+        CREATE,
+        {"name": "x" * 201, "kind": "nonprofit", "visibility": "members", "membership_status": "applicant"},
+    )
     assert response.status_code == 400
     assert "name" in response.context["form"].errors
     assert not Organization.objects.filter(name__startswith="Bad").exists()
@@ -298,8 +330,15 @@ def test_creating_an_organization_refuses_nul_bytes_and_overlong_names(client, p
 
 def test_table_visibility_needs_a_table(client, personas):
     login_as(client, personas, "staff")
-    response = client.post(CREATE, {"name": "Corridor Only", "kind": "nonprofit", "visibility": "table",
-                                     "membership_status": "applicant"})
+    response = client.post(
+        CREATE,
+        {
+            "name": "Corridor Only",
+            "kind": "nonprofit",
+            "visibility": "table",
+            "membership_status": "applicant",
+        },
+    )
     assert response.status_code == 400
     assert "visibility_table" in response.context["form"].errors
 
@@ -307,8 +346,16 @@ def test_table_visibility_needs_a_table(client, personas):
 def test_a_taken_or_reserved_short_name_is_refused(client, personas):
     login_as(client, personas, "staff")
     for slug in ("org-a", "new"):
-        response = client.post(CREATE, {"name": "Another", "slug": slug, "kind": "nonprofit",
-                                         "visibility": "members", "membership_status": "applicant"})
+        response = client.post(
+            CREATE,
+            {
+                "name": "Another",
+                "slug": slug,
+                "kind": "nonprofit",
+                "visibility": "members",
+                "membership_status": "applicant",
+            },
+        )
         assert response.status_code == 400
         assert "slug" in response.context["form"].errors
 
@@ -321,10 +368,22 @@ def edit(org):
 
 
 def test_organization_edit_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", edit(personas.org_a), {
-        "anonymous": 302, "public_user": 404, "member_a": 200, "member_b": 403, "table_member": 403,
-        "board": 403, "staff": 200, "admin": 200,
-    })
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        edit(personas.org_a),
+        {
+            "anonymous": 302,
+            "public_user": 404,
+            "member_a": 200,
+            "member_b": 403,
+            "table_member": 403,
+            "board": 403,
+            "staff": 200,
+            "admin": 200,
+        },
+    )
 
 
 def test_an_outsider_gets_404_editing_a_staff_only_organization(client, personas):
@@ -334,12 +393,22 @@ def test_an_outsider_gets_404_editing_a_staff_only_organization(client, personas
     assert client.post(edit(org), {"name": "Taken over"}).status_code == 404
 
 
-def test_a_representative_edits_the_profile_and_sharing_consent_but_not_status_or_visibility(client, personas):
+def test_a_representative_edits_the_profile_and_sharing_consent_but_not_status_or_visibility(
+    client, personas
+):
     login_as(client, personas, "member_a")
-    response = client.post(edit(personas.org_a), {
-        "name": "Org A Renamed", "kind": "cultural", "description": "We dance.", "languages_served": "Hmong",
-        "shares_contacts": "on", "membership_status": "withdrawn", "visibility": "public",
-    })
+    response = client.post(
+        edit(personas.org_a),
+        {
+            "name": "Org A Renamed",
+            "kind": "cultural",
+            "description": "We dance.",
+            "languages_served": "Hmong",
+            "shares_contacts": "on",
+            "membership_status": "withdrawn",
+            "visibility": "public",
+        },
+    )
     assert response.status_code == 302
     org = Organization.objects.get(pk=personas.org_a.pk)
     assert (org.name, org.kind, org.shares_contacts) == ("Org A Renamed", "cultural", True)
@@ -380,20 +449,36 @@ def status_url(org):
 
 
 def test_status_change_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", status_url(personas.org_a), {
-        "anonymous": 302, "public_user": 404, "staff": 200, "admin": 200,
-    }, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        status_url(personas.org_a),
+        {
+            "anonymous": 302,
+            "public_user": 404,
+            "staff": 200,
+            "admin": 200,
+        },
+        default=403,
+    )
 
 
 def test_staff_move_an_organization_to_a_new_status_with_history(client, personas):
     login_as(client, personas, "staff")
-    response = client.post(status_url(personas.org_a), {"status": "lapsed", "effective_on": "2025-03-01",
-                                                        "note": "Did not renew"})
+    response = client.post(
+        status_url(personas.org_a),
+        {"status": "lapsed", "effective_on": "2025-03-01", "note": "Did not renew"},
+    )
     assert response.status_code == 302
     org = Organization.objects.get(pk=personas.org_a.pk)
     assert org.membership_status == MembershipStatus.LAPSED
     change = org.status_changes.first()
-    assert (change.status, change.effective_on.isoformat(), change.note) == ("lapsed", "2025-03-01", "Did not renew")
+    assert (change.status, change.effective_on.isoformat(), change.note) == (
+        "lapsed",
+        "2025-03-01",
+        "Did not renew",
+    )
 
 
 def test_an_invalid_transition_is_shown_as_a_form_error(client, personas):
@@ -409,18 +494,33 @@ def values_url(org):
 
 
 def test_values_affirm_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", values_url(personas.org_a), {
-        "anonymous": 302, "public_user": 404, "staff": 200, "admin": 200,
-    }, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        values_url(personas.org_a),
+        {
+            "anonymous": 302,
+            "public_user": 404,
+            "staff": 200,
+            "admin": 200,
+        },
+        default=403,
+    )
 
 
 def test_staff_record_values_affirmed_and_renewal_falls_due(client, personas):
     login_as(client, personas, "staff")
-    response = client.post(values_url(personas.org_a), {"version": "2025", "on": "2025-05-01", "renewal_years": "2"})
+    response = client.post(
+        values_url(personas.org_a), {"version": "2025", "on": "2025-05-01", "renewal_years": "2"}
+    )
     assert response.status_code == 302
     org = Organization.objects.get(pk=personas.org_a.pk)
     assert (org.values_version, org.values_affirmed_on.isoformat(), org.renewal_due_on.isoformat()) == (
-        "2025", "2025-05-01", "2027-05-01")
+        "2025",
+        "2025-05-01",
+        "2027-05-01",
+    )
     assert activity_for(org).filter(action="directory.organization.values-affirmed").exists()
 
 

@@ -28,7 +28,9 @@ def url(name, person, *args):
 @pytest.fixture
 def colleague(personas):
     """A person of org A who has no sign-in account, with contact details."""
-    person = PersonFactory(full_name="Hli Lor", email="hli@org-a.example", phone="612-555-0101", pronouns="she/her")
+    person = PersonFactory(
+        full_name="Hli Lor", email="hli@org-a.example", phone="612-555-0101", pronouns="she/her"
+    )
     AffiliationFactory(person=person, organization=personas.org_a, role="Organizer")
     return person
 
@@ -42,7 +44,9 @@ def csv_rows(response):
 
 
 def test_person_list_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", LIST, {"anonymous": 302, "public_user": 403}, default=200)
+    assert_permission_matrix(
+        client, personas, "get", LIST, {"anonymous": 302, "public_user": 403}, default=200
+    )
 
 
 def test_contact_columns_show_only_where_allowed(client, personas, colleague):
@@ -56,8 +60,13 @@ def test_contact_columns_show_only_where_allowed(client, personas, colleague):
 
 
 def test_the_search_finds_names_aliases_and_email_without_accents(client, personas):
-    jose = services.person_create(actor=None, full_name="José Ñúñez", aliases="Pepe", email="jn@example.org",
-                                  organization=personas.org_a)
+    jose = services.person_create(
+        actor=None,
+        full_name="José Ñúñez",
+        aliases="Pepe",
+        email="jn@example.org",
+        organization=personas.org_a,
+    )
     login_as(client, personas, "member_b")
     for query in ("jose nunez", "Ñúñez", "Pepe", "jn@example"):
         assert [row.person for row in client.get(LIST, {"q": query}).context["rows"]] == [jose], query
@@ -124,20 +133,38 @@ def test_list_queries_do_not_grow_with_rows(client, personas, django_assert_num_
 
 
 def test_person_detail_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", url("person_detail", personas.person_a),
-                             {"anonymous": 302, "public_user": 404}, default=200)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        url("person_detail", personas.person_a),
+        {"anonymous": 302, "public_user": 404},
+        default=200,
+    )
 
 
 def test_an_outsider_gets_404_for_a_staff_only_person_of_another_organization(client, personas):
     hidden = PersonFactory(visibility=Visibility.STAFF)
     AffiliationFactory(person=hidden, organization=personas.org_a)
-    assert_permission_matrix(client, personas, "get", url("person_detail", hidden), {
-        "anonymous": 302, "member_a": 200, "staff": 200, "admin": 200,
-    }, default=404)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        url("person_detail", hidden),
+        {
+            "anonymous": 302,
+            "member_a": 200,
+            "staff": 200,
+            "admin": 200,
+        },
+        default=404,
+    )
 
 
 def test_a_signed_in_non_member_sees_their_own_record(client, personas):
-    own = PersonFactory(full_name="Public Self", user=personas.user("public_user"), visibility=Visibility.STAFF)
+    own = PersonFactory(
+        full_name="Public Self", user=personas.user("public_user"), visibility=Visibility.STAFF
+    )
     login_as(client, personas, "public_user")
     assert client.get(url("person_detail", own)).status_code == 200
     public_person = PersonFactory(visibility=Visibility.PUBLIC)
@@ -157,10 +184,20 @@ def test_detail_shows_affiliations_pronouns_language_and_masks_contacts(client, 
 
 
 def test_access_needs_show_only_to_staff_and_the_person(client, personas, colleague):
-    services.access_needs_set(actor=None, person=personas.person_a, interpretation_language="Somali",
-                              accommodations="Step-free entrance")
-    expected = {"member_a": True, "staff": True, "admin": True, "member_b": False, "table_member": False,
-                "board": False}
+    services.access_needs_set(
+        actor=None,
+        person=personas.person_a,
+        interpretation_language="Somali",
+        accommodations="Step-free entrance",
+    )
+    expected = {
+        "member_a": True,
+        "staff": True,
+        "admin": True,
+        "member_b": False,
+        "table_member": False,
+        "board": False,
+    }
     for persona, sees in expected.items():
         login_as(client, personas, persona)
         body = client.get(url("person_detail", personas.person_a)).content.decode()
@@ -168,7 +205,9 @@ def test_access_needs_show_only_to_staff_and_the_person(client, personas, collea
 
 
 def test_consent_per_purpose_with_buttons_for_those_who_may_edit(client, personas):
-    services.consent_give(actor=None, person=personas.person_a, purpose=ConsentPurpose.CONTACT_EMAIL, text_version="v7")
+    services.consent_give(
+        actor=None, person=personas.person_a, purpose=ConsentPurpose.CONTACT_EMAIL, text_version="v7"
+    )
     login_as(client, personas, "member_a")
     body = client.get(url("person_detail", personas.person_a)).content.decode()
     assert "text version v7" in body
@@ -188,7 +227,9 @@ def test_a_merged_record_redirects_permanently_to_the_kept_one(client, personas,
     assert response["Location"] == url("person_detail", colleague)
 
 
-def test_detail_queries_do_not_grow_with_affiliations_or_consents(client, personas, django_assert_num_queries):
+def test_detail_queries_do_not_grow_with_affiliations_or_consents(
+    client, personas, django_assert_num_queries
+):
     person = PersonFactory(user=None)
     for n in range(6):
         AffiliationFactory(person=person, organization=OrganizationFactory(name=f"Org {n}"))
@@ -207,15 +248,28 @@ def test_detail_queries_do_not_grow_with_affiliations_or_consents(client, person
 
 
 def test_person_create_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", CREATE, {
-        "anonymous": 302, "member_a": 200, "member_b": 200, "staff": 200, "admin": 200,
-    }, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        CREATE,
+        {
+            "anonymous": 302,
+            "member_a": 200,
+            "member_b": 200,
+            "staff": 200,
+            "admin": 200,
+        },
+        default=403,
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_names_in_any_script_round_trip_exactly(client, personas, name):
     login_as(client, personas, "staff")
-    response = client.post(CREATE, {"full_name": name, "visibility": "members", "email": "Someone@Example.org"})
+    response = client.post(
+        CREATE, {"full_name": name, "visibility": "members", "email": "Someone@Example.org"}
+    )
     assert response.status_code == 302
     person = Person.objects.get(full_name=name)
     assert person.email == "someone@example.org"
@@ -258,17 +312,33 @@ def test_creating_a_person_refuses_nul_bytes_long_names_and_bad_emails(client, p
 
 
 def test_person_edit_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", url("person_edit", personas.person_a), {
-        "anonymous": 302, "public_user": 404, "member_a": 200, "staff": 200, "admin": 200,
-    }, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        url("person_edit", personas.person_a),
+        {
+            "anonymous": 302,
+            "public_user": 404,
+            "member_a": 200,
+            "staff": 200,
+            "admin": 200,
+        },
+        default=403,
+    )
 
 
 def test_a_representative_edits_their_colleague_and_the_change_is_audited(client, personas, colleague):
     login_as(client, personas, "member_a")
-    response = client.post(url("person_edit", colleague), {
-        "full_name": "Nuur Xuseen Cabdirashiid", "pronouns": "he/him", "email": "nuur@org-a.example",
-        "visibility": "public",
-    })
+    response = client.post(
+        url("person_edit", colleague),
+        {
+            "full_name": "Nuur Xuseen Cabdirashiid",
+            "pronouns": "he/him",
+            "email": "nuur@org-a.example",
+            "visibility": "public",
+        },
+    )
     assert response.status_code == 302
     colleague.refresh_from_db()
     assert (colleague.full_name, colleague.pronouns) == ("Nuur Xuseen Cabdirashiid", "he/him")
@@ -295,15 +365,28 @@ def test_an_invalid_edit_shows_field_errors(client, personas):
 
 
 def test_access_needs_edit_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", url("access_needs_edit", personas.person_a), {
-        "anonymous": 302, "public_user": 404, "member_a": 200, "staff": 200, "admin": 200,
-    }, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        url("access_needs_edit", personas.person_a),
+        {
+            "anonymous": 302,
+            "public_user": 404,
+            "member_a": 200,
+            "staff": 200,
+            "admin": 200,
+        },
+        default=403,
+    )
 
 
 def test_a_person_records_their_own_access_needs(client, personas):
     login_as(client, personas, "member_a")
-    response = client.post(url("access_needs_edit", personas.person_a),
-                           {"interpretation_language": "Soomaali", "accommodations": "Large print"})
+    response = client.post(
+        url("access_needs_edit", personas.person_a),
+        {"interpretation_language": "Soomaali", "accommodations": "Large print"},
+    )
     assert response.status_code == 302
     needs = AccessNeeds.objects.get(person=personas.person_a)
     assert (needs.interpretation_language, needs.accommodations) == ("Soomaali", "Large print")
@@ -320,21 +403,46 @@ def test_access_needs_refuse_overlong_values(client, personas):
 
 
 def test_consent_give_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", url("consent_give", personas.person_a), {
-        "anonymous": 302, "public_user": 404, "member_a": 200, "staff": 200, "admin": 200,
-    }, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        url("consent_give", personas.person_a),
+        {
+            "anonymous": 302,
+            "public_user": 404,
+            "member_a": 200,
+            "staff": 200,
+            "admin": 200,
+        },
+        default=403,
+    )
 
 
 def test_consent_withdraw_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "post", url("consent_withdraw", personas.person_a), {
-        "anonymous": 302, "public_user": 404, "member_a": 302, "staff": 302, "admin": 302,
-    }, default=403, data={"purpose": "contact_sms"})
+    assert_permission_matrix(
+        client,
+        personas,
+        "post",
+        url("consent_withdraw", personas.person_a),
+        {
+            "anonymous": 302,
+            "public_user": 404,
+            "member_a": 302,
+            "staff": 302,
+            "admin": 302,
+        },
+        default=403,
+        data={"purpose": "contact_sms"},
+    )
 
 
 def test_a_person_gives_and_withdraws_consent_per_channel(client, personas):
     login_as(client, personas, "member_a")
-    response = client.post(url("consent_give", personas.person_a),
-                           {"purpose": "contact_sms", "source": "web", "text_version": "2025-1"})
+    response = client.post(
+        url("consent_give", personas.person_a),
+        {"purpose": "contact_sms", "source": "web", "text_version": "2025-1"},
+    )
     assert response.status_code == 302
     record = ConsentRecord.objects.get(person=personas.person_a, purpose="contact_sms")
     assert record.is_active() and record.text_version == "2025-1"
@@ -349,11 +457,15 @@ def test_a_person_gives_and_withdraws_consent_per_channel(client, personas):
 
 def test_an_unknown_purpose_or_long_version_is_refused(client, personas):
     login_as(client, personas, "member_a")
-    response = client.post(url("consent_give", personas.person_a),
-                           {"purpose": "telepathy", "source": "web", "text_version": "x" * 41})
+    response = client.post(
+        url("consent_give", personas.person_a),
+        {"purpose": "telepathy", "source": "web", "text_version": "x" * 41},
+    )
     assert response.status_code == 400
     assert {"purpose", "text_version"} <= set(response.context["form"].errors)
-    assert client.post(url("consent_withdraw", personas.person_a), {"purpose": "telepathy"}).status_code == 400
+    assert (
+        client.post(url("consent_withdraw", personas.person_a), {"purpose": "telepathy"}).status_code == 400
+    )
     assert not ConsentRecord.objects.filter(person=personas.person_a).exists()
 
 
@@ -361,9 +473,20 @@ def test_an_unknown_purpose_or_long_version_is_refused(client, personas):
 
 
 def test_affiliation_add_permission_matrix(client, personas, colleague):
-    assert_permission_matrix(client, personas, "get", url("affiliation_add", colleague), {
-        "anonymous": 302, "public_user": 404, "member_a": 200, "staff": 200, "admin": 200,
-    }, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        url("affiliation_add", colleague),
+        {
+            "anonymous": 302,
+            "public_user": 404,
+            "member_a": 200,
+            "staff": 200,
+            "admin": 200,
+        },
+        default=403,
+    )
 
 
 def test_a_representative_cannot_claim_another_organizations_person(client, personas):
@@ -375,8 +498,10 @@ def test_a_representative_cannot_claim_another_organizations_person(client, pers
 
 def test_staff_add_a_person_to_an_organization(client, personas):
     login_as(client, personas, "staff")
-    response = client.post(url("affiliation_add", personas.person_b),
-                           {"organization": "org-a", "role": "Advisor", "start_on": "2025-01-15"})
+    response = client.post(
+        url("affiliation_add", personas.person_b),
+        {"organization": "org-a", "role": "Advisor", "start_on": "2025-01-15"},
+    )
     assert response.status_code == 302
     affiliation = Affiliation.objects.get(person=personas.person_b, organization=personas.org_a)
     assert (affiliation.role, affiliation.start_on.isoformat()) == ("Advisor", "2025-01-15")
@@ -390,9 +515,20 @@ def test_adding_an_existing_affiliation_again_is_a_form_error(client, personas):
 
 
 def test_affiliation_end_permission_matrix(client, personas, colleague):
-    assert_permission_matrix(client, personas, "get", url("affiliation_end", colleague, "org-a"), {
-        "anonymous": 302, "public_user": 404, "member_a": 200, "staff": 200, "admin": 200,
-    }, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        url("affiliation_end", colleague, "org-a"),
+        {
+            "anonymous": 302,
+            "public_user": 404,
+            "member_a": 200,
+            "staff": 200,
+            "admin": 200,
+        },
+        default=403,
+    )
 
 
 def test_a_representative_ends_a_colleagues_membership(client, personas, colleague):

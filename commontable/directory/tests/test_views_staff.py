@@ -20,10 +20,20 @@ def merge_url(a, b):
 
 
 def twins(personas):
-    first = services.person_create(actor=None, full_name="Nuur Xuseen Cabdirashiid", email="nuur@example.org",
-                                   organization=personas.org_a, role="Organizer")
-    second = services.person_create(actor=None, full_name="Nuur Xuseen Cabdirashid", email="NUUR@example.org",
-                                    phone="612-555-0199", organization=personas.org_b)
+    first = services.person_create(
+        actor=None,
+        full_name="Nuur Xuseen Cabdirashiid",
+        email="nuur@example.org",
+        organization=personas.org_a,
+        role="Organizer",
+    )
+    second = services.person_create(
+        actor=None,
+        full_name="Nuur Xuseen Cabdirashid",
+        email="NUUR@example.org",
+        phone="612-555-0199",
+        organization=personas.org_b,
+    )
     return first, second
 
 
@@ -31,8 +41,9 @@ def twins(personas):
 
 
 def test_duplicates_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", DUPLICATES,
-                             {"anonymous": 302, "staff": 200, "admin": 200}, default=403)
+    assert_permission_matrix(
+        client, personas, "get", DUPLICATES, {"anonymous": 302, "staff": 200, "admin": 200}, default=403
+    )
 
 
 def test_duplicates_list_groups_with_their_reason_and_a_compare_link(client, personas):
@@ -75,8 +86,14 @@ def test_the_staff_navigation_entry_shows_only_to_staff(client, personas):
 
 def test_merge_permission_matrix(client, personas):
     first, second = twins(personas)
-    assert_permission_matrix(client, personas, "get", merge_url(first, second),
-                             {"anonymous": 302, "staff": 200, "admin": 200}, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        merge_url(first, second),
+        {"anonymous": 302, "staff": 200, "admin": 200},
+        default=403,
+    )
 
 
 def test_the_merge_page_shows_both_records_side_by_side(client, personas):
@@ -95,7 +112,10 @@ def test_staff_merge_two_records_and_the_duplicate_points_to_the_kept_one(client
     assert response["Location"] == reverse("directory:person_detail", args=[first.public_id])
     second.refresh_from_db()
     assert second.merged_into == first
-    assert set(Affiliation.objects.filter(person=first).values_list("organization__slug", flat=True)) == {"org-a", "org-b"}
+    assert set(Affiliation.objects.filter(person=first).values_list("organization__slug", flat=True)) == {
+        "org-a",
+        "org-b",
+    }
     assert "was merged into" in client.get(response["Location"]).content.decode()
     moved = client.get(reverse("directory:person_detail", args=[second.public_id]))
     assert moved.status_code == 301 and moved["Location"] == response["Location"]
@@ -104,7 +124,9 @@ def test_staff_merge_two_records_and_the_duplicate_points_to_the_kept_one(client
 
 def test_merging_two_people_with_accounts_is_a_form_error(client, personas):
     login_as(client, personas, "staff")
-    response = client.post(merge_url(personas.person_a, personas.person_b), {"keep": str(personas.person_a.public_id)})
+    response = client.post(
+        merge_url(personas.person_a, personas.person_b), {"keep": str(personas.person_a.public_id)}
+    )
     assert response.status_code == 400
     assert "sign-in account" in str(response.context["form"].non_field_errors())
     assert Person.objects.get(pk=personas.person_b.pk).merged_into is None
@@ -125,16 +147,28 @@ def test_an_unknown_choice_or_record_is_refused(client, personas):
 
 def test_person_activity_permission_matrix(client, personas):
     url = reverse("directory:person_activity", args=[personas.person_a.public_id])
-    assert_permission_matrix(client, personas, "get", url, {
-        "anonymous": 302, "public_user": 404, "staff": 200, "admin": 200,
-    }, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        url,
+        {
+            "anonymous": 302,
+            "public_user": 404,
+            "staff": 200,
+            "admin": 200,
+        },
+        default=403,
+    )
 
 
 def test_person_activity_lists_entries_about_them_and_by_their_account(client, personas):
     member_a = personas.user("member_a")
     services.person_update(person=personas.person_a, actor=personas.user("staff"), pronouns="they/them")
     services.organization_update(organization=personas.org_a, actor=member_a, description="Changed by Ayaan")
-    services.organization_update(organization=personas.org_b, actor=personas.user("member_b"), description="By Bao")
+    services.organization_update(
+        organization=personas.org_b, actor=personas.user("member_b"), description="By Bao"
+    )
     login_as(client, personas, "staff")
     response = client.get(reverse("directory:person_activity", args=[personas.person_a.public_id]))
     entries = list(response.context["entries"])

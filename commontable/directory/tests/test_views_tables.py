@@ -54,13 +54,16 @@ def test_list_queries_do_not_grow_with_rows(client, personas, django_assert_num_
 
 
 def test_table_detail_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", detail(personas.table),
-                             {"anonymous": 404, "public_user": 404}, default=200)
+    assert_permission_matrix(
+        client, personas, "get", detail(personas.table), {"anonymous": 404, "public_user": 404}, default=200
+    )
 
 
 def test_a_staff_only_table_answers_404_to_members(client, personas):
     table = TableFactory(visibility=Visibility.STAFF)
-    assert_permission_matrix(client, personas, "get", detail(table), {"staff": 200, "admin": 200}, default=404)
+    assert_permission_matrix(
+        client, personas, "get", detail(table), {"staff": 200, "admin": 200}, default=404
+    )
 
 
 def test_detail_lists_visible_participants_with_their_role(client, personas):
@@ -86,14 +89,22 @@ def test_detail_queries_do_not_grow_with_participants(client, personas, django_a
 
 
 def test_table_create_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", CREATE, {"anonymous": 302, "staff": 200, "admin": 200},
-                             default=403)
+    assert_permission_matrix(
+        client, personas, "get", CREATE, {"anonymous": 302, "staff": 200, "admin": 200}, default=403
+    )
 
 
 def test_staff_create_a_table_with_a_convenor(client, personas):
     login_as(client, personas, "staff")
-    response = client.post(CREATE, {"name": "Blue Line Table", "convenor": personas.org_a.pk,
-                                     "visibility": "members", "is_active": "on"})
+    response = client.post(
+        CREATE,
+        {
+            "name": "Blue Line Table",
+            "convenor": personas.org_a.pk,
+            "visibility": "members",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     table = Table.objects.get(name="Blue Line Table")
     assert table.convenor == personas.org_a
@@ -108,14 +119,22 @@ def test_creating_a_table_refuses_a_missing_name_and_a_taken_slug(client, person
 
 
 def test_table_edit_permission_matrix(client, personas):
-    assert_permission_matrix(client, personas, "get", reverse("directory:table_edit", args=["corridor-table"]),
-                             {"anonymous": 302, "public_user": 404, "staff": 200, "admin": 200}, default=403)
+    assert_permission_matrix(
+        client,
+        personas,
+        "get",
+        reverse("directory:table_edit", args=["corridor-table"]),
+        {"anonymous": 302, "public_user": 404, "staff": 200, "admin": 200},
+        default=403,
+    )
 
 
 def test_staff_edit_a_table_and_the_change_is_audited(client, personas):
     login_as(client, personas, "staff")
-    response = client.post(reverse("directory:table_edit", args=["corridor-table"]),
-                           {"name": "Corridor Table", "description": "Green Line", "visibility": "public"})
+    response = client.post(
+        reverse("directory:table_edit", args=["corridor-table"]),
+        {"name": "Corridor Table", "description": "Green Line", "visibility": "public"},
+    )
     assert response.status_code == 302
     table = Table.objects.get(pk=personas.table.pk)
     assert (table.description, table.visibility, table.is_active) == ("Green Line", "public", False)
@@ -124,8 +143,10 @@ def test_staff_edit_a_table_and_the_change_is_audited(client, personas):
 
 def test_table_visibility_cannot_be_table_only(client, personas):
     login_as(client, personas, "staff")
-    response = client.post(reverse("directory:table_edit", args=["corridor-table"]),
-                           {"name": "Corridor Table", "visibility": "table"})
+    response = client.post(
+        reverse("directory:table_edit", args=["corridor-table"]),
+        {"name": "Corridor Table", "visibility": "table"},
+    )
     assert response.status_code == 400
     assert "visibility" in response.context["form"].errors
 
@@ -142,7 +163,9 @@ def test_participant_add_and_end_permission_matrices(client, personas):
     expected = {"anonymous": 302, "public_user": 404, "staff": 200, "admin": 200}
     assert_permission_matrix(client, personas, "get", participant_add(personas.table), expected, default=403)
     org_c = TableParticipation.objects.get(table=personas.table).organization
-    assert_permission_matrix(client, personas, "get", participant_end(personas.table, org_c), expected, default=403)
+    assert_permission_matrix(
+        client, personas, "get", participant_end(personas.table, org_c), expected, default=403
+    )
 
 
 def test_staff_add_and_remove_a_participant(client, personas):
