@@ -46,3 +46,23 @@ class StrictIntegerField(forms.IntegerField):
                 if str(exc) == "non-ascii-digits":
                     raise forms.ValidationError(self.error_messages["non_ascii"], code="non_ascii") from exc
         return super().to_python(value)
+
+
+class ImportUploadForm(BaseForm):
+    """The one field of every import's upload page; the file's content is checked by core.imports."""
+
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_(
+            "UTF-8 CSV (with commas or semicolons) or an Excel .xlsx workbook; "
+            "the first row holds the column names."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self):
+        from commontable.core.uploads import check_upload_size
+
+        uploaded = self.cleaned_data["file"]
+        check_upload_size(uploaded)
+        return uploaded

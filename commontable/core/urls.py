@@ -7,5 +7,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("activity/", views.activity_list, name="activity_list"),
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/<slug:kind>/new/", views.import_create, name="import_create"),
+    path("imports/<slug:kind>/template.csv", views.import_template, name="import_template"),
+    path("imports/<uuid:public_id>/", views.import_detail, name="import_detail"),
+    path("imports/<uuid:public_id>/apply/", views.import_apply, name="import_apply"),
     path("i18n/status/", views.i18n_status, name="i18n_status"),
 ]

@@ -1,13 +1,15 @@
-"""Pages that belong to no domain: the home page, the staff activity log, health check."""
+"""Pages that belong to no domain: the home page, the staff activity log, health check, and the
+shared import pages (upload → preview → apply)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commontable.core.models import ActivityLog
 from commontable.core.visibility import viewer_for
@@ -62,3 +64,152 @@ def i18n_status(request: HttpRequest) -> HttpResponse:
         "reviewed_share_pct": round(i18n.REVIEWED_SHARE_FOR_RELEASE * 100),
         "source_language": settings.LANGUAGE_CODE,
     })
+
+
+# -- imports: upload → preview → apply (staff; each importer names the permission it needs) --------
+
+IMPORT_ROWS_PER_PAGE = 100
+
+
+def _import_spec_for(request: HttpRequest, kind: str):
+    from commontable.core.imports import get_import
+
+    spec = get_import(kind)
+    if spec is None:
+        raise Http404
+    if not spec.allows(request.user):
+        raise PermissionDenied
+    return spec
+
+
+def _import_batch_for(request: HttpRequest, public_id):
+    """A batch the user may use; any other answers 404, whether it exists or not."""
+    from commontable.core.imports import get_import
+    from commontable.core.models import ImportBatch
+
+    batch = ImportBatch.objects.select_related("created_by").filter(public_id=public_id).first()
+    spec = get_import(batch.kind) if batch is not None else None
+    if spec is None or not spec.allows(request.user):
+        raise Http404
+    return batch, spec
+
+
+@login_required
+@require_GET
+def import_list(request: HttpRequest) -> HttpResponse:
+    """The importers this user may use and the latest files uploaded to them."""
+    from commontable.core.imports import describe_counts, imports_for
+    from commontable.core.models import ImportBatch
+
+    specs = imports_for(request.user)
+    if not specs:
+        raise PermissionDenied
+    labels = {spec.kind: spec.label for spec in specs}
+    batches = ImportBatch.objects.filter(kind__in=labels).select_related("created_by").defer("content")
+    page = Paginator(batches, 50).get_page(request.GET.get("page"))
+    for batch in page.object_list:
+        batch.kind_label = labels[batch.kind]
+        batch.counts_text = describe_counts(batch.summary.get("counts", {}))
+    return render(request, "core/import_list.html", {
+        "specs": specs, "batches": page.object_list, "page_obj": page, "querystring_without_page": "",
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_create(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload a file; a readable one is kept and its preview shown, an unreadable one is refused
+    here with every reason, and nothing is kept."""
+    from commontable.core.forms import ImportUploadForm
+    from commontable.core.imports import import_batch_create
+
+    spec = _import_spec_for(request, kind)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+    if form.is_bound and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        batch, preview = import_batch_create(
+            spec=spec, data=uploaded.read(), filename=uploaded.name, actor=request.user
+        )
+        if batch is not None:
+            return redirect("core:import_detail", public_id=batch.public_id)
+        for problem in preview.file_errors:
+            form.add_error("file", str(problem))
+    return render(request, "core/import_create.html", {"spec": spec, "form": form})
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """An empty CSV with the column names this importer expects."""
+    from commontable.core.exports import csv_response
+    from commontable.core.imports import template_headers
+
+    spec = _import_spec_for(request, kind)
+    return csv_response(f"{spec.kind}-template", template_headers(spec), [])
+
+
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, public_id) -> HttpResponse:
+    """The preview: every row with what will happen to it and its problems, checked again against
+    the database as it is now; or, once applied, what was written."""
+    from commontable.core.imports import ImportRefused, describe_counts, import_batch_preview
+    from commontable.core.models import ImportBatch
+
+    batch, spec = _import_batch_for(request, public_id)
+    context = {"batch": batch, "spec": spec, "applied": batch.status == ImportBatch.Status.APPLIED}
+    if context["applied"]:
+        context["counts_text"] = describe_counts(batch.summary.get("counts", {}))
+        context["companion_counts"] = [
+            (companion_kind, describe_counts(summary.get("counts", {})))
+            for companion_kind, summary in batch.summary.get("companions", {}).items()
+        ]
+        return render(request, "core/import_detail.html", context)
+    try:
+        preview = import_batch_preview(batch)
+    except ImportRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("core:import_list")
+    show = request.GET.get("show", "problems" if preview.has_errors else "all")
+    if show == "problems":
+        rows = [row for row in preview.rows if row.errors or row.warnings]
+    elif show == "changes":
+        rows = [row for row in preview.rows if row.action in ("create", "update")]
+    else:
+        show, rows = "all", preview.rows
+    page = Paginator(rows, IMPORT_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    columns = preview.columns
+    context.update({
+        "preview": preview,
+        "columns": columns,
+        "counts": preview.counts,
+        "counts_text": describe_counts(preview.counts),
+        "companions": [
+            {"preview": companion, "counts_text": describe_counts(companion.counts),
+             "problems": [str(p) for p in companion.problems(warnings=True)]}
+            for companion in preview.companions.values()
+        ],
+        "file_problems": [str(p) for p in preview.file_errors],
+        "show": show,
+        "page_obj": page,
+        "querystring_without_page": f"show={show}&",
+        "rows": [{"row": row, "cells": [row.cell(c.name) for c in columns]} for row in page.object_list],
+    })
+    template = "core/import_detail.html#rows" if request.htmx else "core/import_detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_apply(request: HttpRequest, public_id) -> HttpResponse:
+    """Apply a previewed file, all rows or none; the preview page then says what happened."""
+    from commontable.core.imports import ImportRefused, describe_counts, import_batch_apply
+
+    batch, _spec = _import_batch_for(request, public_id)
+    try:
+        preview = import_batch_apply(batch=batch, actor=request.user)
+    except ImportRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Imported: %(counts)s.") % {"counts": describe_counts(preview.counts)})
+    return redirect("core:import_detail", public_id=batch.public_id)

@@ -6,10 +6,18 @@ import io
 import zipfile
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from commontable.core import tabular
 from commontable.core.tabular import TabularError, list_sheets, read_table
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are compared in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def xlsx_bytes(*sheets: tuple[str, list[list[object]]]) -> bytes:

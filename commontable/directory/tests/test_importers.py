@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from commontable.core.imports import (
@@ -28,6 +28,13 @@ from commontable.directory.models import (
 from commontable.directory.tests.factories import AffiliationFactory, OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are compared in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def csv_bytes(text: str) -> bytes:
