@@ -18,6 +18,14 @@ LIST = "/api/v1/organizations"
 WRITE = "/api/v1/organizations/org-a"
 
 
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request in another language leaves it active in the thread; later tests that call
+    services directly must not inherit it."""
+    yield
+    translation.deactivate()
+
+
 def _bearer(raw):
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 

@@ -28,6 +28,14 @@ from commontable.directory.tests.factories import (
 API = "/api/v1"
 
 
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request in another language leaves it active in the thread; later tests that call
+    services directly must not inherit it."""
+    yield
+    translation.deactivate()
+
+
 # ---------------------------------------------------------------------------------------------
 # The matrix helper: every persona, over a session or over a personal token
 
