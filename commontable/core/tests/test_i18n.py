@@ -87,6 +87,14 @@ def _clear_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """LocaleMiddleware leaves the request's language active in the thread after the test client
+    returns; without this, the tests after these ones would run in Somali or Hmong."""
+    yield
+    translation.deactivate()
+
+
 def _html_lang(response) -> str:
     match = re.search(r'<html lang="([^"]+)"', response.content.decode())
     assert match, "no <html lang> on the page"
