@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, Q
 
 from commontable.core.models import ActivityLog
@@ -152,6 +153,14 @@ class HistoryEntry:
     changes: list[tuple[str, object, object]]
 
 
+def _field_label(obj, name: str) -> str:
+    """A field's translated name, for people reading the history."""
+    try:
+        return str(obj._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 def record_history(obj, limit: int = 20) -> list[HistoryEntry]:
     """The last versions of a record kept by django-simple-history, each with the fields that
     changed from the version before (compared in memory: two queries whatever the length)."""
@@ -162,7 +171,7 @@ def record_history(obj, limit: int = 20) -> list[HistoryEntry]:
         changes = []
         if older is not None:
             delta = newer.diff_against(older)
-            changes = [(change.field, change.old, change.new) for change in delta.changes]
+            changes = [(_field_label(obj, change.field), change.old, change.new) for change in delta.changes]
         entries.append(HistoryEntry(newer, changes))
     return entries[:limit]
 

@@ -198,3 +198,37 @@ def test_the_activity_of_a_merged_record_follows_the_kept_one(client, personas):
     response = client.get(reverse("directory:person_activity", args=[first.public_id]))
     actions = {entry.action for entry in response.context["entries"]}
     assert {"directory.person.merged", "directory.person.merged-into"} <= actions
+
+
+# Administration -----------------------------------------------------------------------------------
+
+
+def test_the_directory_admin_pages_open_for_an_administrator(client, personas):
+    services.person_update(person=personas.person_a, actor=None, pronouns="she/her")
+    login_as(client, personas, "admin")
+    for model in (
+        "organization",
+        "person",
+        "affiliation",
+        "table",
+        "tableparticipation",
+        "accessneeds",
+        "consentrecord",
+        "consentusage",
+        "membershipstatuschange",
+    ):
+        assert client.get(reverse(f"admin:directory_{model}_changelist")).status_code == 200, model
+    history = reverse("admin:directory_person_history", args=[personas.person_a.pk])
+    assert client.get(history).status_code == 200
+
+
+def test_the_consent_ledger_cannot_be_edited_in_the_admin(client, personas):
+    record = services.consent_give(actor=None, person=personas.person_a, purpose="photo", text_version="1")
+    login_as(client, personas, "admin")
+    assert client.get(reverse("admin:directory_consentrecord_add")).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:directory_consentrecord_delete", args=[record.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
