@@ -17,7 +17,7 @@ def safe_cell(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, (int, float)) or isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, (int, float, dt.date, dt.datetime)):
         return value
     text = str(value)
     if text.startswith(FORMULA_START):

@@ -142,3 +142,31 @@ class ImportBatch(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
+
+
+class StoredFile(PublicIdModel):
+    """A file uploaded as evidence or a photo, attached to the record it belongs to. Who may
+    download it follows that record's visibility; the bytes were checked and cleaned on the way in
+    (`core/uploads.py`)."""
+
+    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    owner_id = models.CharField(max_length=64, db_index=True)
+    owner = GenericForeignKey("owner_type", "owner_id")
+    file = models.FileField(upload_to="files/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="uploaded_files"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+        indexes = [models.Index(fields=["owner_type", "owner_id"], name="storedfile_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.original_name

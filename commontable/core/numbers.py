@@ -85,7 +85,7 @@ def parse_date(value: object, *, allow_conversion: bool = True) -> Parsed:
         raise NumberError("non-ascii-digits")
     for fmt in DATE_FORMATS:
         try:
-            parsed = dt.datetime.strptime(ascii_text, fmt).date()  # noqa: DTZ007 - a date, no zone
+            parsed = dt.datetime.strptime(ascii_text, fmt).date()
         except ValueError:
             continue
         if not 1900 <= parsed.year <= 2200:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("imports/<uuid:public_id>/", views.import_detail, name="import_detail"),
     path("imports/<uuid:public_id>/apply/", views.import_apply, name="import_apply"),
     path("i18n/status/", views.i18n_status, name="i18n_status"),
+    path("files/<uuid:public_id>/", views.file_download, name="file_download"),
 ]

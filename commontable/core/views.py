@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commontable.core import selectors
 from commontable.core.models import ActivityLog
+from commontable.core.uploads import CONTENT_TYPES, INLINE_KINDS
 from commontable.core.visibility import viewer_for
 
 
@@ -213,3 +215,20 @@ def import_apply(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(request, _("Imported: %(counts)s.") % {"counts": describe_counts(preview.counts)})
     return redirect("core:import_detail", public_id=batch.public_id)
+
+
+@require_GET
+def file_download(request: HttpRequest, public_id) -> FileResponse:
+    """Download a stored file: anyone who may see the record it belongs to; others get 404.
+    Raster images are shown inline, everything else is an attachment; nothing is ever sniffed."""
+    stored = selectors.stored_file_get_for_user(request.user, public_id)
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=stored.kind not in INLINE_KINDS,
+        filename=stored.original_name,
+        content_type=CONTENT_TYPES.get(stored.kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
