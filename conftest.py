@@ -42,3 +42,13 @@ def personas(db):
     person_t = PersonFactory(full_name="Teresa Flores", user=users["table_member"])
     AffiliationFactory(person=person_t, organization=org_c)
     return Personas(users=users, org_a=org_a, org_b=org_b, table=table, person_a=person_a, person_b=person_b)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in another language leaves that language active in the thread; reset it so no
+    test depends on the one before."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")

@@ -33,6 +33,11 @@ class SearchIndex:
     sqlite_columns: tuple[str, ...]  # raw columns (FTS5 folds case and accents itself)
     pg_expression: str  # SQL indexed on PostgreSQL; "{t}" stands before each column (the table alias)
     pg_index: str
+    # Columns anyone who sees the row may search (e.g. names, not email). Searching the others
+    # would let a viewer confirm a contact detail they may not see.
+    sqlite_public_columns: tuple[str, ...] = ()
+    pg_public_expression: str = ""
+    pg_public_index: str = ""
 
 
 def search_terms(text: str) -> list[str]:
@@ -40,19 +45,24 @@ def search_terms(text: str) -> list[str]:
     return WORD.findall(fold_name(text or ""))[:MAX_TERMS]
 
 
-def search_filter(queryset: QuerySet, index: SearchIndex, text: str) -> QuerySet:
-    """Rows whose indexed text has every word of `text` as a word prefix. Empty text: unchanged."""
+def search_filter(queryset: QuerySet, index: SearchIndex, text: str, *, private: bool = True) -> QuerySet:
+    """Rows whose indexed text has every word of `text` as a word prefix. Empty text: unchanged.
+    With `private=False` only the index's public columns are searched."""
     terms = search_terms(text)
     if not terms:
         return queryset
+    public_only = not private and bool(index.sqlite_public_columns)
     alias = queryset.model._meta.db_table
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
+        expression = index.pg_public_expression if public_only else index.pg_expression
         return queryset.extra(  # noqa: S610 - the query is a bound parameter
-            where=[f"to_tsvector('simple', {index.pg_expression.format(t=f'"{alias}".')}) @@ to_tsquery('simple', %s)"],
+            where=[f"to_tsvector('simple', {expression.format(t=f'"{alias}".')}) @@ to_tsquery('simple', %s)"],
             params=[tsquery],
         )
     match = " ".join(f'"{term}"*' for term in terms)
+    if public_only:
+        match = "{" + " ".join(index.sqlite_public_columns) + "} : (" + match + ")"
     return queryset.extra(  # noqa: S610 - the query is a bound parameter
         where=[f'"{alias}"."id" IN (SELECT rowid FROM {index.fts_table} WHERE {index.fts_table} MATCH %s)'],
         params=[match],
@@ -62,10 +72,16 @@ def search_filter(queryset: QuerySet, index: SearchIndex, text: str) -> QuerySet
 def create_index_sql(index: SearchIndex, vendor: str) -> list[str]:
     """SQL that creates the index (and, on SQLite, its sync triggers) and fills it."""
     if vendor == "postgresql":
-        return [
+        statements = [
             f"CREATE INDEX IF NOT EXISTS {index.pg_index} ON {index.table} "
             f"USING GIN (to_tsvector('simple', {index.pg_expression.format(t='')}))"
         ]
+        if index.pg_public_index:
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {index.pg_public_index} ON {index.table} "
+                f"USING GIN (to_tsvector('simple', {index.pg_public_expression.format(t='')}))"
+            )
+        return statements
     if vendor != "sqlite":
         return []
     cols = ", ".join(index.sqlite_columns)
@@ -88,7 +104,7 @@ def create_index_sql(index: SearchIndex, vendor: str) -> list[str]:
 
 def drop_index_sql(index: SearchIndex, vendor: str) -> list[str]:
     if vendor == "postgresql":
-        return [f"DROP INDEX IF EXISTS {index.pg_index}"]
+        return [f"DROP INDEX IF EXISTS {name}" for name in (index.pg_index, index.pg_public_index) if name]
     if vendor != "sqlite":
         return []
     return [f"DROP TRIGGER IF EXISTS {index.fts_table}_{suffix}" for suffix in ("ai", "ad", "au")] + [

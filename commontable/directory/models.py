@@ -345,6 +345,9 @@ PERSON_SEARCH = SearchIndex(
     table="directory_person",
     fts_table="directory_person_fts",
     sqlite_columns=("full_name", "aliases", "email"),
-    pg_expression="({t}name_folded || ' ' || {t}full_name || ' ' || {t}aliases || ' ' || {t}email_normalized)",
+    pg_expression="({t}name_folded || ' ' || {t}full_name || ' ' || {t}aliases || ' ' || translate({t}email_normalized, '@.+_-', '     '))",
     pg_index="directory_person_search_idx",
+    sqlite_public_columns=("full_name", "aliases"),
+    pg_public_expression="({t}name_folded || ' ' || {t}full_name || ' ' || {t}aliases)",
+    pg_public_index="directory_person_name_search_idx",
 )

@@ -52,3 +52,10 @@ def test_query_syntax_in_user_input_is_harmless(people):
 
 def test_empty_query_leaves_the_list_unchanged(people):
     assert len(_search("  ")) == 4
+
+
+def test_without_private_columns_email_is_not_searched(people):
+    qs = Person.objects.all()
+    assert search_filter(qs, PERSON_SEARCH, "marisol example", private=True).count() == 1
+    assert search_filter(qs, PERSON_SEARCH, "example", private=False).count() == 0
+    assert search_filter(qs, PERSON_SEARCH, "marisol", private=False).count() == 1
