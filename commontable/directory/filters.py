@@ -15,7 +15,11 @@ from commontable.core.models import IssueTopic, Place
 from commontable.core.text import fold_name
 from commontable.directory.choices import BipocLed, MembershipStatus, OrganizationKind
 from commontable.directory.models import Affiliation, TableParticipation
-from commontable.directory.permissions import visible_organizations, visible_tables
+from commontable.directory.permissions import (
+    contacts_visible_condition,
+    visible_organizations,
+    visible_tables,
+)
 from commontable.directory.selectors import person_language_list
 
 
@@ -146,7 +150,10 @@ class PersonFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        condition = Q(full_name__icontains=value) | Q(aliases__icontains=value) | Q(email__icontains=value)
+        # An email matches only where the user may see it: a search must not confirm an address.
+        user = self.request.user if self.request else None
+        email = Q(email__icontains=value) & contacts_visible_condition(user)
+        condition = Q(full_name__icontains=value) | Q(aliases__icontains=value) | email
         folded = fold_name(value)
         if folded:
             condition |= Q(name_folded__contains=folded)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import rules
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from commontable.core.visibility import Role, viewer_for
-from commontable.directory.models import Organization, Person, Table
+from commontable.directory.models import Affiliation, Organization, Person, Table
 
 
 @rules.predicate
@@ -116,6 +117,24 @@ def can_see_contacts_given(user, person: Person, organizations) -> bool:
     if {org.pk for org in organizations} & viewer.organization_ids:
         return True
     return bool(organizations) and all(org.shares_contacts for org in organizations)
+
+
+def contacts_visible_condition(user) -> Q:
+    """`can_see_contacts` as a query condition on Person, so that searching by email or phone
+    finds only people whose contact details the user may see (a search must not confirm an
+    address the page would hide)."""
+    viewer = viewer_for(user)
+    if viewer.is_staff:
+        return Q()
+    if not viewer.is_member:
+        return Q(pk=viewer.person_id) if viewer.person_id else Q(pk__in=[])
+    current = Affiliation.objects.current().filter(person=OuterRef("pk"))
+    condition = Exists(current) & ~Exists(current.filter(organization__shares_contacts=False))
+    if viewer.organization_ids:
+        condition |= Exists(current.filter(organization_id__in=viewer.organization_ids))
+    if viewer.person_id:
+        condition |= Q(pk=viewer.person_id)
+    return condition
 
 
 def visible_organizations(user):

@@ -6,7 +6,7 @@ from django.http import Http404
 from commontable.core.testing import PERSONAS
 from commontable.core.visibility import Visibility
 from commontable.directory import permissions, services
-from commontable.directory.models import Affiliation
+from commontable.directory.models import Affiliation, Person
 from commontable.directory.tests.factories import AffiliationFactory, OrganizationFactory, PersonFactory
 
 
@@ -81,3 +81,15 @@ def test_a_merged_person_is_found_only_as_a_tombstone(personas, people):
     with pytest.raises(Http404):
         permissions.person_get_for_user(staff, duplicate.public_id)
     assert permissions.person_or_tombstone_get_for_user(staff, duplicate.public_id).merged_into == keep
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_query_contact_condition_agrees_with_can_see_contacts(personas, people, persona):
+    user = personas.user(persona)
+    ids = [person.pk for person in people]
+    in_query = set(
+        Person.objects.filter(pk__in=ids)
+        .filter(permissions.contacts_visible_condition(user))
+        .values_list("pk", flat=True)
+    )
+    assert in_query == {person.pk for person in people if permissions.can_see_contacts(user, person)}

@@ -68,8 +68,18 @@ def test_the_search_finds_names_aliases_and_email_without_accents(client, person
         organization=personas.org_a,
     )
     login_as(client, personas, "member_b")
-    for query in ("jose nunez", "Ñúñez", "Pepe", "jn@example"):
+    for query in ("jose nunez", "Ñúñez", "Pepe"):
         assert [row.person for row in client.get(LIST, {"q": query}).context["rows"]] == [jose], query
+    login_as(client, personas, "member_a")
+    assert [row.person for row in client.get(LIST, {"q": "jn@example"}).context["rows"]] == [jose]
+
+
+def test_searching_by_email_does_not_confirm_an_address_the_page_hides(client, personas, colleague):
+    login_as(client, personas, "member_b")
+    assert list(client.get(LIST, {"q": "hli@org-a.example"}).context["rows"]) == []
+    assert [row.person for row in client.get(LIST, {"q": "Hli"}).context["rows"]] == [colleague]
+    login_as(client, personas, "member_a")
+    assert [row.person for row in client.get(LIST, {"q": "hli@org-a"}).context["rows"]] == [colleague]
 
 
 def test_filter_by_organization_and_language(client, personas, colleague):
