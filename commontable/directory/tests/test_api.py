@@ -375,11 +375,6 @@ def test_public_visitors_never_see_contacts(client, personas, contacts):
     assert item["full_name"] == "Ayaan Cabdi" and item["email"] is None and item["mobile"] is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known leak, reported: PersonFilter.q (directory/filters.py) also matches email, so a "
-    "caller who may not see a person's contacts can confirm an address by searching for it.",
-)
 def test_people_cannot_be_searched_by_contacts_they_may_not_see(client, personas, contacts):
     client.force_login(personas.user("staff"))
     assert [
