@@ -31,3 +31,14 @@ def fold_name(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^\w\s]", " ", stripped.casefold()).split())
+
+
+def language_label(code: str) -> str:
+    """A language code as a name people recognise (Soomaali, Hmoob, español), or the code itself."""
+    from django.utils.translation import get_language_info
+
+    try:
+        info = get_language_info(code)
+    except KeyError:
+        return code
+    return f"{info['name_local']} ({code})"

@@ -1,6 +1,7 @@
 """Pages that belong to no domain: the home page, the staff activity log, health check, and the
 shared import pages (upload → preview → apply)."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,7 +21,15 @@ from commontable.core.visibility import viewer_for
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The home page: each app adds its panel (declared as `home_panel` in its apps.py)."""
+    panels = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "home_panel", None)
+        if hook:
+            html = import_string(hook)(request)
+            if html:
+                panels.append(html)
+    return render(request, "core/home.html", {"panels": panels})
 
 
 @require_GET

@@ -16,6 +16,9 @@ class DirectoryConfig(AppConfig):
         ("directory:person_duplicate_list", _("Staff"), "staff"),
     ]
 
+    # A function(request) -> HTML shown on the home page.
+    home_panel = "commontable.directory.views.home_panel"
+
     def ready(self) -> None:
         from commontable.core.visibility import set_viewer_provider
         from commontable.directory.selectors import viewer_build

@@ -7,13 +7,12 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from commontable.core.forms import BaseForm
 from commontable.core.models import IssueTopic, Place
 from commontable.core.search import search_filter
-from commontable.core.text import fold_name
+from commontable.core.text import fold_name, language_label
 from commontable.core.visibility import viewer_for
 from commontable.directory.choices import BipocLed, MembershipStatus, OrganizationKind
 from commontable.directory.models import PERSON_SEARCH, Affiliation, Person, TableParticipation
@@ -31,15 +30,6 @@ def _visible_tables(request):
 
 def _visible_organizations(request):
     return visible_organizations(request.user if request else None).order_by("name")
-
-
-def language_label(code: str) -> str:
-    """A language code as a name people recognise (Soomaali, Hmoob, Español), or the code itself."""
-    try:
-        info = get_language_info(code)
-    except KeyError:
-        return code
-    return f"{info['name_local']} ({code})"
 
 
 class SearchInput(forms.TextInput):

@@ -90,6 +90,12 @@ class Organization(PublicIdModel, TimeStampedModel, VisibleModel):
         return self.name
 
     @property
+    def languages_served_labels(self) -> list[str]:
+        from commontable.core.text import language_label
+
+        return [language_label(code) for code in self.languages_served or []]
+
+    @property
     def renewal_overdue(self) -> bool:
         return self.renewal_due_on is not None and self.renewal_due_on < timezone.localdate()
 

@@ -284,3 +284,32 @@ def person_duplicate_candidates(limit: int = 200) -> list[DuplicateGroup]:
     for group in groups:
         group.people = [people[pk] for pk in group.people if pk in people]  # type: ignore[index]
     return groups[:limit]
+
+
+def home_summary(user) -> dict:
+    """What the home page shows a signed-in person: their organisations (and which they may
+    edit), their tables, and for staff the directory's to-do counts."""
+    from django.utils import timezone
+
+    viewer = viewer_build(user) if user.is_authenticated else None
+    summary: dict = {"affiliations": [], "tables": [], "staff": None}
+    if viewer is None:
+        return summary
+    if viewer.person_id:
+        summary["affiliations"] = list(
+            Affiliation.objects.current()
+            .filter(person_id=viewer.person_id)
+            .select_related("organization")
+            .order_by("organization__name")
+        )
+    if viewer.table_ids:
+        summary["tables"] = list(Table.objects.filter(pk__in=viewer.table_ids).order_by("name"))
+    if viewer.is_staff:
+        today = timezone.localdate()
+        counts = Organization.objects.aggregate(
+            members=Count("pk", filter=Q(membership_status="member")),
+            applicants=Count("pk", filter=Q(membership_status="applicant")),
+            renewals_overdue=Count("pk", filter=Q(membership_status="member", renewal_due_on__lt=today)),
+        )
+        summary["staff"] = counts
+    return summary

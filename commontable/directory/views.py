@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -457,3 +458,12 @@ def table_participation_end(request: HttpRequest, slug: str, organization_slug: 
         {"form": form, "table": table, "participation": participation},
         status=form_status(form),
     )
+
+
+def home_panel(request: HttpRequest) -> str:
+    """The directory's part of the home page (declared in apps.py): the signed-in person's
+    organisations with an edit link where they represent one, their tables, and staff to-dos."""
+    if not request.user.is_authenticated:
+        return ""
+    summary = selectors.home_summary(request.user)
+    return render_to_string("directory/home_panel.html", {"summary": summary}, request=request)

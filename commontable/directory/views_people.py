@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commontable.core.exports import export_response
+from commontable.core.text import language_label
 from commontable.core.visibility import viewer_for
 from commontable.directory import permissions, selectors, services
 from commontable.directory.choices import ConsentPurpose
-from commontable.directory.filters import PersonFilter, language_label
+from commontable.directory.filters import PersonFilter
 from commontable.directory.forms import (
     CONSENT_TEXT_VERSION,
     AccessNeedsForm,
