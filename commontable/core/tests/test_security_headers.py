@@ -20,3 +20,10 @@ def test_pages_send_a_strict_content_security_policy_with_a_nonce(client):
 def test_htmx_is_configured_without_eval(client):
     response = client.get(reverse("core:home"))
     assert b'"allowEval":false' in response.content
+
+
+@pytest.mark.django_db
+def test_health_check_answers_without_signing_in(client):
+    response = client.get(reverse("core:healthz"))
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert client.post(reverse("core:healthz")).status_code == 405
