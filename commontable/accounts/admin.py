@@ -11,6 +11,18 @@ class UserAdmin(admin.ModelAdmin):
     exclude = ("password", "user_permissions", "groups")
     readonly_fields = ("last_login", "date_joined")
 
+    def save_model(self, request, obj, form, change):
+        """A change of role goes through the service, so it is audited and takes effect at once."""
+        from commontable.accounts.services import user_role_set
+
+        new_role = obj.role
+        if change and "role" in form.changed_data:
+            obj.role = form.initial["role"]
+            super().save_model(request, obj, form, change)
+            user_role_set(user=obj, role=new_role, actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):

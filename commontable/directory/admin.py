@@ -1,6 +1,7 @@
-"""The Django admin for the directory: a fallback for staff, with django-simple-history's
-version pages on the records that keep their history. Day-to-day changes go through the
-directory's pages, whose services audit every change; the consent ledger is read-only here."""
+"""The Django admin for the directory: a read-only inspector for staff, with
+django-simple-history's version pages on the records that keep their history. Every change goes
+through the directory's pages, whose services normalise, check and audit it; an admin form would
+bypass all three, so nothing here can be added, changed or deleted."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,7 +19,24 @@ from commontable.directory.models import (
 )
 
 
-class AffiliationInline(admin.TabularInline):
+class ReadOnlyMixin:
+    """Nothing is added, changed or deleted through the admin: the directory's pages do that."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyLedgerAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Consent rows and status history are ledgers: never edited or deleted."""
+
+
+class AffiliationInline(ReadOnlyMixin, admin.TabularInline):
     model = Affiliation
     extra = 0
     autocomplete_fields = ["person", "organization"]
@@ -35,7 +53,7 @@ class MembershipStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "membership_status", "bipoc_led", "visibility", "renewal_due_on"]
     list_filter = ["membership_status", "kind", "bipoc_led", "visibility"]
     search_fields = ["name", "slug"]
@@ -45,7 +63,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "email", "preferred_language", "visibility", "merged_into"]
     list_filter = ["visibility"]
     search_fields = ["full_name", "aliases", "email"]
@@ -55,7 +73,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(SimpleHistoryAdmin):
+class AffiliationAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["person", "organization", "role", "is_representative", "start_on", "end_on"]
     list_filter = ["is_representative"]
     search_fields = ["person__full_name", "organization__name"]
@@ -63,7 +81,7 @@ class AffiliationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Table)
-class TableAdmin(SimpleHistoryAdmin):
+class TableAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["name", "convenor", "is_active", "visibility"]
     list_filter = ["is_active", "visibility"]
     search_fields = ["name", "slug"]
@@ -72,30 +90,17 @@ class TableAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TableParticipation)
-class TableParticipationAdmin(admin.ModelAdmin):
+class TableParticipationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["table", "organization", "role", "joined_on", "left_on"]
     list_filter = ["role", "table"]
     autocomplete_fields = ["table", "organization"]
 
 
 @admin.register(AccessNeeds)
-class AccessNeedsAdmin(SimpleHistoryAdmin):
+class AccessNeedsAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ["person", "interpretation_language", "updated_at"]
     search_fields = ["person__full_name", "interpretation_language"]
     autocomplete_fields = ["person"]
-
-
-class ReadOnlyLedgerAdmin(admin.ModelAdmin):
-    """Consent rows are never edited or deleted: withdrawal is recorded through the directory."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ConsentRecord)

@@ -176,3 +176,19 @@ def test_someone_elses_token_cannot_be_revoked(client):
 def test_profile_permission_matrix(client, personas):
     expected = {"anonymous": 302}
     assert_permission_matrix(client, personas, "get", reverse("accounts:profile"), expected, default=200)
+
+
+@pytest.mark.django_db
+def test_a_role_change_in_the_admin_is_audited(client):
+    admin_user = UserFactory(role=Role.ADMIN, is_superuser=True)
+    member = UserFactory(role=Role.MEMBER, email="m@example.org")
+    client.force_login(admin_user)
+    url = reverse("admin:accounts_user_change", args=[member.pk])
+    response = client.post(url, {
+        "email": "m@example.org", "full_name": "M", "role": "staff", "preferred_language": "",
+        "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+    })
+    assert response.status_code == 302, response.content[:2000]
+    member.refresh_from_db()
+    assert member.role == Role.STAFF
+    assert ActivityLog.objects.filter(action="accounts.user.role-changed", object_id=str(member.pk)).exists()
