@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -50,6 +51,7 @@ ACTION_LABELS = {
     ACTION_ERROR: gettext_lazy("Error"),
 }
 WRITE_BATCH = 1000
+MAX_PLAIN = 10_000  # the reader refuses longer cells anyway
 
 # Yes and no in the coalition's languages, as people type them in spreadsheets.
 YES = {"yes", "y", "true", "t", "1", "x", "sí", "si", "haa", "yog", "✓", "✔"}
@@ -57,6 +59,10 @@ NO = {"no", "n", "false", "f", "0", "maya", "tsis", "tsis yog"}
 FORMULA_ESCAPED = re.compile(r"^'[=+\-@\t\r]")
 HEADER_FOLD = re.compile(r"[\s\-./]+")
 _email_validator = EmailValidator()
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+SIMPLE_EMAIL = re.compile(rf"^[a-z0-9_%+'-]+(?:\.[a-z0-9_%+'-]+)*@(?:{_LABEL}\.)+[a-z]{{2,24}}$")
+NOT_DIGIT = re.compile(r"\D")
+PHONE_OTHER = re.compile(r"[^\d\s()+\-.xX/#ext]", re.IGNORECASE)
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
@@ -292,6 +298,11 @@ class ImportSpec:
         no errors yet. Must not write."""
         raise NotImplementedError
 
+    def notices(self, rows: list[Row]) -> list[str]:
+        """Remarks about the file as a whole, after `resolve` (one notice rather than a warning on
+        every row)."""
+        return []
+
     def write(self, rows: list[Row], *, actor, batch: ImportBatch) -> dict[str, int]:
         """Create and update the records of rows whose action is create or update, in bulk.
         Runs inside the import's transaction; returns counts for the summary."""
@@ -360,6 +371,138 @@ def lookup_in(queryset, field_name: str, values: Iterable) -> list:
     return results
 
 
+def _column_converter(field, conn):
+    """The function that turns a Python value into what the database driver takes for `field`,
+    or None when the value goes as it is. Timestamps repeat across an import (one `now`, one
+    `today`), so the last conversion is remembered."""
+    if isinstance(field, (models.CharField, models.TextField)) and not field.null:
+        return None
+    if isinstance(field, (models.BooleanField, models.IntegerField, models.ForeignKey)):
+        return None  # ints and bools (and None) go through every driver as they are
+    if isinstance(field, models.DateTimeField):
+        adapt = conn.ops.adapt_datetimefield_value
+    elif isinstance(field, models.DateField):
+        adapt = conn.ops.adapt_datefield_value
+    elif isinstance(field, models.UUIDField) and not conn.features.has_native_uuid_field:
+        return lambda value: None if value is None else value.hex
+    else:
+        return lambda value: field.get_db_prep_save(value, conn)
+    last: list = [object(), None]
+
+    def convert(value):
+        if value is not last[0]:
+            last[0], last[1] = value, adapt(value)
+        return last[1]
+
+    return convert
+
+
+def insert_rows(model, rows: Sequence[dict], *, batch_size: int = WRITE_BATCH) -> list[dict]:
+    """Insert many rows of `model` from dicts of attribute values (`organization_id`, not
+    `organization`), filling every other column with its default, and return the dicts completed
+    (defaults, timestamps and the new primary key).
+
+    This is `bulk_create` without model instances: for an import of 100,000 people, building the
+    instances and letting the ORM assemble the INSERT statements takes most of the time (see
+    docs/adr/0003-imports.md). No signals are sent and `save()` is not called — exactly as with
+    `bulk_create`. Needs RETURNING (SQLite ≥ 3.35, PostgreSQL) to learn the new keys."""
+    if not rows:
+        return []
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise NotImplementedError("insert_rows needs INSERT … RETURNING")
+    meta = model._meta
+    pk = meta.pk
+    fields = [f for f in meta.concrete_fields if f is not pk or not isinstance(pk, models.AutoField)]
+    now = timezone.now()
+    constants: dict[str, object] = {}  # every column's value unless the row gives one
+    generated: list[tuple[str, Callable[[], object]]] = []  # defaults made afresh for each row
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            constants[f.attname] = now
+        elif f.has_default() and callable(f.default):
+            generated.append((f.attname, f.default))
+        else:
+            constants[f.attname] = f.get_default()
+    conn = connections[DEFAULT_DB_ALIAS]  # the proxy `connection` costs a lookup per use
+    attnames = [f.attname for f in fields]
+    converters = [
+        (i, convert) for i, f in enumerate(fields) if (convert := _column_converter(f, conn)) is not None
+    ]
+    quote = conn.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    limit = conn.features.max_query_params or 65_535
+    size = max(1, min(batch_size, (limit - 1) // len(fields)))
+    done: list[dict] = []
+    with conn.cursor() as wrapper:
+        # The driver's cursor itself: Django's debug cursor would keep (and first quote) every
+        # parameter of every statement, which costs more than the insert when DEBUG is on.
+        cursor = wrapper.cursor
+        for part in chunks(rows, size):
+            params: list = []
+            for row in part:
+                full = constants.copy()
+                for attname, make in generated:
+                    if attname not in row:
+                        full[attname] = make()
+                full.update(row)
+                values = [full[attname] for attname in attnames]
+                for i, convert in converters:
+                    values[i] = convert(values[i])
+                params.extend(values)
+                done.append(full)
+            # Only quoted identifiers from the model's metadata are formatted in; values are bound.
+            values_sql = ", ".join([placeholder] * len(part))
+            sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values_sql} RETURNING {quote(pk.column)}"  # noqa: S608
+            cursor.execute(sql, params)
+            for full, (key,) in zip(done[len(done) - len(part) :], cursor.fetchall(), strict=True):
+                full[pk.attname] = key
+    return done
+
+
+def insert_history(model, keys: Sequence, *, history_type: str, user, reason: str) -> None:
+    """Write django-simple-history records for the rows of `model` with these primary keys, as
+    they now are in the database: the records `bulk_create_with_history` would write, copied by
+    the database itself (one INSERT … SELECT per batch) instead of through Python objects."""
+    if not keys:
+        return
+    conn = connections[DEFAULT_DB_ALIAS]
+    history_model = model.history.model
+    quote = conn.ops.quote_name
+    pk = model._meta.pk
+    target_columns, source_columns = [], []
+    for f in history_model._meta.concrete_fields:
+        if f.attname.startswith("history_"):
+            continue
+        target_columns.append(quote(f.column))
+        source_columns.append(quote(model._meta.get_field(f.name).column))
+    fixed = {
+        "history_date": timezone.now(),
+        "history_type": history_type,
+        "history_change_reason": reason[:100],
+        "history_user_id": getattr(user, "pk", None),
+    }
+    params_head = []
+    for attname, value in fixed.items():
+        field = history_model._meta.get_field(
+            attname.removesuffix("_id") if attname.endswith("_id") else attname
+        )
+        target_columns.append(quote(field.column))
+        params_head.append(field.get_db_prep_save(value, conn) if attname == "history_date" else value)
+    if conn.vendor == "postgresql":
+        match = f"{quote(pk.column)} = ANY(%s)"
+    else:  # SQLite: one JSON array parameter instead of one parameter per key
+        match = f"{quote(pk.column)} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+    # Only quoted identifiers from the models' metadata are formatted in; values are bound.
+    into = f"{quote(history_model._meta.db_table)} ({', '.join(target_columns)})"
+    select = f"{', '.join(source_columns)}, {', '.join(['%s'] * len(params_head))}"
+    sql = f"INSERT INTO {into} SELECT {select} FROM {quote(model._meta.db_table)} WHERE {match}"  # noqa: S608
+    with conn.cursor() as wrapper:
+        for part in chunks(list(keys), 50_000):
+            batch = list(part) if conn.vendor == "postgresql" else json.dumps(list(part))
+            wrapper.cursor.execute(sql, [*params_head, batch])
+
+
 # -- parsing ----------------------------------------------------------------------------------
 
 
@@ -389,6 +532,11 @@ class _Parser:
     def __init__(self, column: Column):
         self.column = column
         self.parse = getattr(self, f"_parse_{column.kind}")
+        # Texts are their own display; the rest are shown as parsed (dates in ISO, yes/no in words).
+        self.shows_value = column.kind in ("text", "email", "url", "phone")
+        self.yes, self.no = _("yes"), _("no")
+        self.yes_words = YES | {self.yes.casefold()}
+        self.no_words = NO | {self.no.casefold()}
         if column.kind == "choice":
             self.choice_map: dict[str, str] = {}
             self.choice_labels: dict[str, str] = {}
@@ -409,7 +557,7 @@ class _Parser:
         """(value, what to display, warnings). Raises CellError."""
         if isinstance(raw, str):
             text = raw.strip()
-            if FORMULA_ESCAPED.match(text):
+            if text[:1] == "'" and FORMULA_ESCAPED.match(text):
                 text = text[1:]  # undo the apostrophe our own exports add to formula-like cells
             if not text:
                 return None, "", []
@@ -420,11 +568,13 @@ class _Parser:
             return None, "", []
         warnings: list[str] = []
         value = self.parse(raw, warnings)
-        return value, self._display(value), warnings
+        return value, (value if self.shows_value else self._display(value)), warnings
 
     def _display(self, value: object) -> str:
         if self.column.kind == "choice":
             return self.choice_labels.get(value, value) or ""
+        if value is True or value is False:
+            return self.yes if value else self.no
         return display_value(value)
 
     def _text(self, raw: object) -> str:
@@ -449,6 +599,8 @@ class _Parser:
         if text.startswith("mailto:"):
             text = text[7:]
         self._check_length(text, self.column.max_length or 254)
+        if SIMPLE_EMAIL.match(text):
+            return text  # the common case, a strict subset of what Django's validator accepts
         try:
             _email_validator(text)
         except ValidationError as exc:
@@ -469,9 +621,9 @@ class _Parser:
 
     def _parse_phone(self, raw: object, warnings: list[str]) -> str:
         text = self._text(raw)
-        ascii_text, converted = to_ascii_digits(text)
-        digits = re.sub(r"\D", "", ascii_text)
-        if not 7 <= len(digits) <= 15 or re.search(r"[^\d\s()+\-.xX/#ext]", ascii_text, flags=re.IGNORECASE):
+        ascii_text, converted = (text, False) if text.isascii() else to_ascii_digits(text)
+        digits = NOT_DIGIT.sub("", ascii_text)
+        if not 7 <= len(digits) <= 15 or PHONE_OTHER.search(ascii_text):
             raise CellError(_("“%(value)s” is not a phone number.") % {"value": text})
         if converted:
             warnings.append(_converted_warning(text, ascii_text))
@@ -534,9 +686,9 @@ class _Parser:
         if isinstance(raw, int) and raw in (0, 1):
             return bool(raw)
         text = self._text(raw).strip().casefold()
-        if text in YES or text == _("yes").casefold():
+        if text in self.yes_words:
             return True
-        if text in NO or text == _("no").casefold():
+        if text in self.no_words:
             return False
         raise CellError(_("“%(value)s” is not yes or no.") % {"value": raw})
 
@@ -627,15 +779,31 @@ def validate(
     mapping = _match_headers(spec, table.headers, preview)
     if preview.file_errors:
         return preview
-    parsers = [
-        (header, name, _Parser(spec.column(name)), spec.column(name)) for header, name in mapping.items()
-    ]
+    parsers = []
+    for header, name in mapping.items():
+        column = spec.column(name)
+        # Plain text cells (most of a file) are taken inline: a function call per cell is what
+        # an import of 100,000 rows spends its time on.
+        plain_limit = (column.max_length or MAX_PLAIN) if column.kind == "text" else -1
+        parsers.append((header, name, _Parser(column), column.required, plain_limit))
     rows: list[Row] = []
+    blank_required = _("This column must not be blank.")
     for number, raw_row in table.rows:
         row = Row(number=number)
         values, display = row.values, row.display
-        for header, name, parser, column in parsers:
+        for header, name, parser, required, plain_limit in parsers:
             raw = raw_row.get(header, "")
+            if type(raw) is str:
+                text = raw.strip()
+                if not text:
+                    values[name] = None
+                    display[name] = ""
+                    if required:
+                        row.error(blank_required, name)
+                    continue
+                if len(text) <= plain_limit and text[0] != "'" and text.isascii():
+                    values[name] = display[name] = text
+                    continue
             try:
                 value, shown, warnings = parser(raw)
             except CellError as exc:
@@ -647,8 +815,8 @@ def validate(
             display[name] = shown
             for warning in warnings:
                 row.warn(warning, name)
-            if value is None and column.required:
-                row.error(_("This column must not be blank."), name)
+            if value is None and required:
+                row.error(blank_required, name)
         if not row.errors:
             spec.clean_row(row)
         rows.append(row)
@@ -660,6 +828,7 @@ def validate(
     clean = [row for row in rows if not row.errors]
     if clean:
         spec.resolve(clean, companions=preview.companions)
+        preview.notices.extend(spec.notices(clean))
     for row in rows:
         if row.errors:
             row.action = ACTION_ERROR
@@ -764,7 +933,7 @@ def import_batch_create(
 ) -> tuple[ImportBatch | None, Preview]:
     """Check an uploaded file and keep it for preview. A file that cannot be read at all (or lacks
     required columns) is not kept: the batch is None and the preview names the problems."""
-    filename = (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    filename = _clean_filename(filename)
     preview = validate_file(spec, data, filename)
     if preview.file_errors:
         return None, preview
@@ -821,22 +990,7 @@ def import_batch_apply(*, batch: ImportBatch, actor) -> Preview:
                     % {"count": preview.error_count},
                     preview,
                 )
-            written: dict[str, dict[str, int]] = {}
-            for kind, companion in preview.companions.items():
-                written[kind] = companion.spec.write(_to_write(companion), actor=actor, batch=locked)
-            written[spec.kind] = spec.write(_to_write(preview), actor=actor, batch=locked)
-            summary = preview.summary()
-            summary["written"] = written
-            locked.status = ImportBatch.Status.APPLIED
-            locked.applied_at = timezone.now()
-            locked.summary = summary
-            locked.save(update_fields=["status", "applied_at", "summary"])
-            log_action(
-                locked,
-                "core.import.applied",
-                actor=actor,
-                data={"kind": spec.kind, "filename": locked.filename, **summary},
-            )
+            _write(spec, preview, locked, actor)
     except ImportRefused as exc:
         if exc.preview is not None:
             _mark_failed(batch, exc.preview.summary())
@@ -850,6 +1004,59 @@ def import_batch_apply(*, batch: ImportBatch, actor) -> Preview:
         ) from exc
     batch.refresh_from_db()
     return preview
+
+
+def import_file_apply(*, spec: ImportSpec, data: bytes, filename: str, actor) -> tuple[ImportBatch, Preview]:
+    """Check and apply a file in one step (the management command): one transaction, one check.
+    Refused (ImportRefused with the preview, nothing kept or written) when there is any problem;
+    otherwise the batch is kept, already applied, with its audit entry."""
+    filename = _clean_filename(filename)
+    try:
+        with transaction.atomic():
+            preview = validate_file(spec, data, filename)
+            if preview.has_errors:
+                raise ImportRefused(
+                    _("Nothing was imported: the file has %(count)d problems.")
+                    % {"count": preview.error_count},
+                    preview,
+                )
+            batch = ImportBatch.objects.create(
+                kind=spec.kind,
+                filename=filename,
+                content=data,
+                sha256=hashlib.sha256(data).hexdigest(),
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            _write(spec, preview, batch, actor)
+    except (DatabaseError, ValidationError) as exc:
+        raise ImportRefused(
+            _("The database refused the import, so nothing was written. Check the file again.")
+        ) from exc
+    return batch, preview
+
+
+def _write(spec: ImportSpec, preview: Preview, batch: ImportBatch, actor) -> None:
+    """Companions first, then the main rows; then the batch's status and its one audit entry."""
+    written: dict[str, dict[str, int]] = {}
+    for kind, companion in preview.companions.items():
+        written[kind] = companion.spec.write(_to_write(companion), actor=actor, batch=batch)
+    written[spec.kind] = spec.write(_to_write(preview), actor=actor, batch=batch)
+    summary = preview.summary()
+    summary["written"] = written
+    batch.status = ImportBatch.Status.APPLIED
+    batch.applied_at = timezone.now()
+    batch.summary = summary
+    batch.save(update_fields=["status", "applied_at", "summary"])
+    log_action(
+        batch,
+        "core.import.applied",
+        actor=actor,
+        data={"kind": spec.kind, "filename": batch.filename, **summary},
+    )
+
+
+def _clean_filename(filename: str) -> str:
+    return (filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255]
 
 
 def _mark_failed(batch: ImportBatch, summary: dict) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Hashable
+from types import SimpleNamespace
 
 from django.conf import locale as dj_locale
 from django.db.models import Count, Q
@@ -44,6 +45,8 @@ from commontable.core.imports import (
     Preview,
     Row,
     display_value,
+    insert_history,
+    insert_rows,
     lookup_in,
     register_import,
 )
@@ -71,6 +74,46 @@ SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 RESERVED_SLUGS = frozenset({"new"})  # path segments of the directory's own pages
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 PERMISSION = "directory.manage_directory"
+
+
+# Imports write each record's history like any other change (see docs/adr/0003-imports.md for the
+# measurement behind keeping it on); the benchmark turns it off to show what it costs.
+RECORD_HISTORY = True
+
+
+def _bulk_create(objs, model, *, batch_size, default_user, default_change_reason):
+    if not objs:
+        return objs
+    if RECORD_HISTORY:
+        return bulk_create_with_history(
+            objs,
+            model,
+            batch_size=batch_size,
+            default_user=default_user,
+            default_change_reason=default_change_reason,
+        )
+    return model.objects.bulk_create(objs, batch_size=batch_size)
+
+
+def _insert(model, rows: list[dict], *, user, reason: str) -> list[dict]:
+    done = insert_rows(model, rows, batch_size=WRITE_BATCH)
+    if RECORD_HISTORY and done:
+        pk = model._meta.pk.attname
+        insert_history(model, [row[pk] for row in done], history_type="+", user=user, reason=reason)
+    return done
+
+
+def _bulk_update(objs, model, fields, *, batch_size, default_user, default_change_reason):
+    if RECORD_HISTORY:
+        return bulk_update_with_history(
+            objs,
+            model,
+            fields,
+            batch_size=batch_size,
+            default_user=default_user,
+            default_change_reason=default_change_reason,
+        )
+    return model.objects.bulk_update(objs, fields, batch_size=batch_size)
 
 
 def _visibility_choices():
@@ -336,7 +379,7 @@ class OrganizationImport(ImportSpec):
                 org.name_folded = fold_name(org.name)[:200]
                 org.updated_at = now
                 updates.append(org)
-        bulk_create_with_history(
+        _bulk_create(
             creates,
             Organization,
             batch_size=WRITE_BATCH,
@@ -348,7 +391,7 @@ class OrganizationImport(ImportSpec):
                 {f for row in rows if row.action == ACTION_UPDATE for f in row.extra["fields"]}
                 | {"name_folded", "updated_at", "member_since"}
             )
-            bulk_update_with_history(
+            _bulk_update(
                 updates,
                 Organization,
                 fields,
@@ -386,6 +429,9 @@ CONSENT_COLUMNS = {
     "consent_sms": ConsentPurpose.CONTACT_SMS,
     "consent_phone": ConsentPurpose.CONTACT_PHONE,
 }
+
+
+CONSENT_LABELS = {purpose: ConsentPurpose(purpose).label for purpose in CONSENT_COLUMNS.values()}
 
 
 def _language_names() -> dict[str, str]:
@@ -581,7 +627,7 @@ class PersonImport(ImportSpec):
     def natural_key(self, row: Row) -> Hashable:
         if row.has("email"):
             return ("email", row.get("email"))
-        return ("name", fold_name(row.get("full_name"))[:200], row.extra.get("org_slug"))
+        return ("name", _folded(row), row.extra.get("org_slug"))
 
     def describe_key(self, key) -> str:
         if key[0] == "email":
@@ -592,38 +638,63 @@ class PersonImport(ImportSpec):
 
     def resolve(self, rows: list[Row], *, companions: dict[str, Preview]) -> None:
         people = Person.objects.filter(merged_into__isnull=True)
-        by_email: dict[str, list[Person]] = defaultdict(list)
-        for person in lookup_in(people, "email_normalized", [r.get("email") for r in rows if r.has("email")]):
+        # Existing records are read as plain values, not model instances: a re-import of 100,000
+        # people reads 100,000 of each. `write` loads instances only for what changes.
+        by_email: dict[str, list] = defaultdict(list)
+        for person in _people(
+            people, "email_normalized", [r.values["email"] for r in rows if r.has("email")]
+        ):
             by_email[person.email_normalized].append(person)
-        # Rows without email, and rows whose email is new but who may be on file without one.
-        by_name = [
+        # Rows without email are matched by name and organisation. So are rows whose email is new,
+        # among people on file *without* an email (asked by organisation, not by 100,000 names).
+        nameless = [r for r in rows if not r.has("email")]
+        unknown = [
             r
             for r in rows
-            if not r.has("email") or (not by_email.get(r.get("email")) and r.extra.get("org_id"))
+            if r.has("email") and r.extra.get("org_id") and not by_email.get(r.values["email"])
         ]
-        names = {fold_name(r.get("full_name"))[:200] for r in by_name}
-        by_name_org: dict[tuple, list[Person]] = defaultdict(list)
-        if any(r.extra.get("org_id") for r in by_name):
-            affiliations = Affiliation.objects.filter(end_on__isnull=True, person__merged_into__isnull=True)
-            for affiliation in lookup_in(affiliations.select_related("person"), "person__name_folded", names):
-                person = affiliation.person
-                by_name_org[(fold_name(person.full_name)[:200], affiliation.organization_id)].append(person)
-        if any(not r.extra.get("org_slug") for r in by_name):
-            loners = people.filter(email_normalized="").annotate(
-                open_affiliations=Count("affiliations", filter=Q(affiliations__end_on__isnull=True))
+        pairs: set[tuple[int, int]] = set()  # (person, organisation) of open affiliations
+        current = Affiliation.objects.filter(end_on__isnull=True, person__merged_into__isnull=True)
+        if any(r.extra.get("org_id") for r in nameless):
+            names = {_folded(r) for r in nameless if r.extra.get("org_id")}
+            pairs.update(
+                lookup_in(current.values_list("person_id", "organization_id"), "person__name_folded", names)
             )
-            for person in lookup_in(loners, "name_folded", names):
-                if not person.open_affiliations:
-                    by_name_org[(fold_name(person.full_name)[:200], None)].append(person)
+        if unknown:
+            emailless = current.filter(person__email_normalized="").values_list(
+                "person_id", "organization_id"
+            )
+            pairs.update(lookup_in(emailless, "organization_id", {r.extra["org_id"] for r in unknown}))
+        by_name_org: dict[tuple, list] = defaultdict(list)
+        if pairs:
+            found = {p.pk: p for p in _people(people, "id", {person_id for person_id, _org in pairs})}
+            for person_id, org_id in sorted(pairs):
+                person = found[person_id]
+                by_name_org[(fold_name(person.full_name)[:200], org_id)].append(person)
+        if any(not r.extra.get("org_slug") for r in nameless):
+            loners = (
+                people.filter(email_normalized="")
+                .annotate(
+                    open_affiliations=Count("affiliations", filter=Q(affiliations__end_on__isnull=True))
+                )
+                .filter(open_affiliations=0)
+            )
+            names = {_folded(r) for r in nameless if not r.extra.get("org_slug")}
+            for person in _people(loners, "name_folded", names):
+                by_name_org[(fold_name(person.full_name)[:200], None)].append(person)
 
         targets: dict[int, Row] = {}
         for row in rows:
-            matches = by_email.get(row.get("email"), []) if row.has("email") else []
-            if not matches and not (row.extra.get("org_slug") and not row.extra.get("org_id")):
-                key = (fold_name(row.get("full_name"))[:200], row.extra.get("org_id"))
-                matches = by_name_org.get(key, [])
-                if row.has("email"):
-                    matches = [p for p in matches if not p.email_normalized]
+            email = row.values.get("email")
+            matches = by_email.get(email, []) if email else []
+            if not matches and by_name_org:
+                org_id = row.extra.get("org_id")
+                if email is None and not (row.extra.get("org_slug") and not org_id):
+                    matches = by_name_org.get((_folded(row), org_id), [])
+                elif email and org_id:
+                    matches = [
+                        p for p in by_name_org.get((_folded(row), org_id), []) if not p.email_normalized
+                    ]
             if len(matches) > 1:
                 column = "email" if row.has("email") else "full_name"
                 row.error(
@@ -642,21 +713,24 @@ class PersonImport(ImportSpec):
                 row.target = matches[0]
                 targets[row.target.pk] = row
 
-        open_affiliations: dict[tuple[int, int], Affiliation] = {}
-        active_consents: dict[tuple[int, str], list[ConsentRecord]] = defaultdict(list)
+        open_affiliations: dict[tuple[int, int], SimpleNamespace] = {}
+        active_consents: dict[tuple[int, str], list] = defaultdict(list)
         if targets:
-            for affiliation in lookup_in(
-                Affiliation.objects.filter(end_on__isnull=True), "person_id", targets
-            ):
-                open_affiliations[(affiliation.person_id, affiliation.organization_id)] = affiliation
+            affiliations = Affiliation.objects.filter(end_on__isnull=True).values(
+                "id", "person_id", "organization_id", "role", "is_representative"
+            )
+            for values in lookup_in(affiliations, "person_id", targets):
+                open_affiliations[(values["person_id"], values["organization_id"])] = _record(values)
             if any(r.has(c) for r in targets.values() for c in CONSENT_COLUMNS):
                 now = timezone.now()
                 consents = ConsentRecord.objects.filter(
-                    purpose__in=CONSENT_COLUMNS.values(), withdrawn_at__isnull=True
-                )
-                for record in lookup_in(consents, "person_id", targets):
-                    if record.is_active(now):
-                        active_consents[(record.person_id, record.purpose)].append(record)
+                    Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+                    purpose__in=CONSENT_COLUMNS.values(),
+                    withdrawn_at__isnull=True,
+                    given_at__lte=now,
+                ).values("id", "person_id", "purpose", "text_version")
+                for values in lookup_in(consents, "person_id", targets):
+                    active_consents[(values["person_id"], values["purpose"])].append(_record(values))
 
         for row in rows:
             if row.errors:
@@ -665,12 +739,7 @@ class PersonImport(ImportSpec):
             if target is None:
                 row.action = ACTION_CREATE
                 self._plan_affiliation(row, None)
-                self._plan_consents(row, None, [])
-                if any(row.get(c) for c in CONSENT_COLUMNS) and not row.has("consent_text_version"):
-                    row.warn(
-                        _("No consent_text_version column: consent is recorded as version “%(v)s”.")
-                        % {"v": DEFAULT_CONSENT_VERSION}
-                    )
+                self._plan_consents(row, None, {})
                 continue
             diff = _FieldDiff(self, row, target)
             for name in self.FIELDS:
@@ -694,6 +763,14 @@ class PersonImport(ImportSpec):
                 or row.extra["consents_withdraw"]
             )
             row.action = ACTION_UPDATE if changed else ACTION_UNCHANGED
+
+    def notices(self, rows: list[Row]) -> list[str]:
+        if any(row.extra.get("consents_give") and not row.has("consent_text_version") for row in rows):
+            return [
+                _("Rows without a consent_text_version record consent as version “%(v)s”.")
+                % {"v": DEFAULT_CONSENT_VERSION}
+            ]
+        return []
 
     def _plan_affiliation(self, row: Row, existing: Affiliation | None) -> None:
         """Sets row.extra["affiliation"]: None (nothing to do), ("create", role, representative) or
@@ -723,13 +800,17 @@ class PersonImport(ImportSpec):
 
     def _plan_consents(self, row: Row, target: Person | None, active: dict) -> None:
         give, withdraw = [], []
-        version = row.get("consent_text_version") or DEFAULT_CONSENT_VERSION
+        values = row.values
+        version = values.get("consent_text_version") or DEFAULT_CONSENT_VERSION
+        row.extra["consents_give"] = give
+        row.extra["consents_withdraw"] = withdraw
+        row.extra["consent_version"] = version
         for column, purpose in CONSENT_COLUMNS.items():
-            answer = row.get(column)
+            answer = values.get(column)
             if answer is None:
                 continue
             records = active.get(purpose, []) if target is not None else []
-            label = ConsentPurpose(purpose).label
+            label = CONSENT_LABELS[purpose]
             if answer:
                 versions = {r.text_version for r in records}
                 if not records or (row.has("consent_text_version") and version not in versions):
@@ -745,43 +826,49 @@ class PersonImport(ImportSpec):
                 row.warn(
                     _("“no” withdraws this person's consent to: %(purpose)s.") % {"purpose": label}, column
                 )
-        row.extra["consents_give"] = give
-        row.extra["consents_withdraw"] = withdraw
-        row.extra["consent_version"] = version
 
     def write(self, rows: list[Row], *, actor, batch) -> dict[str, int]:
         now, today, user, reason = timezone.now(), timezone.localdate(), _user(actor), _reason(batch)
-        creates, updates = [], []
+        # New people are written from plain values, not model instances: at 100,000 rows the
+        # instances alone would take longer than the whole import may (docs/adr/0003-imports.md).
+        created_rows, new_people, updates = [], [], []
         update_fields: set[str] = set()
         for row in rows:
             if row.action == ACTION_CREATE:
-                person = Person(
-                    full_name=row.get("full_name"),
+                values = SimpleNamespace(
+                    full_name=row.values["full_name"],
                     email=row.get("email", ""),
-                    visibility=row.get("visibility", Visibility.MEMBERS),
+                    sort_name="",
+                    phone=row.get("phone", ""),
+                    mobile=row.get("mobile", ""),
                 )
+                _person_normalize(values)
+                person = vars(values)
                 for name in self.FIELDS:
                     if row.has(name):
-                        setattr(person, name, row.values[name])
-                _person_normalize(person)
-                row.target = person
-                creates.append(person)
+                        person[name] = row.values[name]
+                person.setdefault("visibility", Visibility.MEMBERS)
+                created_rows.append(row)
+                new_people.append(person)
             elif row.extra["fields"]:
-                person = row.target
-                for name, value in row.extra["fields"].items():
-                    setattr(person, name, value)
-                    update_fields.add(name)
-                _person_normalize(person)
-                person.updated_at = now
-                updates.append(person)
-        bulk_create_with_history(
-            creates, Person, batch_size=WRITE_BATCH, default_user=user, default_change_reason=reason
-        )
+                updates.append(row)
+        people = _instances(Person, [row.target for row in updates])
+        for i, row in enumerate(updates):
+            person = updates[i] = people[row.target.pk]
+            for name, value in row.extra["fields"].items():
+                setattr(person, name, value)
+                update_fields.add(name)
+            _person_normalize(person)
+            person.updated_at = now
+        for row, person in zip(
+            created_rows, _insert(Person, new_people, user=user, reason=reason), strict=True
+        ):
+            row.extra["person_id"] = person["id"]
         if updates:
             fields = sorted(
                 update_fields | {"email", "email_normalized", "phone_normalized", "name_folded", "updated_at"}
             )
-            bulk_update_with_history(
+            _bulk_update(
                 updates,
                 Person,
                 fields,
@@ -803,30 +890,25 @@ class PersonImport(ImportSpec):
             if plan is None:
                 continue
             if plan[0] == "create":
-                org_id = row.extra.get("org_id") or org_ids[row.extra["org_slug"]]
                 new_affiliations.append(
-                    Affiliation(
-                        person=row.target,
-                        organization_id=org_id,
-                        role=plan[1],
-                        is_representative=plan[2],
-                        start_on=today,
-                    )
+                    {
+                        "person_id": _person_id(row),
+                        "organization_id": row.extra.get("org_id") or org_ids[row.extra["org_slug"]],
+                        "role": plan[1],
+                        "is_representative": plan[2],
+                        "start_on": today,
+                    }
                 )
             else:
-                affiliation, fields = plan[1], plan[2]
-                for name, value in fields.items():
-                    setattr(affiliation, name, value)
-                changed_affiliations.append(affiliation)
-        bulk_create_with_history(
-            new_affiliations,
-            Affiliation,
-            batch_size=WRITE_BATCH,
-            default_user=user,
-            default_change_reason=reason,
-        )
+                changed_affiliations.append(plan)
+        affiliations = _instances(Affiliation, [plan[1] for plan in changed_affiliations])
+        for i, (_update, record, fields) in enumerate(changed_affiliations):
+            affiliation = changed_affiliations[i] = affiliations[record.pk]
+            for name, value in fields.items():
+                setattr(affiliation, name, value)
+        _insert(Affiliation, new_affiliations, user=user, reason=reason)
         if changed_affiliations:
-            bulk_update_with_history(
+            _bulk_update(
                 changed_affiliations,
                 Affiliation,
                 ["role", "is_representative"],
@@ -836,29 +918,56 @@ class PersonImport(ImportSpec):
             )
 
         consents = [
-            ConsentRecord(
-                person=row.target,
-                purpose=purpose,
-                text_version=row.extra["consent_version"],
-                source=ConsentSource.IMPORT,
-                given_at=now,
-                recorded_by=user,
-            )
+            {
+                "person_id": _person_id(row),
+                "purpose": purpose,
+                "text_version": row.extra["consent_version"],
+                "source": ConsentSource.IMPORT,
+                "given_at": now,
+                "recorded_by_id": getattr(user, "pk", None),
+            }
             for row in rows
             for purpose in row.extra.get("consents_give", [])
         ]
-        ConsentRecord.objects.bulk_create(consents, batch_size=WRITE_BATCH)
+        insert_rows(ConsentRecord, consents)  # the ledger is append-only: its rows are its history
         withdrawn = [pk for row in rows for pk in row.extra.get("consents_withdraw", [])]
         for part in range(0, len(withdrawn), WRITE_BATCH):
             ConsentRecord.objects.filter(pk__in=withdrawn[part : part + WRITE_BATCH]).update(withdrawn_at=now)
         return {
-            "created": len(creates),
+            "created": len(new_people),
             "updated": len(updates),
             "affiliations_created": len(new_affiliations),
             "affiliations_updated": len(changed_affiliations),
             "consents_given": len(consents),
             "consents_withdrawn": len(withdrawn),
         }
+
+
+PERSON_VALUES = ("id", "email", "email_normalized", *PersonImport.FIELDS)
+
+
+def _record(values: dict) -> SimpleNamespace:
+    return SimpleNamespace(pk=values["id"], **values)
+
+
+def _people(queryset, field: str, keys) -> list[SimpleNamespace]:
+    return [_record(values) for values in lookup_in(queryset.values(*PERSON_VALUES), field, keys)]
+
+
+def _instances(model, records) -> dict[int, object]:
+    """Model instances for the records `resolve` read as values, for the ones that change."""
+    return {obj.pk: obj for obj in lookup_in(model.objects.all(), "pk", [r.pk for r in records])}
+
+
+def _folded(row: Row) -> str:
+    folded = row.extra.get("folded")
+    if folded is None:
+        folded = row.extra["folded"] = fold_name(row.values["full_name"])[:200]
+    return folded
+
+
+def _person_id(row: Row) -> int:
+    return row.target.pk if row.target is not None else row.extra["person_id"]
 
 
 register_import(OrganizationImport())

@@ -185,7 +185,9 @@ def test_people_are_created_with_affiliations_and_consent(personas, staff):
     rosa = Person.objects.get(full_name="Rosa Díaz")
     assert rosa.email == "" and rosa.affiliations.get().organization == personas.org_a
     assert not ConsentRecord.objects.filter(person__full_name="Tou Vang").exists()
-    assert hodan.history.get().history_change_reason.startswith(f"import {batch.public_id}")
+    record = hodan.history.get()
+    assert record.history_change_reason.startswith(f"import {batch.public_id}") and record.history_user == staff
+    assert record.history_type == "+" and record.full_name == "Hodan Abdi" and record.public_id == hodan.public_id
     assert Affiliation.history.filter(person=hodan).count() == 1
     assert ActivityLog.objects.filter(action="core.import.applied").count() == 1
 

@@ -1,6 +1,6 @@
 """`manage.py directory_import people FILE [--dry-run]`: the same import as the web pages, from a
 terminal. Prints every problem by row (in --language, default the site's), exits 1 and writes
-nothing when there is any; otherwise applies the file in one transaction."""
+nothing when there is any; otherwise checks and applies the file in one transaction."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from commontable.core.imports import (
     ImportRefused,
     describe_counts,
     get_import,
-    import_batch_apply,
-    import_batch_create,
+    import_file_apply,
     validate_file,
 )
 
@@ -67,24 +66,22 @@ class Command(BaseCommand):
         with translation.override(language):
             if dry_run:
                 preview = validate_file(spec, data, path.name)
-            else:
-                batch, preview = import_batch_create(spec=spec, data=data, filename=path.name, actor=actor)
-            self._report(preview, warnings)
-            if preview.has_errors:
-                raise CommandError(
-                    translation.gettext("Nothing was imported: %(count)d problems.")
-                    % {"count": preview.error_count},
-                    returncode=1,
-                )
-            if dry_run:
+                self._report(preview, warnings)
+                if preview.has_errors:
+                    raise CommandError(
+                        translation.gettext("Nothing would be imported: %(count)d problems.")
+                        % {"count": preview.error_count},
+                        returncode=1,
+                    )
                 self.stdout.write(translation.gettext("Dry run: nothing was written."))
                 return
             try:
-                preview = import_batch_apply(batch=batch, actor=actor)
+                batch, preview = import_file_apply(spec=spec, data=data, filename=path.name, actor=actor)
             except ImportRefused as refused:
                 if refused.preview is not None:
                     self._report(refused.preview, warnings)
                 raise CommandError(refused.message, returncode=1) from refused
+            self._report(preview, warnings)
             self.stdout.write(
                 translation.gettext("Applied %(file)s (import %(id)s).")
                 % {"file": path.name, "id": batch.public_id}
