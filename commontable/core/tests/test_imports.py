@@ -568,3 +568,38 @@ def test_import_list_shows_recent_batches_with_counts(client, personas, topic_sp
     login_as(client, personas, "staff")
     html = client.get(reverse("core:import_list")).content.decode()
     assert "first.csv" in html and "1 new, 0 to update" in html and "Import Topics" in html
+
+
+# -- bulk writing helpers -------------------------------------------------------------------------
+
+
+def test_insert_rows_fills_defaults_and_returns_the_new_keys_in_order(db):
+    from commontable.core.imports import insert_rows
+
+    rows = [
+        {"kind": "people", "filename": f"f{n}.csv", "content": b"x", "sha256": "0" * 64} for n in range(5)
+    ]
+    done = insert_rows(ImportBatch, rows, batch_size=2)
+    batches = {b.pk: b for b in ImportBatch.objects.all()}
+    assert [batches[row["id"]].filename for row in done] == [f"f{n}.csv" for n in range(5)]
+    assert len({b.public_id for b in batches.values()}) == 5  # a fresh default per row
+    assert all(
+        b.status == "previewed" and b.summary == {} and b.created_at is not None for b in batches.values()
+    )
+    assert insert_rows(ImportBatch, []) == []
+
+
+def test_insert_history_copies_rows_as_simple_history_would(personas):
+    from commontable.core.imports import insert_history
+    from commontable.directory.models import Person
+
+    person = personas.person_a
+    insert_history(Person, [person.pk], history_type="~", user=personas.user("staff"), reason="import test")
+    record = person.history.get(history_change_reason="import test")
+    assert (record.full_name, record.public_id, record.history_type) == (
+        person.full_name,
+        person.public_id,
+        "~",
+    )
+    assert record.history_user == personas.user("staff") and record.history_change_reason == "import test"
+    assert record.instance.email == person.email

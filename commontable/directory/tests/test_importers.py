@@ -186,8 +186,14 @@ def test_people_are_created_with_affiliations_and_consent(personas, staff):
     assert rosa.email == "" and rosa.affiliations.get().organization == personas.org_a
     assert not ConsentRecord.objects.filter(person__full_name="Tou Vang").exists()
     record = hodan.history.get()
-    assert record.history_change_reason.startswith(f"import {batch.public_id}") and record.history_user == staff
-    assert record.history_type == "+" and record.full_name == "Hodan Abdi" and record.public_id == hodan.public_id
+    assert (
+        record.history_change_reason.startswith(f"import {batch.public_id}") and record.history_user == staff
+    )
+    assert (
+        record.history_type == "+"
+        and record.full_name == "Hodan Abdi"
+        and record.public_id == hodan.public_id
+    )
     assert Affiliation.history.filter(person=hodan).count() == 1
     assert ActivityLog.objects.filter(action="core.import.applied").count() == 1
 
@@ -472,3 +478,163 @@ def test_command_refuses_unknown_kinds_and_missing_files(tmp_path, capsys, db):
     with pytest.raises(CommandError) as exited:
         call_command("directory_import", "people", str(tmp_path / "missing.csv"))
     assert exited.value.returncode == 2
+
+
+# -- more rules ---------------------------------------------------------------------------------
+
+
+def test_consent_without_a_version_column_is_recorded_with_the_default_and_one_notice(personas, staff):
+    _batch, preview = run(
+        "people",
+        csv_bytes("full_name,email,consent_email\nAna,ana@example.org,yes\nBao,bao@example.org,yes\n"),
+        staff,
+    )
+    assert preview.notices == [
+        "Rows without a consent_text_version record consent as version “import-unspecified”."
+    ]
+    assert not any(row.warnings for row in preview.rows)
+
+
+def test_a_new_consent_version_is_recorded_beside_the_old_one(personas, staff):
+    run(
+        "people",
+        csv_bytes("full_name,email,consent_sms,consent_text_version\nAna,ana@example.org,yes,2024-01\n"),
+        staff,
+    )
+    _batch, preview = run(
+        "people",
+        csv_bytes("full_name,email,consent_sms,consent_text_version\nAna,ana@example.org,yes,2025-06\n"),
+        staff,
+    )
+    assert preview.rows[0].action == "update"
+    versions = set(
+        ConsentRecord.objects.filter(person__email_normalized="ana@example.org").values_list(
+            "text_version", flat=True
+        )
+    )
+    assert versions == {"2024-01", "2025-06"}
+    _batch, preview = run(
+        "people",
+        csv_bytes("full_name,email,consent_sms,consent_text_version\nAna,ana@example.org,yes,2025-06\n"),
+        staff,
+    )
+    assert preview.rows[0].action == "unchanged"
+
+
+def test_no_for_someone_without_consent_records_nothing(personas, staff):
+    run(
+        "people", csv_bytes("full_name,email,consent_email,consent_phone\nAna,ana@example.org,no,no\n"), staff
+    )
+    assert not ConsentRecord.objects.exists()
+
+
+def test_representative_and_role_changes_update_the_open_affiliation(personas, staff):
+    _batch, preview = run(
+        "people",
+        csv_bytes("full_name,email,organization,role,representative\nAyaan Cabdi,,Org A,Chair,no\n"),
+        staff,
+    )
+    (row,) = preview.rows
+    assert row.action == "update" and row.target.pk == personas.person_a.pk
+    affiliation = personas.person_a.affiliations.get()
+    assert affiliation.role == "Chair" and affiliation.is_representative is False
+    assert affiliation.history.first().history_change_reason.startswith("import ")
+
+
+def test_role_without_an_organization_is_an_error(personas):
+    preview = check("people", csv_bytes("full_name,role\nAna,Chair\n"))
+    assert problems(preview) == [
+        "Row 2, column “organization”: A role or representative flag needs an organization in the same row."
+    ]
+
+
+def test_preferred_language_by_name_is_converted_visibly_and_nonsense_refused(db):
+    preview = check("people", csv_bytes("full_name,preferred_language\nAna,Español\nBao,HMN\nCy,Klingon!\n"))
+    assert preview.rows[0].values["preferred_language"] == "es"
+    assert preview.rows[0].cell("preferred_language")["warnings"] == [
+        "“Español” was read as the language code “es”."
+    ]
+    assert preview.rows[1].values["preferred_language"] == "hmn" and not preview.rows[1].warnings
+    assert problems(preview) == [
+        "Row 4, column “preferred_language”: “Klingon!” is not a language code (such as en, es, so, hmn)."
+    ]
+
+
+def test_people_without_email_or_organization_match_people_with_neither(personas, staff):
+    loner = PersonFactory(full_name="Sam Lee", email="", email_normalized="")
+    preview = check("people", csv_bytes("full_name,pronouns\nSAM LEE,they/them\nNew Person,\n"))
+    assert [row.action for row in preview.rows] == ["update", "create"]
+    assert preview.rows[0].target.pk == loner.pk
+
+
+def test_two_people_with_the_same_email_must_be_merged_first(personas):
+    PersonFactory(email="twin@example.org", email_normalized="twin@example.org")
+    PersonFactory(email="twin@example.org", email_normalized="twin@example.org")
+    preview = check("people", csv_bytes("full_name,email\nTwin,twin@example.org\n"))
+    assert problems(preview) == [
+        "Row 2, column “email”: 2 people in the directory match this row; merge them first."
+    ]
+
+
+def test_organization_status_steps_are_recorded_with_their_history(personas, staff):
+    applicant = OrganizationFactory(
+        name="New Org", slug="new-org", membership_status=MembershipStatus.APPLICANT
+    )
+    _batch, preview = run(
+        "organizations", csv_bytes("slug,name,membership_status\nnew-org,New Org,member\n"), staff
+    )
+    assert preview.rows[0].changes == ["Membership status: “applicant” → “member”"]
+    applicant.refresh_from_db()
+    assert (
+        applicant.membership_status == MembershipStatus.MEMBER
+        and applicant.member_since == timezone.localdate()
+    )
+    change = MembershipStatusChange.objects.get(organization=applicant)
+    assert (
+        change.status == MembershipStatus.MEMBER and change.recorded_by == staff and "file.csv" in change.note
+    )
+
+
+def test_an_organization_whose_name_makes_no_slug_gets_one_and_is_found_again(personas, staff):
+    data = csv_bytes("name,kind\n東方社區中心,cultural\n")
+    run("organizations", data, staff)
+    org = Organization.objects.get(name="東方社區中心")
+    assert org.slug.startswith("org-")
+    _batch, preview = run("organizations", data, staff)
+    assert preview.rows[0].action == "unchanged"
+
+
+def test_organizations_named_alike_need_a_slug(personas):
+    OrganizationFactory(name="Org-A", slug="org-a-2")
+    preview = check("organizations", csv_bytes("name,website\nOrg A,https://a.example.org\n"))
+    assert problems(preview) == [
+        "Row 2, column “name”: 2 organizations are named like this (org-a, org-a-2); add a slug column to say which."
+    ]
+
+
+def test_reserved_slugs_are_refused(db):
+    preview = check("organizations", csv_bytes("name,slug\nNew,new\n"))
+    assert problems(preview) == ["Row 2, column “slug”: “new” is reserved; choose another."]
+
+
+# -- the pages, with the real importers -------------------------------------------------------------
+
+
+def test_staff_import_people_through_the_pages(client, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from commontable.core.testing import login_as
+
+    login_as(client, personas, "staff")
+    page = client.get(reverse("core:import_create", args=["people"])).content.decode()
+    assert "<code>consent_email</code>" in page and "on further sheets named after them" in page
+    upload = SimpleUploadedFile("people.csv", csv_bytes(PEOPLE))
+    response = client.post(reverse("core:import_create", args=["people"]), {"file": upload}, follow=True)
+    html = response.content.decode()
+    assert "3 new, 0 to update, 0 unchanged, 0 with errors" in html and "Apply the import" in html
+    assert "Somali" in html and "“Somali” was read as the language code “so”." in html
+    batch = ImportBatch.objects.get()
+    response = client.post(reverse("core:import_apply", args=[batch.public_id]), follow=True)
+    assert "Imported: 3 new" in response.content.decode()
+    assert Person.objects.filter(email_normalized="tou@example.org").exists()
