@@ -94,7 +94,7 @@ def main() -> None:
         import_batch_create,
         import_file_apply,
     )
-    from commontable.directory import importers
+    from commontable.directory.importers import common as importers
     from commontable.directory.models import Organization, Person
     from commontable.directory.services import organization_create
 

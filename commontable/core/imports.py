@@ -20,99 +20,62 @@ file is not touched at all.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
 import re
 import unicodedata
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from commontable.core.audit import log_action
+from commontable.core.bulk import WRITE_BATCH, chunks, insert_history, insert_rows, lookup_in
+from commontable.core.cells import MAX_PLAIN, CellError, CellParser, Column, display_value
 from commontable.core.models import ImportBatch
-from commontable.core.numbers import NumberError, parse_date, parse_int, to_ascii_digits
 from commontable.core.tabular import Table, TabularError, list_sheets, read_table
-from commontable.core.text import fold_name
 
-KINDS = ("text", "email", "date", "int", "bool", "choice", "list", "url", "phone")
+# What importers use, from one place.
+__all__ = [
+    "ACTION_CREATE",
+    "ACTION_ERROR",
+    "ACTION_UNCHANGED",
+    "ACTION_UPDATE",
+    "WRITE_BATCH",
+    "CellError",
+    "Column",
+    "ImportRefused",
+    "ImportSpec",
+    "Preview",
+    "Problem",
+    "Row",
+    "chunks",
+    "display_value",
+    "get_import",
+    "import_batch_apply",
+    "import_batch_create",
+    "import_batch_preview",
+    "import_file_apply",
+    "imports_for",
+    "insert_history",
+    "insert_rows",
+    "lookup_in",
+    "register_import",
+    "registered_imports",
+    "validate",
+    "validate_file",
+]
+HEADER_FOLD = re.compile(r"[\s\-./]+")
 ACTION_CREATE, ACTION_UPDATE, ACTION_UNCHANGED, ACTION_ERROR = "create", "update", "unchanged", "error"
 ACTION_LABELS = {
     ACTION_CREATE: gettext_lazy("New"),
     ACTION_UPDATE: gettext_lazy("Update"),
     ACTION_UNCHANGED: gettext_lazy("Unchanged"),
     ACTION_ERROR: gettext_lazy("Error"),
-}
-WRITE_BATCH = 1000
-MAX_PLAIN = 10_000  # the reader refuses longer cells anyway
-
-# Yes and no in the coalition's languages, as people type them in spreadsheets.
-YES = {"yes", "y", "true", "t", "1", "x", "sí", "si", "haa", "yog", "✓", "✔"}
-NO = {"no", "n", "false", "f", "0", "maya", "tsis", "tsis yog"}
-FORMULA_ESCAPED = re.compile(r"^'[=+\-@\t\r]")
-HEADER_FOLD = re.compile(r"[\s\-./]+")
-_email_validator = EmailValidator()
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-SIMPLE_EMAIL = re.compile(rf"^[a-z0-9_%+'-]+(?:\.[a-z0-9_%+'-]+)*@(?:{_LABEL}\.)+[a-z]{{2,24}}$")
-NOT_DIGIT = re.compile(r"\D")
-PHONE_OTHER = re.compile(r"[^\d\s()+\-.xX/#ext]", re.IGNORECASE)
-_url_validator = URLValidator(schemes=["http", "https"])
-
-
-class CellError(ValueError):
-    """A cell's value cannot be used; the message (in the user's language) says why."""
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column an importer understands. `name` is what the CSV template writes; `aliases` are
-    other headers people use for the same thing."""
-
-    name: str
-    label: str | Promise
-    kind: str = "text"
-    required: bool = False
-    max_length: int | None = None
-    aliases: tuple[str, ...] = ()
-    choices: Callable[[], Iterable[tuple[str, str]]] | Sequence[tuple[str, str]] | None = None
-    help_text: str | Promise = ""
-    example: str = ""
-    item_max_length: int | None = None  # for kind="list"
-    min_value: int | None = None  # for kind="int"
-    max_value: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown column kind {self.kind!r}")
-        if self.kind == "choice" and self.choices is None:
-            raise ValueError(f"column {self.name!r} needs choices")
-
-    def choice_items(self) -> list[tuple[str, str]]:
-        items = self.choices() if callable(self.choices) else self.choices
-        return [(str(value), str(label)) for value, label in (items or [])]
-
-    @property
-    def kind_label(self) -> str:
-        return str(KIND_LABELS[self.kind])
-
-
-KIND_LABELS = {
-    "text": gettext_lazy("text"),
-    "email": gettext_lazy("email address"),
-    "date": gettext_lazy("date (YYYY-MM-DD)"),
-    "int": gettext_lazy("whole number"),
-    "bool": gettext_lazy("yes or no"),
-    "choice": gettext_lazy("one of a list"),
-    "list": gettext_lazy("list separated by ;"),
-    "url": gettext_lazy("web address"),
-    "phone": gettext_lazy("phone number"),
 }
 
 
@@ -349,173 +312,6 @@ def imports_for(user) -> list[ImportSpec]:
     return [spec for spec in _registry.values() if spec.allows(user)]
 
 
-# -- bulk helpers for specs --------------------------------------------------------------------
-
-
-def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def lookup_in(queryset, field_name: str, values: Iterable) -> list:
-    """`queryset.filter(<field>__in=values)` for any number of values, in as few queries as the
-    database allows (SQLite caps the number of parameters in one statement)."""
-    values = sorted({v for v in values if v is not None and v != ""}, key=str)
-    if not values:
-        return []
-    limit = connection.features.max_query_params or 10_000
-    size = max(100, min(limit - 50, 10_000))
-    results: list = []
-    for part in chunks(values, size):
-        results.extend(queryset.filter(**{f"{field_name}__in": part}))
-    return results
-
-
-def _column_converter(field, conn):
-    """The function that turns a Python value into what the database driver takes for `field`,
-    or None when the value goes as it is. Timestamps repeat across an import (one `now`, one
-    `today`), so the last conversion is remembered."""
-    if isinstance(field, (models.CharField, models.TextField)) and not field.null:
-        return None
-    if isinstance(field, (models.BooleanField, models.IntegerField, models.ForeignKey)):
-        return None  # ints and bools (and None) go through every driver as they are
-    if isinstance(field, models.DateTimeField):
-        adapt = conn.ops.adapt_datetimefield_value
-    elif isinstance(field, models.DateField):
-        adapt = conn.ops.adapt_datefield_value
-    elif isinstance(field, models.UUIDField) and not conn.features.has_native_uuid_field:
-        return lambda value: None if value is None else value.hex
-    else:
-        return lambda value: field.get_db_prep_save(value, conn)
-    last: list = [object(), None]
-
-    def convert(value):
-        if value is not last[0]:
-            last[0], last[1] = value, adapt(value)
-        return last[1]
-
-    return convert
-
-
-def insert_rows(model, rows: Sequence[dict], *, batch_size: int = WRITE_BATCH) -> list[dict]:
-    """Insert many rows of `model` from dicts of attribute values (`organization_id`, not
-    `organization`), filling every other column with its default, and return the dicts completed
-    (defaults, timestamps and the new primary key).
-
-    This is `bulk_create` without model instances: for an import of 100,000 people, building the
-    instances and letting the ORM assemble the INSERT statements takes most of the time (see
-    docs/adr/0003-imports.md). No signals are sent and `save()` is not called — exactly as with
-    `bulk_create`. Needs RETURNING (SQLite ≥ 3.35, PostgreSQL) to learn the new keys."""
-    if not rows:
-        return []
-    if not connection.features.can_return_rows_from_bulk_insert:
-        raise NotImplementedError("insert_rows needs INSERT … RETURNING")
-    meta = model._meta
-    pk = meta.pk
-    fields = [f for f in meta.concrete_fields if f is not pk or not isinstance(pk, models.AutoField)]
-    now = timezone.now()
-    constants: dict[str, object] = {}  # every column's value unless the row gives one
-    generated: list[tuple[str, Callable[[], object]]] = []  # defaults made afresh for each row
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            constants[f.attname] = now
-        elif f.has_default() and callable(f.default):
-            generated.append((f.attname, f.default))
-        else:
-            constants[f.attname] = f.get_default()
-    conn = connections[DEFAULT_DB_ALIAS]  # the proxy `connection` costs a lookup per use
-    attnames = [f.attname for f in fields]
-    converters = [
-        (i, convert) for i, f in enumerate(fields) if (convert := _column_converter(f, conn)) is not None
-    ]
-    quote = conn.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    limit = conn.features.max_query_params or 65_535
-    size = max(1, min(batch_size, (limit - 1) // len(fields)))
-    done: list[dict] = []
-    # PostgreSQL takes one array per column (INSERT … SELECT FROM unnest), as Django's own
-    # bulk_create does there: a short statement instead of one with tens of thousands of
-    # placeholders for the driver to parse. JSON and array columns keep the VALUES form.
-    casts = [f.db_type(conn) for f in fields] if conn.vendor == "postgresql" else []
-    if casts and all(cast and "json" not in cast and "[" not in cast for cast in casts):
-        arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
-        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays}) RETURNING {quote(pk.column)}"  # noqa: S608
-        size = 10_000
-    else:
-        sql = ""
-    with conn.cursor() as wrapper:
-        # The driver's cursor itself: Django's debug cursor would keep (and first quote) every
-        # parameter of every statement, which costs more than the insert when DEBUG is on.
-        cursor = wrapper.cursor
-        for part in chunks(rows, size):
-            params: list = []
-            for row in part:
-                full = constants.copy()
-                for attname, make in generated:
-                    if attname not in row:
-                        full[attname] = make()
-                full.update(row)
-                values = [full[attname] for attname in attnames]
-                for i, convert in converters:
-                    values[i] = convert(values[i])
-                params.append(values)
-                done.append(full)
-            if sql:
-                cursor.execute(sql, [list(column) for column in zip(*params, strict=True)])
-            else:
-                # Only quoted identifiers from the model's metadata are formatted in; values are bound.
-                values_sql = ", ".join([placeholder] * len(part))
-                statement = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values_sql} RETURNING {quote(pk.column)}"  # noqa: S608
-                cursor.execute(statement, [value for values in params for value in values])
-            for full, (key,) in zip(done[len(done) - len(part) :], cursor.fetchall(), strict=True):
-                full[pk.attname] = key
-    return done
-
-
-def insert_history(model, keys: Sequence, *, history_type: str, user, reason: str) -> None:
-    """Write django-simple-history records for the rows of `model` with these primary keys, as
-    they now are in the database: the records `bulk_create_with_history` would write, copied by
-    the database itself (one INSERT … SELECT per batch) instead of through Python objects."""
-    if not keys:
-        return
-    conn = connections[DEFAULT_DB_ALIAS]
-    history_model = model.history.model
-    quote = conn.ops.quote_name
-    pk = model._meta.pk
-    target_columns, source_columns = [], []
-    for f in history_model._meta.concrete_fields:
-        if f.attname.startswith("history_"):
-            continue
-        target_columns.append(quote(f.column))
-        source_columns.append(quote(model._meta.get_field(f.name).column))
-    fixed = {
-        "history_date": timezone.now(),
-        "history_type": history_type,
-        "history_change_reason": reason[:100],
-        "history_user_id": getattr(user, "pk", None),
-    }
-    params_head = []
-    for attname, value in fixed.items():
-        field = history_model._meta.get_field(
-            attname.removesuffix("_id") if attname.endswith("_id") else attname
-        )
-        target_columns.append(quote(field.column))
-        params_head.append(field.get_db_prep_save(value, conn) if attname == "history_date" else value)
-    if conn.vendor == "postgresql":
-        match = f"{quote(pk.column)} = ANY(%s)"
-    else:  # SQLite: one JSON array parameter instead of one parameter per key
-        match = f"{quote(pk.column)} IN (SELECT value FROM json_each(%s))"  # noqa: S608
-    # Only quoted identifiers from the models' metadata are formatted in; values are bound.
-    into = f"{quote(history_model._meta.db_table)} ({', '.join(target_columns)})"
-    select = f"{', '.join(source_columns)}, {', '.join(['%s'] * len(params_head))}"
-    sql = f"INSERT INTO {into} SELECT {select} FROM {quote(model._meta.db_table)} WHERE {match}"  # noqa: S608
-    with conn.cursor() as wrapper:
-        for part in chunks(list(keys), 50_000):
-            batch = list(part) if conn.vendor == "postgresql" else json.dumps(list(part))
-            wrapper.cursor.execute(sql, [*params_head, batch])
-
-
 # -- parsing ----------------------------------------------------------------------------------
 
 
@@ -523,213 +319,6 @@ def _fold_header(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text).strip().rstrip("*").strip())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     return HEADER_FOLD.sub("_", plain).strip("_")
-
-
-def display_value(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
-
-
-class _Parser:
-    """Parses the cells of one column; built once per import so choice maps are computed once."""
-
-    def __init__(self, column: Column):
-        self.column = column
-        self.parse = getattr(self, f"_parse_{column.kind}")
-        # Texts are their own display; the rest are shown as parsed (dates in ISO, yes/no in words).
-        self.shows_value = column.kind in ("text", "email", "url", "phone")
-        self.yes, self.no = _("yes"), _("no")
-        self.yes_words = YES | {self.yes.casefold()}
-        self.no_words = NO | {self.no.casefold()}
-        if column.kind == "choice":
-            self.choice_map: dict[str, str] = {}
-            self.choice_labels: dict[str, str] = {}
-            for value, label in column.choice_items():
-                self.choice_labels[value] = label
-                for text in (value, label):
-                    if text:
-                        self.choice_map.setdefault(fold_name(text), value)
-            # Labels in English as well as the reader's language: files are often in English.
-            from django.utils import translation
-
-            with translation.override("en"):
-                for value, label in column.choice_items():
-                    if label:
-                        self.choice_map.setdefault(fold_name(label), value)
-
-    def __call__(self, raw: object) -> tuple[object, str, list[str]]:
-        """(value, what to display, warnings). Raises CellError."""
-        if isinstance(raw, str):
-            text = raw.strip()
-            if text[:1] == "'" and FORMULA_ESCAPED.match(text):
-                text = text[1:]  # undo the apostrophe our own exports add to formula-like cells
-            if not text:
-                return None, "", []
-            if not text.isascii():
-                text = unicodedata.normalize("NFC", text)
-            raw = text
-        elif raw is None:
-            return None, "", []
-        warnings: list[str] = []
-        value = self.parse(raw, warnings)
-        return value, (value if self.shows_value else self._display(value)), warnings
-
-    def _display(self, value: object) -> str:
-        if self.column.kind == "choice":
-            return self.choice_labels.get(value, value) or ""
-        if value is True or value is False:
-            return self.yes if value else self.no
-        return display_value(value)
-
-    def _text(self, raw: object) -> str:
-        if isinstance(raw, dt.datetime):
-            return display_value(raw)
-        return str(raw)
-
-    def _check_length(self, text: str, limit: int | None) -> None:
-        if limit is not None and len(text) > limit:
-            raise CellError(
-                _("This is %(length)d characters long; at most %(max)d are allowed.")
-                % {"length": len(text), "max": limit}
-            )
-
-    def _parse_text(self, raw: object, warnings: list[str]) -> str:
-        text = self._text(raw)
-        self._check_length(text, self.column.max_length)
-        return text
-
-    def _parse_email(self, raw: object, warnings: list[str]) -> str:
-        text = self._text(raw).strip().lower()
-        if text.startswith("mailto:"):
-            text = text[7:]
-        self._check_length(text, self.column.max_length or 254)
-        if SIMPLE_EMAIL.match(text):
-            return text  # the common case, a strict subset of what Django's validator accepts
-        try:
-            _email_validator(text)
-        except ValidationError as exc:
-            raise CellError(_("“%(value)s” is not an email address.") % {"value": text}) from exc
-        return text
-
-    def _parse_url(self, raw: object, warnings: list[str]) -> str:
-        text = self._text(raw).strip()
-        if "://" not in text and "." in text and " " not in text:
-            warnings.append(_("“%(value)s” was read as https://%(value)s.") % {"value": text})
-            text = "https://" + text
-        self._check_length(text, self.column.max_length or 300)
-        try:
-            _url_validator(text)
-        except ValidationError as exc:
-            raise CellError(_("“%(value)s” is not a web address.") % {"value": text}) from exc
-        return text
-
-    def _parse_phone(self, raw: object, warnings: list[str]) -> str:
-        text = self._text(raw)
-        ascii_text, converted = (text, False) if text.isascii() else to_ascii_digits(text)
-        digits = NOT_DIGIT.sub("", ascii_text)
-        if not 7 <= len(digits) <= 15 or PHONE_OTHER.search(ascii_text):
-            raise CellError(_("“%(value)s” is not a phone number.") % {"value": text})
-        if converted:
-            warnings.append(_converted_warning(text, ascii_text))
-        self._check_length(ascii_text, self.column.max_length or 40)
-        return ascii_text
-
-    def _parse_date(self, raw: object, warnings: list[str]) -> dt.date:
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            # An XLSX cell holding a date typed as a plain number (Excel's day count).
-            if not 1 <= raw <= 120_000:
-                raise CellError(_("“%(value)s” is not a date.") % {"value": raw})
-            from openpyxl.utils.datetime import from_excel
-
-            value = from_excel(raw)
-            value = value.date() if isinstance(value, dt.datetime) else value
-            warnings.append(
-                _("The number %(number)s was read as the spreadsheet date %(date)s.")
-                % {"number": raw, "date": value.isoformat()}
-            )
-            return value
-        try:
-            parsed = parse_date(raw)
-        except NumberError as exc:
-            if str(exc) == "date-out-of-range":
-                raise CellError(_("“%(value)s” is outside the years 1900 to 2200.") % {"value": raw}) from exc
-            raise CellError(
-                _("“%(value)s” is not a date. Write it as 2024-03-05 (year-month-day) or 3/5/2024.")
-                % {"value": raw}
-            ) from exc
-        if parsed.converted_from:
-            warnings.append(_converted_warning(parsed.converted_from, parsed.value.isoformat()))
-        return parsed.value
-
-    def _parse_int(self, raw: object, warnings: list[str]) -> int:
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            value = raw
-        else:
-            try:
-                parsed = parse_int(self._text(raw))
-            except NumberError as exc:
-                raise CellError(_("“%(value)s” is not a whole number.") % {"value": raw}) from exc
-            if parsed.converted_from:
-                warnings.append(_converted_warning(parsed.converted_from, str(parsed.value)))
-            value = parsed.value
-        if self.column.min_value is not None and value < self.column.min_value:
-            raise CellError(
-                _("%(value)d is below the smallest allowed, %(min)d.")
-                % {"value": value, "min": self.column.min_value}
-            )
-        if self.column.max_value is not None and value > self.column.max_value:
-            raise CellError(
-                _("%(value)d is above the largest allowed, %(max)d.")
-                % {"value": value, "max": self.column.max_value}
-            )
-        return value
-
-    def _parse_bool(self, raw: object, warnings: list[str]) -> bool:
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, int) and raw in (0, 1):
-            return bool(raw)
-        text = self._text(raw).strip().casefold()
-        if text in self.yes_words:
-            return True
-        if text in self.no_words:
-            return False
-        raise CellError(_("“%(value)s” is not yes or no.") % {"value": raw})
-
-    def _parse_choice(self, raw: object, warnings: list[str]) -> str:
-        text = self._text(raw)
-        value = self.choice_map.get(fold_name(text))
-        if value is None:
-            allowed = ", ".join(v for v in self.choice_labels if v)
-            raise CellError(
-                _("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": allowed}
-            )
-        return value
-
-    def _parse_list(self, raw: object, warnings: list[str]) -> list[str]:
-        items = []
-        for part in re.split(r"[;\n]", self._text(raw)):
-            item = part.strip()
-            if item and item not in items:
-                self._check_length(item, self.column.item_max_length)
-                items.append(item)
-        return items
-
-
-def _converted_warning(original: str, converted: str) -> str:
-    return _("Read as “%(converted)s”: the original “%(original)s” was written with other digits.") % {
-        "converted": converted,
-        "original": original,
-    }
 
 
 # -- validation --------------------------------------------------------------------------------
@@ -798,7 +387,7 @@ def validate(
         # Plain text cells (most of a file) are taken inline: a function call per cell is what
         # an import of 100,000 rows spends its time on.
         plain_limit = (column.max_length or MAX_PLAIN) if column.kind == "text" else -1
-        parsers.append((header, name, _Parser(column), column.required, plain_limit))
+        parsers.append((header, name, CellParser(column), column.required, plain_limit))
     rows: list[Row] = []
     blank_required = _("This column must not be blank.")
     for number, raw_row in table.rows:

@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from commontable.core import imports
+from commontable.core.cells import CellParser
 from commontable.core.imports import (
     CellError,
     Column,
     ImportRefused,
     ImportSpec,
-    _Parser,
     describe_counts,
     import_batch_apply,
     import_batch_create,
@@ -106,7 +106,7 @@ def messages(preview) -> list[str]:
 
 def parse(kind: str, raw, **options):
     column = Column("c", "C", kind=kind, **options)
-    return _Parser(column)(raw)
+    return CellParser(column)(raw)
 
 
 @pytest.mark.parametrize(
@@ -587,19 +587,3 @@ def test_insert_rows_fills_defaults_and_returns_the_new_keys_in_order(db):
         b.status == "previewed" and b.summary == {} and b.created_at is not None for b in batches.values()
     )
     assert insert_rows(ImportBatch, []) == []
-
-
-def test_insert_history_copies_rows_as_simple_history_would(personas):
-    from commontable.core.imports import insert_history
-    from commontable.directory.models import Person
-
-    person = personas.person_a
-    insert_history(Person, [person.pk], history_type="~", user=personas.user("staff"), reason="import test")
-    record = person.history.get(history_change_reason="import test")
-    assert (record.full_name, record.public_id, record.history_type) == (
-        person.full_name,
-        person.public_id,
-        "~",
-    )
-    assert record.history_user == personas.user("staff") and record.history_change_reason == "import test"
-    assert record.instance.email == person.email

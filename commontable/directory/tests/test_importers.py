@@ -435,9 +435,9 @@ def test_windows_1252_semicolon_file_is_read_with_notices(personas, staff):
 
 
 def test_row_messages_are_in_the_readers_language(personas, monkeypatch):
-    from commontable.core import imports
+    from commontable.core import cells
 
-    monkeypatch.setattr(imports, "_", lambda text: "[es] " + text)
+    monkeypatch.setattr(cells, "_", lambda text: "[es] " + text)
     preview = check("people", csv_bytes("full_name,email\nAna,nope\n"))
     assert preview.rows[0].errors[0].message == "[es] “nope” is not an email address."
 
@@ -638,3 +638,18 @@ def test_staff_import_people_through_the_pages(client, personas):
     response = client.post(reverse("core:import_apply", args=[batch.public_id]), follow=True)
     assert "Imported: 3 new" in response.content.decode()
     assert Person.objects.filter(email_normalized="tou@example.org").exists()
+
+
+def test_insert_history_copies_rows_as_simple_history_would(personas):
+    from commontable.core.bulk import insert_history
+
+    person = personas.person_a
+    insert_history(Person, [person.pk], history_type="~", user=personas.user("staff"), reason="import test")
+    record = person.history.get(history_change_reason="import test")
+    assert (record.full_name, record.public_id, record.history_type) == (
+        person.full_name,
+        person.public_id,
+        "~",
+    )
+    assert record.history_user == personas.user("staff") and record.history_change_reason == "import test"
+    assert record.instance.email == person.email

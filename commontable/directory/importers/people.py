@@ -1,28 +1,8 @@
-"""Importers for the directory: organisations and people (with their affiliations and contact
-consent), declared to the shared pipeline in `core.imports` and registered when this module loads
-(from `DirectoryConfig.ready`).
-
-Natural keys — what makes re-importing a file change nothing:
-
-- an organisation is its slug; a row without one is matched by its name (accents, case and
-  punctuation folded) and otherwise gets the slug of its name;
-- a person is their email (normalised); a row without email is matched by their folded full name
-  together with the organisation the row names (or, with no organisation, among people with no
-  email and no organisation).
-
-A people row may name an organisation that exists or one on the "Organizations" sheet of the same
-workbook; the row then creates (or updates) the person's current affiliation. consent_email,
-consent_sms and consent_phone record consent in the ledger (source "import", with the version in
-consent_text_version or DEFAULT_CONSENT_VERSION); "no" withdraws consent that is in force.
-
-Writes are bulk and recorded in each record's history (django-simple-history's bulk helpers, with
-the import named as the change reason); the import's one audit entry sits on its ImportBatch.
-See docs/adr/0003-imports.md.
-"""
+"""The people importer: keyed on email, or on folded name and organisation; affiliations and
+consent come with each row."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Hashable
 from types import SimpleNamespace
@@ -33,7 +13,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from commontable.core.imports import (
     ACTION_CREATE,
@@ -45,381 +24,33 @@ from commontable.core.imports import (
     Preview,
     Row,
     display_value,
-    insert_history,
     insert_rows,
     lookup_in,
-    register_import,
 )
 from commontable.core.text import fold_name
 from commontable.core.visibility import Visibility
 from commontable.directory.choices import (
-    MEMBERSHIP_TRANSITIONS,
-    BudgetBand,
     ConsentPurpose,
     ConsentSource,
-    MembershipStatus,
-    OrganizationKind,
+)
+from commontable.directory.importers.common import (
+    DEFAULT_CONSENT_VERSION,
+    LANGUAGE_CODE,
+    PERMISSION,
+    _bulk_update,
+    _FieldDiff,
+    _insert,
+    _reason,
+    _user,
+    _visibility_choices,
 )
 from commontable.directory.models import (
     Affiliation,
     ConsentRecord,
-    MembershipStatusChange,
     Organization,
     Person,
 )
 from commontable.directory.services import _person_normalize
-
-DEFAULT_CONSENT_VERSION = "import-unspecified"
-SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-RESERVED_SLUGS = frozenset({"new"})  # path segments of the directory's own pages
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
-PERMISSION = "directory.manage_directory"
-
-
-# Imports write each record's history like any other change (see docs/adr/0003-imports.md for the
-# measurement behind keeping it on); the benchmark turns it off to show what it costs.
-RECORD_HISTORY = True
-
-
-def _bulk_create(objs, model, *, batch_size, default_user, default_change_reason):
-    if not objs:
-        return objs
-    if RECORD_HISTORY:
-        return bulk_create_with_history(
-            objs,
-            model,
-            batch_size=batch_size,
-            default_user=default_user,
-            default_change_reason=default_change_reason,
-        )
-    return model.objects.bulk_create(objs, batch_size=batch_size)
-
-
-def _insert(model, rows: list[dict], *, user, reason: str) -> list[dict]:
-    done = insert_rows(model, rows, batch_size=WRITE_BATCH)
-    if RECORD_HISTORY and done:
-        pk = model._meta.pk.attname
-        insert_history(model, [row[pk] for row in done], history_type="+", user=user, reason=reason)
-    return done
-
-
-def _bulk_update(objs, model, fields, *, batch_size, default_user, default_change_reason):
-    if RECORD_HISTORY:
-        return bulk_update_with_history(
-            objs,
-            model,
-            fields,
-            batch_size=batch_size,
-            default_user=default_user,
-            default_change_reason=default_change_reason,
-        )
-    return model.objects.bulk_update(objs, fields, batch_size=batch_size)
-
-
-def _visibility_choices():
-    # "table" needs a table to go with it, which a file cannot name; set it on the record's page.
-    return [(v, label) for v, label in Visibility.choices if v != Visibility.TABLE]
-
-
-def _budget_choices():
-    return [(v, label) for v, label in BudgetBand.choices if v]
-
-
-def _user(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _reason(batch) -> str:
-    return f"import {batch.public_id} ({batch.filename})"[:100]
-
-
-def _shown(value) -> str:
-    return display_value(value) or "—"
-
-
-class _FieldDiff:
-    """Collects the fields a row changes on an existing record, with their words for the preview."""
-
-    def __init__(self, spec: ImportSpec, row: Row, target):
-        self.spec, self.row, self.target = spec, row, target
-        self.fields: dict[str, object] = {}
-
-    def compare(
-        self, column: str, attribute: str | None = None, value=None, *, given: bool | None = None
-    ) -> None:
-        attribute = attribute or column
-        if given is None:
-            given = self.row.has(column)
-        if not given:
-            return
-        new = self.row.get(column) if value is None else value
-        old = getattr(self.target, attribute)
-        if old != new:
-            self.fields[attribute] = new
-            label = self.spec.column(column).label
-            self.row.changes.append(
-                _("%(field)s: “%(old)s” → “%(new)s”")
-                % {"field": label, "old": _shown(old), "new": _shown(new)}
-            )
-
-
-# -- organisations -----------------------------------------------------------------------------
-
-
-class OrganizationImport(ImportSpec):
-    kind = "organizations"
-    label = gettext_lazy("Organizations")
-    description = gettext_lazy(
-        "Member and applicant organizations, with their membership status and profile."
-    )
-    permission = PERMISSION
-    sheet_names = ("organisations", "orgs", "organizaciones", "ururada")
-    key_help = gettext_lazy(
-        "Rows are matched to existing organizations by slug; a row without a slug is matched by its "
-        "name (ignoring case, accents and punctuation)."
-    )
-    columns = (
-        Column(
-            "name",
-            gettext_lazy("Name"),
-            required=True,
-            max_length=200,
-            aliases=("organization", "organisation", "organization_name", "org_name", "nombre"),
-            example="Lake Street Council",
-        ),
-        Column(
-            "slug",
-            gettext_lazy("Short name in web addresses"),
-            max_length=80,
-            aliases=("short_name",),
-            help_text=gettext_lazy("Lowercase letters, digits and hyphens. Made from the name when blank."),
-            example="lake-street-council",
-        ),
-        Column(
-            "kind",
-            gettext_lazy("Kind"),
-            kind="choice",
-            choices=OrganizationKind.choices,
-            aliases=("type",),
-            example="nonprofit",
-        ),
-        Column("description", gettext_lazy("Description"), max_length=5000),
-        Column(
-            "bipoc_led",
-            gettext_lazy("BIPOC-led (self-identified)"),
-            kind="bool",
-            aliases=("bipoc",),
-            example="yes",
-        ),
-        Column(
-            "budget_band",
-            gettext_lazy("Budget"),
-            kind="choice",
-            choices=_budget_choices,
-            aliases=("budget",),
-            example="100k-500k",
-        ),
-        Column(
-            "languages_served",
-            gettext_lazy("Languages served"),
-            kind="list",
-            item_max_length=60,
-            aliases=("languages",),
-            example="English; Somali",
-        ),
-        Column("website", gettext_lazy("Website"), kind="url", max_length=300, example="https://example.org"),
-        Column("email", gettext_lazy("General email"), kind="email"),
-        Column("phone", gettext_lazy("General phone"), kind="phone", max_length=40),
-        Column(
-            "membership_status",
-            gettext_lazy("Membership status"),
-            kind="choice",
-            choices=MembershipStatus.choices,
-            aliases=("status", "membership"),
-            example="member",
-        ),
-        Column("values_affirmed_on", gettext_lazy("Values last affirmed"), kind="date", example="2024-03-05"),
-        Column("values_version", gettext_lazy("Version of the values affirmed"), max_length=40),
-        Column("renewal_due_on", gettext_lazy("Renewal due"), kind="date", example="2025-03-05"),
-        Column("shares_contacts", gettext_lazy("Shares its people's contact details"), kind="bool"),
-        Column("visibility", gettext_lazy("Visibility"), kind="choice", choices=_visibility_choices),
-    )
-    FIELDS = (
-        "kind",
-        "description",
-        "budget_band",
-        "languages_served",
-        "website",
-        "email",
-        "phone",
-        "values_affirmed_on",
-        "values_version",
-        "renewal_due_on",
-        "shares_contacts",
-        "visibility",
-    )
-
-    def clean_row(self, row: Row) -> None:
-        slug = row.get("slug")
-        if slug is not None:
-            lowered = slug.lower()
-            if lowered != slug:
-                row.warn(_("Read as “%(slug)s” (lowercase).") % {"slug": lowered}, "slug")
-                row.values["slug"] = row.display["slug"] = slug = lowered
-            if not SLUG.match(slug):
-                row.error(_("Use only lowercase letters, digits and hyphens."), "slug")
-            elif slug in RESERVED_SLUGS:
-                row.error(_("“%(slug)s” is reserved; choose another.") % {"slug": slug}, "slug")
-        if row.has("bipoc_led"):
-            row.values["bipoc_led"] = "yes" if row.values["bipoc_led"] else "no"
-
-    def natural_key(self, row: Row) -> Hashable:
-        slug = row.get("slug") or slugify(row.get("name"))[:70]
-        row.extra["slug"] = slug
-        if slug:
-            return ("slug", slug)
-        return ("name", fold_name(row.get("name")))
-
-    def describe_key(self, key) -> str:
-        if key[0] == "slug":
-            return _("short name “%(slug)s”") % {"slug": key[1]}
-        return _("name “%(name)s”") % {"name": key[1]}
-
-    def resolve(self, rows: list[Row], *, companions: dict[str, Preview]) -> None:
-        explicit = [row for row in rows if row.has("slug")]
-        by_name = [row for row in rows if not row.has("slug")]
-        by_slug = {
-            org.slug: org
-            for org in lookup_in(Organization.objects.all(), "slug", [r.extra["slug"] for r in rows])
-        }
-        named: dict[str, list[Organization]] = defaultdict(list)
-        for org in lookup_in(
-            Organization.objects.all(), "name_folded", [fold_name(r.get("name")) for r in by_name]
-        ):
-            named[org.name_folded].append(org)
-        for row in explicit:
-            self._compare(row, by_slug.get(row.extra["slug"]))
-        for row in by_name:
-            matches = named.get(fold_name(row.get("name")), [])
-            if len(matches) > 1:
-                row.error(
-                    _(
-                        "%(count)d organizations are named like this (%(slugs)s); "
-                        "add a slug column to say which."
-                    )
-                    % {"count": len(matches), "slugs": ", ".join(sorted(o.slug for o in matches))},
-                    "name",
-                )
-                continue
-            target = matches[0] if matches else by_slug.get(row.extra["slug"])
-            if target is not None:
-                row.extra["slug"] = target.slug
-            self._compare(row, target)
-
-    def _compare(self, row: Row, target: Organization | None) -> None:
-        status = row.get("membership_status")
-        if target is None:
-            row.action = ACTION_CREATE
-            return
-        row.target = target
-        diff = _FieldDiff(self, row, target)
-        diff.compare("name")
-        for name in self.FIELDS:
-            diff.compare(name)
-        diff.compare("bipoc_led")
-        if status and status != target.membership_status:
-            if status not in MEMBERSHIP_TRANSITIONS.get(target.membership_status, set()):
-                row.error(
-                    _("An organization cannot go from “%(old)s” to “%(new)s”.")
-                    % {
-                        "old": MembershipStatus(target.membership_status).label,
-                        "new": MembershipStatus(status).label,
-                    },
-                    "membership_status",
-                )
-                return
-            diff.compare("membership_status")
-        row.extra["fields"] = diff.fields
-        row.action = ACTION_UPDATE if diff.fields else ACTION_UNCHANGED
-
-    def write(self, rows: list[Row], *, actor, batch) -> dict[str, int]:
-        today, now, user = timezone.localdate(), timezone.now(), _user(actor)
-        note = _("Imported from %(file)s") % {"file": batch.filename}
-        creates, updates, changes = [], [], []
-        taken = set()
-        for row in rows:
-            if row.action == ACTION_CREATE:
-                status = row.get("membership_status", MembershipStatus.APPLICANT)
-                org = Organization(
-                    name=row.get("name"),
-                    slug=row.extra["slug"],
-                    name_folded=fold_name(row.get("name"))[:200],
-                    membership_status=status,
-                    member_since=today if status == MembershipStatus.MEMBER else None,
-                    bipoc_led=row.get("bipoc_led", ""),
-                )
-                for name in self.FIELDS:
-                    if row.has(name):
-                        setattr(org, name, row.values[name])
-                if not org.slug:
-                    org.slug = self._free_slug(taken)
-                taken.add(org.slug)
-                creates.append(org)
-                changes.append((org, status))
-        for row in rows:
-            if row.action == ACTION_UPDATE:
-                org = row.target
-                fields = row.extra["fields"]
-                for name, value in fields.items():
-                    setattr(org, name, value)
-                if fields.get("membership_status"):
-                    changes.append((org, fields["membership_status"]))
-                    if fields["membership_status"] == MembershipStatus.MEMBER and org.member_since is None:
-                        org.member_since = today
-                org.name_folded = fold_name(org.name)[:200]
-                org.updated_at = now
-                updates.append(org)
-        _bulk_create(
-            creates,
-            Organization,
-            batch_size=WRITE_BATCH,
-            default_user=user,
-            default_change_reason=_reason(batch),
-        )
-        if updates:
-            fields = sorted(
-                {f for row in rows if row.action == ACTION_UPDATE for f in row.extra["fields"]}
-                | {"name_folded", "updated_at", "member_since"}
-            )
-            _bulk_update(
-                updates,
-                Organization,
-                fields,
-                batch_size=WRITE_BATCH,
-                default_user=user,
-                default_change_reason=_reason(batch),
-            )
-        MembershipStatusChange.objects.bulk_create(
-            [
-                MembershipStatusChange(
-                    organization=org, status=status, effective_on=today, note=note, recorded_by=user
-                )
-                for org, status in changes
-            ],
-            batch_size=WRITE_BATCH,
-        )
-        return {"created": len(creates), "updated": len(updates), "status_changes": len(changes)}
-
-    @staticmethod
-    def _free_slug(taken: set[str]) -> str:
-        existing = (
-            set(Organization.objects.filter(slug__startswith="org-").values_list("slug", flat=True)) | taken
-        )
-        n = 1
-        while f"org-{n}" in existing:
-            n += 1
-        return f"org-{n}"
-
 
 # -- people ----------------------------------------------------------------------------------
 
@@ -968,7 +599,3 @@ def _folded(row: Row) -> str:
 
 def _person_id(row: Row) -> int:
     return row.target.pk if row.target is not None else row.extra["person_id"]
-
-
-register_import(OrganizationImport())
-register_import(PersonImport())

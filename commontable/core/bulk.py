@@ -1,0 +1,178 @@
+"""Reading and writing many rows at once, for imports: look-ups that split long `IN` lists,
+and inserts from plain values (with their django-simple-history records) that skip model
+instances and the ORM's statement assembly — the difference between an import of 100,000 people
+taking seconds or minutes (docs/adr/0003-imports.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.utils import timezone
+
+WRITE_BATCH = 1000
+
+
+def chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def lookup_in(queryset, field_name: str, values: Iterable) -> list:
+    """`queryset.filter(<field>__in=values)` for any number of values, in as few queries as the
+    database allows (SQLite caps the number of parameters in one statement)."""
+    values = sorted({v for v in values if v is not None and v != ""}, key=str)
+    if not values:
+        return []
+    limit = connection.features.max_query_params or 10_000
+    size = max(100, min(limit - 50, 10_000))
+    results: list = []
+    for part in chunks(values, size):
+        results.extend(queryset.filter(**{f"{field_name}__in": part}))
+    return results
+
+
+def _column_converter(field, conn):
+    """The function that turns a Python value into what the database driver takes for `field`,
+    or None when the value goes as it is. Timestamps repeat across an import (one `now`, one
+    `today`), so the last conversion is remembered."""
+    if isinstance(field, (models.CharField, models.TextField)) and not field.null:
+        return None
+    if isinstance(field, (models.BooleanField, models.IntegerField, models.ForeignKey)):
+        return None  # ints and bools (and None) go through every driver as they are
+    if isinstance(field, models.DateTimeField):
+        adapt = conn.ops.adapt_datetimefield_value
+    elif isinstance(field, models.DateField):
+        adapt = conn.ops.adapt_datefield_value
+    elif isinstance(field, models.UUIDField) and not conn.features.has_native_uuid_field:
+        return lambda value: None if value is None else value.hex
+    else:
+        return lambda value: field.get_db_prep_save(value, conn)
+    last: list = [object(), None]
+
+    def convert(value):
+        if value is not last[0]:
+            last[0], last[1] = value, adapt(value)
+        return last[1]
+
+    return convert
+
+
+def insert_rows(model, rows: Sequence[dict], *, batch_size: int = WRITE_BATCH) -> list[dict]:
+    """Insert many rows of `model` from dicts of attribute values (`organization_id`, not
+    `organization`), filling every other column with its default, and return the dicts completed
+    (defaults, timestamps and the new primary key).
+
+    This is `bulk_create` without model instances: for an import of 100,000 people, building the
+    instances and letting the ORM assemble the INSERT statements takes most of the time (see
+    docs/adr/0003-imports.md). No signals are sent and `save()` is not called — exactly as with
+    `bulk_create`. Needs RETURNING (SQLite ≥ 3.35, PostgreSQL) to learn the new keys."""
+    if not rows:
+        return []
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise NotImplementedError("insert_rows needs INSERT … RETURNING")
+    meta = model._meta
+    pk = meta.pk
+    fields = [f for f in meta.concrete_fields if f is not pk or not isinstance(pk, models.AutoField)]
+    now = timezone.now()
+    constants: dict[str, object] = {}  # every column's value unless the row gives one
+    generated: list[tuple[str, Callable[[], object]]] = []  # defaults made afresh for each row
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            constants[f.attname] = now
+        elif f.has_default() and callable(f.default):
+            generated.append((f.attname, f.default))
+        else:
+            constants[f.attname] = f.get_default()
+    conn = connections[DEFAULT_DB_ALIAS]  # the proxy `connection` costs a lookup per use
+    attnames = [f.attname for f in fields]
+    converters = [
+        (i, convert) for i, f in enumerate(fields) if (convert := _column_converter(f, conn)) is not None
+    ]
+    quote = conn.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    limit = conn.features.max_query_params or 65_535
+    size = max(1, min(batch_size, (limit - 1) // len(fields)))
+    done: list[dict] = []
+    # PostgreSQL takes one array per column (INSERT … SELECT FROM unnest), as Django's own
+    # bulk_create does there: a short statement instead of one with tens of thousands of
+    # placeholders for the driver to parse. JSON and array columns keep the VALUES form.
+    casts = [f.db_type(conn) for f in fields] if conn.vendor == "postgresql" else []
+    if casts and all(cast and "json" not in cast and "[" not in cast for cast in casts):
+        arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays}) RETURNING {quote(pk.column)}"  # noqa: S608
+        size = 10_000
+    else:
+        sql = ""
+    with conn.cursor() as wrapper:
+        # The driver's cursor itself: Django's debug cursor would keep (and first quote) every
+        # parameter of every statement, which costs more than the insert when DEBUG is on.
+        cursor = wrapper.cursor
+        for part in chunks(rows, size):
+            params: list = []
+            for row in part:
+                full = constants.copy()
+                for attname, make in generated:
+                    if attname not in row:
+                        full[attname] = make()
+                full.update(row)
+                values = [full[attname] for attname in attnames]
+                for i, convert in converters:
+                    values[i] = convert(values[i])
+                params.append(values)
+                done.append(full)
+            if sql:
+                cursor.execute(sql, [list(column) for column in zip(*params, strict=True)])
+            else:
+                # Only quoted identifiers from the model's metadata are formatted in; values are bound.
+                values_sql = ", ".join([placeholder] * len(part))
+                statement = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values_sql} RETURNING {quote(pk.column)}"  # noqa: S608
+                cursor.execute(statement, [value for values in params for value in values])
+            for full, (key,) in zip(done[len(done) - len(part) :], cursor.fetchall(), strict=True):
+                full[pk.attname] = key
+    return done
+
+
+def insert_history(model, keys: Sequence, *, history_type: str, user, reason: str) -> None:
+    """Write django-simple-history records for the rows of `model` with these primary keys, as
+    they now are in the database: the records `bulk_create_with_history` would write, copied by
+    the database itself (one INSERT … SELECT per batch) instead of through Python objects."""
+    if not keys:
+        return
+    conn = connections[DEFAULT_DB_ALIAS]
+    history_model = model.history.model
+    quote = conn.ops.quote_name
+    pk = model._meta.pk
+    target_columns, source_columns = [], []
+    for f in history_model._meta.concrete_fields:
+        if f.attname.startswith("history_"):
+            continue
+        target_columns.append(quote(f.column))
+        source_columns.append(quote(model._meta.get_field(f.name).column))
+    fixed = {
+        "history_date": timezone.now(),
+        "history_type": history_type,
+        "history_change_reason": reason[:100],
+        "history_user_id": getattr(user, "pk", None),
+    }
+    params_head = []
+    for attname, value in fixed.items():
+        field = history_model._meta.get_field(
+            attname.removesuffix("_id") if attname.endswith("_id") else attname
+        )
+        target_columns.append(quote(field.column))
+        params_head.append(field.get_db_prep_save(value, conn) if attname == "history_date" else value)
+    if conn.vendor == "postgresql":
+        match = f"{quote(pk.column)} = ANY(%s)"
+    else:  # SQLite: one JSON array parameter instead of one parameter per key
+        match = f"{quote(pk.column)} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+    # Only quoted identifiers from the models' metadata are formatted in; values are bound.
+    into = f"{quote(history_model._meta.db_table)} ({', '.join(target_columns)})"
+    select = f"{', '.join(source_columns)}, {', '.join(['%s'] * len(params_head))}"
+    sql = f"INSERT INTO {into} SELECT {select} FROM {quote(model._meta.db_table)} WHERE {match}"  # noqa: S608
+    with conn.cursor() as wrapper:
+        for part in chunks(list(keys), 50_000):
+            batch = list(part) if conn.vendor == "postgresql" else json.dumps(list(part))
+            wrapper.cursor.execute(sql, [*params_head, batch])
