@@ -244,7 +244,8 @@ class ImportSpec:
 
     def prepare(self, rows: list[Row], *, companions: dict[str, Preview]) -> None:
         """Bulk look-ups the natural key depends on (e.g. which organisation a row names), before
-        duplicates are looked for. Add errors with row.error(); must not write."""
+        duplicates are looked for. Called with every row, including rows with errors (whose bad
+        cells are None). Add errors with row.error(); must not write."""
 
     def natural_key(self, row: Row) -> Hashable | None:
         """The key that identifies the record this row is about; None when it has none (the spec
@@ -423,9 +424,9 @@ def validate(
             spec.clean_row(row)
         rows.append(row)
     preview.rows = rows
-    clean = [row for row in rows if not row.errors]
-    if clean:
-        spec.prepare(clean, companions=preview.companions)
+    # Every row, so that a row with a bad cell also hears about (say) an unknown organisation:
+    # one pass over the file names all of its problems.
+    spec.prepare(rows, companions=preview.companions)
     _mark_duplicates(spec, rows)
     clean = [row for row in rows if not row.errors]
     if clean:
@@ -588,7 +589,11 @@ def import_batch_apply(*, batch: ImportBatch, actor) -> Preview:
             preview = validate_file(spec, bytes(locked.content), locked.filename)
             if preview.has_errors:
                 raise ImportRefused(
-                    _("Nothing was imported: the file now has %(count)d problems.")
+                    ngettext(
+                        "Nothing was imported: the file now has %(count)d problem.",
+                        "Nothing was imported: the file now has %(count)d problems.",
+                        preview.error_count,
+                    )
                     % {"count": preview.error_count},
                     preview,
                 )
@@ -618,7 +623,11 @@ def import_file_apply(*, spec: ImportSpec, data: bytes, filename: str, actor) ->
             preview = validate_file(spec, data, filename)
             if preview.has_errors:
                 raise ImportRefused(
-                    _("Nothing was imported: the file has %(count)d problems.")
+                    ngettext(
+                        "Nothing was imported: the file has %(count)d problem.",
+                        "Nothing was imported: the file has %(count)d problems.",
+                        preview.error_count,
+                    )
                     % {"count": preview.error_count},
                     preview,
                 )

@@ -377,7 +377,7 @@ def test_a_file_with_a_row_error_is_kept_for_preview_but_never_applied(personas,
     assert batch is not None and preview.has_errors
     with pytest.raises(ImportRefused) as refused:
         import_batch_apply(batch=batch, actor=personas.user("staff"))
-    assert refused.value.message == "Nothing was imported: the file now has 1 problems."
+    assert refused.value.message == "Nothing was imported: the file now has 1 problem."
     assert not IssueTopic.objects.exists()
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED

@@ -653,3 +653,13 @@ def test_insert_history_copies_rows_as_simple_history_would(personas):
     )
     assert record.history_user == personas.user("staff") and record.history_change_reason == "import test"
     assert record.instance.email == person.email
+
+
+def test_one_pass_names_every_problem_of_a_row(personas):
+    preview = check("people", csv_bytes("full_name,email,organization,consent_email\nBad,nope,Nowhere,maybe\n"))
+    assert problems(preview) == [
+        "Row 2, column “email”: “nope” is not an email address.",
+        "Row 2, column “consent_email”: “maybe” is not yes or no.",
+        "Row 2, column “organization”: There is no organization “Nowhere”. Import it first, or add it on an "
+        "“Organizations” sheet in the same workbook.",
+    ]

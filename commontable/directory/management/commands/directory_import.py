@@ -69,7 +69,11 @@ class Command(BaseCommand):
                 self._report(preview, warnings)
                 if preview.has_errors:
                     raise CommandError(
-                        translation.gettext("Nothing would be imported: %(count)d problems.")
+                        translation.ngettext(
+                            "Nothing would be imported: %(count)d problem.",
+                            "Nothing would be imported: %(count)d problems.",
+                            preview.error_count,
+                        )
                         % {"count": preview.error_count},
                         returncode=1,
                     )
