@@ -3,6 +3,7 @@ consent come with each row."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Hashable
 from types import SimpleNamespace
@@ -65,6 +66,7 @@ CONSENT_COLUMNS = {
 CONSENT_LABELS = {purpose: ConsentPurpose(purpose).label for purpose in CONSENT_COLUMNS.values()}
 
 
+@functools.cache
 def _language_names() -> dict[str, str]:
     names: dict[str, str] = {}
     for code, info in dj_locale.LANG_INFO.items():
@@ -396,7 +398,9 @@ class PersonImport(ImportSpec):
             row.action = ACTION_UPDATE if changed else ACTION_UNCHANGED
 
     def notices(self, rows: list[Row]) -> list[str]:
-        if any(row.extra.get("consents_give") and not row.has("consent_text_version") for row in rows):
+        if any(
+            row.extra.get("consents_give") and row.values.get("consent_text_version") is None for row in rows
+        ):
             return [
                 _("Rows without a consent_text_version record consent as version “%(v)s”.")
                 % {"v": DEFAULT_CONSENT_VERSION}
@@ -466,18 +470,17 @@ class PersonImport(ImportSpec):
         update_fields: set[str] = set()
         for row in rows:
             if row.action == ACTION_CREATE:
+                given = {name: value for name in self.FIELDS if (value := row.values.get(name)) is not None}
                 values = SimpleNamespace(
-                    full_name=row.values["full_name"],
-                    email=row.get("email", ""),
+                    full_name=given["full_name"],
+                    email=row.values.get("email") or "",
                     sort_name="",
-                    phone=row.get("phone", ""),
-                    mobile=row.get("mobile", ""),
+                    phone=given.get("phone", ""),
+                    mobile=given.get("mobile", ""),
                 )
                 _person_normalize(values)
                 person = vars(values)
-                for name in self.FIELDS:
-                    if row.has(name):
-                        person[name] = row.values[name]
+                person.update(given)
                 person.setdefault("visibility", Visibility.MEMBERS)
                 created_rows.append(row)
                 new_people.append(person)
