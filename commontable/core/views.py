@@ -165,7 +165,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 def import_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The preview: every row with what will happen to it and its problems, checked again against
     the database as it is now; or, once applied, what was written."""
-    from commontable.core.imports import ImportRefused, describe_counts, import_batch_preview
+    from commontable.core.imports import ImportRefused, describe_counts, get_import, import_batch_preview
     from commontable.core.models import ImportBatch
 
     batch, spec = _import_batch_for(request, public_id)
@@ -173,8 +173,8 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
     if context["applied"]:
         context["counts_text"] = describe_counts(batch.summary.get("counts", {}))
         context["companion_counts"] = [
-            (companion_kind, describe_counts(summary.get("counts", {})))
-            for companion_kind, summary in batch.summary.get("companions", {}).items()
+            (getattr(get_import(kind), "label", kind), describe_counts(summary.get("counts", {})))
+            for kind, summary in batch.summary.get("companions", {}).items()
         ]
         return render(request, "core/import_detail.html", context)
     try:
