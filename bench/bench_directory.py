@@ -1,0 +1,337 @@
+"""Directory benchmarks at coalition-network scale: 100,000 people, 2,000 organisations.
+
+    .venv/bin/python bench/bench_directory.py        (or `make bench ONLY=directory`)
+
+The data is the demo coalition at `--scale large`, built once into an SQLite file under
+`bench/.data/` and reused while the demo code is unchanged (pending migrations are applied to it).
+Pages are requested through the whole middleware stack with Django's test client, signed in as
+staff (who see everything, the largest pages). Each page is compared with a bare view that renders
+a small template, measured in the same run with the same client:
+
+    BENCH directory.person_list p50_ms=4.1 p95_ms=7.9 baseline_p95_ms=3.2 ratio=2.5 queries=6 n=500
+
+Then the import of 100,000 people from a CSV file (`manage.py directory_import people FILE`), in
+its own process on a copy of the data: seconds and peak memory (maximum resident set size).
+
+Environment: BENCH_N (requests per page, default 300), BENCH_IMPORT_ROWS (default 100000; 0 skips).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / ".data"
+PEOPLE = 100_000
+ORGANIZATIONS = 2_000
+N = int(os.environ.get("BENCH_N", "300"))
+WARMUP = 20
+PROBE_LIMIT = 30  # seconds
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+DEMO_SOURCES = [
+    "commontable/directory/demo.py",
+    "commontable/directory/demo_plan.py",
+    "commontable/directory/demo_data.py",
+]
+
+
+def data_file() -> Path:
+    """The cached database, named after the demo code that built it."""
+    digest = hashlib.sha1(f"{PEOPLE}/{ORGANIZATIONS}".encode())  # noqa: S324 (a cache key)
+    for source in DEMO_SOURCES:
+        digest.update((ROOT / source).read_bytes())
+    return DATA / f"directory-{digest.hexdigest()[:10]}.sqlite3"
+
+
+def configure(database: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-only-key-0123456789abcdefghijklmnopqrstuvwxyz")
+    # The test client speaks plain HTTP: no redirect to HTTPS, no secure-only cookies.
+    os.environ["SECURE_SSL_REDIRECT"] = "false"
+    os.environ["SECURE_COOKIES"] = "false"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+# The bare baseline view and this module as the URLconf: the baseline plus the project's URLs.
+def baseline(request):
+    from django.http import HttpResponse
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>'
+        "<body><main><h1>{{ title }}</h1><p>{{ text }}</p></main></body></html>"
+    )
+    return HttpResponse(template.render({"title": "Baseline", "text": "A small template."}))
+
+
+def _urlpatterns():
+    from django.urls import path
+
+    from config.urls import urlpatterns
+
+    return [path("__bench__/baseline/", baseline, name="bench_baseline"), *urlpatterns]
+
+
+if __name__ != "__main__":
+    urlpatterns = _urlpatterns()
+
+
+def build(database: Path) -> None:
+    """Migrate, then load the large demo; the `.ok` marker says the file is complete."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    marker = database.with_suffix(".ok")
+    if database.exists() and marker.exists():
+        call_command("migrate", verbosity=0)
+        return
+    for old in DATA.glob("directory-*"):
+        old.unlink()
+    connection.close()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    from commontable.directory import demo
+
+    summary = demo.build_large(people=PEOPLE, organizations=ORGANIZATIONS)
+    print(
+        f"BENCH directory.demo_build seconds={summary.seconds:.1f} people={summary.people} "
+        f"organizations={summary.organizations} affiliations={summary.affiliations}",
+        flush=True,
+    )
+    connection.close()
+    marker.write_text("built\n")
+
+
+class Measured:
+    """A page's timings, or why it has none."""
+
+    def __init__(self, times=(), queries=0, skipped=""):
+        self.times, self.queries, self.skipped = list(times), queries, skipped
+
+
+def probe(client, url: str) -> tuple[int, float]:
+    """One request with a time limit: SQLite is interrupted after PROBE_LIMIT seconds, so a
+    pathological page is reported instead of stalling the run."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    timer = threading.Timer(PROBE_LIMIT, connection.connection.interrupt)
+    timer.start()
+    started = time.perf_counter()
+    try:
+        status = client.get(url).status_code
+    finally:
+        timer.cancel()
+    return status, time.perf_counter() - started
+
+
+def timed(client, url: str, n: int) -> Measured:
+    """Milliseconds per request and the queries of one request, after a warm-up. Slow pages get
+    fewer requests (about a minute's worth, at least 5)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    status, seconds = probe(client, url)
+    if seconds >= PROBE_LIMIT:
+        return Measured(skipped=f"slower-than-{PROBE_LIMIT}s")
+    if status != 200:
+        return Measured(skipped=f"status-{status}")
+    n = min(n, max(5, int(60 / max(seconds, 1e-3))))
+    for _ in range(min(WARMUP, n)):
+        client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    queries = len(captured)  # now: the next request clears the connection's query log
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+    return Measured(times, queries)
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20, method="inclusive")[18]
+
+
+def line(name: str, result: Measured, baseline_p95: float) -> str:
+    high = p95(result.times)
+    return (
+        f"BENCH directory.{name} p50_ms={statistics.median(result.times):.1f} p95_ms={high:.1f} "
+        f"baseline_p95_ms={baseline_p95:.1f} ratio={high / baseline_p95:.1f} queries={result.queries} "
+        f"n={len(result.times)}"
+    )
+
+
+def pages(client, baseline_p95: float) -> None:
+    from django.db.models import Count, Q
+    from django.urls import NoReverseMatch, reverse
+
+    from commontable.directory.models import Organization, Person
+
+    busy_org = (
+        Organization.objects.filter(pk__lte=Organization.objects.order_by("pk")[100].pk)
+        .annotate(n=Count("affiliations", filter=Q(affiliations__end_on__isnull=True)))
+        .order_by("-n")
+        .first()
+    )
+    person = (
+        Person.objects.annotate(n=Count("affiliations"))
+        .filter(n__gte=2, consents__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    surname = person.full_name.split()[-1] if person else "Xiong"
+    cases = [
+        ("organization_list", "directory:organization_list", {}, ""),
+        ("organization_detail", "directory:organization_detail", {"slug": busy_org.slug}, ""),
+        ("person_list", "directory:person_list", {}, ""),
+        ("person_detail", "directory:person_detail", {"public_id": person.public_id}, ""),
+        ("person_search", "directory:person_list", {}, f"?q={surname.lower()}"),
+        ("table_list", "directory:table_list", {}, ""),
+    ]
+    for name, url_name, kwargs, query in cases:
+        try:
+            url = reverse(url_name, kwargs=kwargs or None) + query
+        except NoReverseMatch:
+            print(f"BENCH directory.{name} skipped reason=no-url-{url_name}", flush=True)
+            continue
+        result = timed(client, url, N)
+        if result.skipped:
+            print(f"BENCH directory.{name} skipped reason={result.skipped} url={url}", flush=True)
+            continue
+        print(line(name, result, baseline_p95), flush=True)
+
+
+def import_people(database: Path) -> None:
+    """`directory_import people` of IMPORT_ROWS new people into a copy of the data, in a child
+    process: wall-clock seconds and the child's peak resident memory."""
+    from importlib.util import find_spec
+
+    command = ROOT / "commontable/directory/management/commands/directory_import.py"
+    if IMPORT_ROWS <= 0:
+        print("BENCH directory.import_people skipped reason=BENCH_IMPORT_ROWS=0", flush=True)
+        return
+    if find_spec("commontable.directory.importers") is None or not command.exists():
+        # TODO(bench): measure once commontable/directory/importers.py and directory_import exist.
+        print("BENCH directory.import_people skipped reason=no-directory_import-command", flush=True)
+        return
+    from commontable.directory import demo_plan
+    from commontable.directory.models import Organization
+
+    slugs = list(Organization.objects.filter(membership_status="member").values_list("slug", flat=True))
+    with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp:
+        csv_path = Path(tmp) / "people.csv"
+        rng = random.Random(99)
+        names = demo_plan.NameMaker(rng)
+        communities = list(demo_plan.data.COMMUNITY_WEIGHTS)
+        weights = list(demo_plan.data.COMMUNITY_WEIGHTS.values())
+        with csv_path.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                [
+                    "full_name",
+                    "email",
+                    "mobile",
+                    "organization",
+                    "role",
+                    "representative",
+                    "consent_email",
+                    "preferred_language",
+                ]
+            )
+            for n in range(IMPORT_ROWS):
+                community = rng.choices(communities, weights)[0]
+                full_name = names.make(community)[0]
+                writer.writerow(
+                    [
+                        full_name,
+                        f"imported{n}@example.net",
+                        f"({rng.choice(demo_plan.AREA_CODES)}) 555-01{rng.randint(0, 99):02d}",
+                        rng.choice(slugs),
+                        rng.choice(demo_plan.data.ROLES),
+                        "no",
+                        "yes" if n % 3 else "no",
+                        demo_plan.data.COMMUNITY_LANGUAGES[community][0],
+                    ]
+                )
+        copy = Path(tmp) / "import.sqlite3"
+        shutil.copyfile(database, copy)
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{copy}", "UPLOAD_MAX_BYTES": str(512 * 1_048_576)}
+        started = time.perf_counter()
+        process = subprocess.Popen(  # noqa: S603 (our own manage.py)
+            [sys.executable, str(ROOT / "manage.py"), "directory_import", "people", str(csv_path)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        output = process.stdout.read().decode(errors="replace")
+        _pid, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            reason = output.strip().splitlines()[-1][:200] if output.strip() else f"exit-{process.returncode}"
+            print(
+                f"BENCH directory.import_people failed exit={process.returncode} reason={reason!r}",
+                flush=True,
+            )
+            print(output[-3000:], file=sys.stderr)
+            return
+        size_mb = csv_path.stat().st_size / 1_048_576
+        print(
+            f"BENCH directory.import_people seconds={seconds:.1f} rows={IMPORT_ROWS} peak_mb={usage.ru_maxrss / 1024:.0f} "
+            f"file_mb={size_mb:.1f} into_people={PEOPLE}",
+            flush=True,
+        )
+
+
+def main() -> int:
+    DATA.mkdir(parents=True, exist_ok=True)
+    database = data_file()
+    configure(database)
+    build(database)
+
+    from django.test import Client, override_settings
+
+    from commontable.accounts.models import User
+    from commontable.directory import demo
+
+    staff = User.objects.get(email=f"staff@{demo.LOGIN_DOMAIN}")
+    plain_static = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Without collectstatic there is no manifest; plain static URLs cost the same to build.
+    with override_settings(ROOT_URLCONF="bench_directory", STORAGES=plain_static):
+        client = Client(raise_request_exception=False)  # a failing page is reported, not fatal
+        client.force_login(staff)
+        result = timed(client, "/__bench__/baseline/", N)
+        if result.skipped:
+            print(f"BENCH directory.baseline failed reason={result.skipped}", flush=True)
+            return 1
+        baseline_p95 = p95(result.times)
+        print(line("baseline", result, baseline_p95), flush=True)
+        pages(client, baseline_p95)
+    import_people(database)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
