@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from commontable.core.models import ActivityLog, IssueTopic, Place
+from commontable.core.models import ActivityLog, ImportBatch, IssueTopic, Place
 
 
 @admin.register(Place)
@@ -32,4 +32,21 @@ class ActivityLogAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Read-only: imports are checked and applied through the import pages, which keep the rules."""
+
+    list_display = ("created_at", "kind", "filename", "status", "created_by", "applied_at")
+    list_filter = ("kind", "status")
+    search_fields = ("filename",)
+    exclude = ("content",)
+    readonly_fields = ("public_id", "kind", "filename", "sha256", "status", "summary", "created_by", "applied_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -587,3 +587,12 @@ def test_insert_rows_fills_defaults_and_returns_the_new_keys_in_order(db):
         b.status == "previewed" and b.summary == {} and b.created_at is not None for b in batches.values()
     )
     assert insert_rows(ImportBatch, []) == []
+
+
+def test_import_batches_are_read_only_in_the_admin(client, personas, topic_spec):
+    batch, _preview = create(topic_spec, "slug,name\nhousing,Housing\n", personas.user("staff"))
+    login_as(client, personas, "admin")
+    assert client.get(reverse("admin:core_importbatch_changelist")).status_code == 200
+    detail = client.get(reverse("admin:core_importbatch_change", args=[batch.pk]))
+    assert detail.status_code == 200 and b"topics.csv" in detail.content
+    assert client.get(reverse("admin:core_importbatch_add")).status_code == 403
