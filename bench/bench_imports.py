@@ -1,12 +1,12 @@
 """Benchmark: importing people from a CSV, end to end (read → check → write), on a fresh database.
 
-    DEBUG=true .venv/bin/python bench/imports.py [ROWS] [--postgres]
+    make bench ONLY=imports          (or: .venv/bin/python bench/bench_imports.py [ROWS] [--postgres])
 
 Prints one BENCH line per measurement: the first import of ROWS people (default 100,000) as the
 management command does it (read, check, write with history records, one transaction), the same
 file again (every row unchanged), the web pages' two steps (preview; apply, which checks again),
-and the first import with history off (what simple-history costs; the importer keeps it on). Uses a throw-away SQLite file (or, with
---postgres, a throw-away database next to DATABASE_URL's).
+and the first import with history off (what simple-history costs; the importer keeps it on).
+Uses a throw-away SQLite file (or, with --postgres, a throw-away database next to DATABASE_URL's).
 """
 
 from __future__ import annotations
