@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -550,7 +551,7 @@ def import_batch_create(
         preview.notices.insert(
             0,
             _("This same file was already applied on %(date)s; rows that still match show as unchanged.")
-            % {"date": timezone.localtime(earlier.applied_at).strftime("%Y-%m-%d %H:%M")},
+            % {"date": date_format(timezone.localtime(earlier.applied_at), "SHORT_DATETIME_FORMAT")},
         )
     batch = ImportBatch.objects.create(
         kind=spec.kind,
