@@ -30,7 +30,7 @@ class StaffMfaMiddleware:
     """With REQUIRE_MFA_FOR_STAFF on, staff and admins are sent to set up TOTP before any page
     other than the account pages."""
 
-    allowed_prefixes = ("/accounts/", "/static/", "/i18n/", "/language/")
+    allowed_prefixes = ("/accounts/", "/static/", "/language/")
 
     def __init__(self, get_response):
         self.get_response = get_response

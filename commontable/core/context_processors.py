@@ -20,4 +20,5 @@ def navigation(request):
         "nav_items": items,
         "viewer": viewer,
         "language_is_beta": language in settings.COMMONTABLE_BETA_LANGUAGES,
+        "beta_languages": settings.COMMONTABLE_BETA_LANGUAGES,
     }

@@ -55,11 +55,17 @@ class TableRole(models.TextChoices):
 
 
 class ConsentPurpose(models.TextChoices):
+    # Translators: critical — consent wording; a person agrees to exactly this text.
     CONTACT_EMAIL = "contact_email", _("Contact by email")
+    # Translators: critical — consent wording; a person agrees to exactly this text.
     CONTACT_SMS = "contact_sms", _("Contact by text message (SMS)")
+    # Translators: critical — consent wording; a person agrees to exactly this text.
     CONTACT_PHONE = "contact_phone", _("Contact by phone call")
+    # Translators: critical — consent wording; a person agrees to exactly this text.
     SHARE_ACCESS_NEEDS = "share_access_needs", _("Share access needs with event hosts")
+    # Translators: critical — consent wording; a person agrees to exactly this text.
     STORY_USE = "story_use", _("Use of my story")
+    # Translators: critical — consent wording; a person agrees to exactly this text.
     PHOTO = "photo", _("Use of my photo")
 
 

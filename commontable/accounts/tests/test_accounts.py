@@ -192,3 +192,20 @@ def test_a_role_change_in_the_admin_is_audited(client):
     member.refresh_from_db()
     assert member.role == Role.STAFF
     assert ActivityLog.objects.filter(action="accounts.user.role-changed", object_id=str(member.pk)).exists()
+
+
+@pytest.mark.django_db
+@override_settings(COMMONTABLE_REQUIRE_MFA_FOR_STAFF=True)
+def test_staff_without_a_second_factor_cannot_reach_staff_pages_through_a_side_door(client):
+    client.force_login(UserFactory(role=Role.STAFF))
+    for name in ("core:i18n_status", "core:activity_list", "core:import_list"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp"), name
+
+
+@pytest.mark.django_db
+def test_beta_languages_are_labelled_in_the_picker(client, settings):
+    settings.COMMONTABLE_BETA_LANGUAGES = ["so"]
+    body = client.get(reverse("core:home")).content.decode()
+    assert 'lang="so">Soomaali <small>(beta)</small>' in body
+    assert 'lang="hmn">Hmoob</button>' in body
