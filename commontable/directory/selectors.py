@@ -167,7 +167,7 @@ def record_history(obj, limit: int = 20) -> list[HistoryEntry]:
     versions = obj.history.select_related("history_user").order_by("-history_date", "-history_id")
     records = list(versions[: limit + 1])
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
         changes = []
         if older is not None:
             delta = newer.diff_against(older)

@@ -72,3 +72,13 @@ def test_only_open_affiliations_and_participations_are_found(personas):
     assert selectors.affiliation_open_get(personas.person_a, "org-a") is None
     assert selectors.table_participation_open_get(personas.table, "org-c") is not None
     assert selectors.table_participation_open_get(personas.table, "org-a") is None
+
+
+def test_a_record_without_any_history_has_an_empty_history(db):
+    from commontable.directory.models import Organization
+    from commontable.directory.selectors import record_history
+    from commontable.directory.tests.factories import OrganizationFactory
+
+    org = OrganizationFactory()
+    Organization.history.filter(id=org.pk).delete()  # as after a bulk load that kept no history
+    assert record_history(org) == []
