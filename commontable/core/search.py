@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from commontable.core.text import fold_name
 
@@ -47,26 +48,24 @@ def search_terms(text: str) -> list[str]:
 
 def search_filter(queryset: QuerySet, index: SearchIndex, text: str, *, private: bool = True) -> QuerySet:
     """Rows whose indexed text has every word of `text` as a word prefix. Empty text: unchanged.
-    With `private=False` only the index's public columns are searched."""
+    With `private=False` only the index's public columns are searched.
+
+    The match is a self-contained `id IN (subquery)` that names no alias of the outer query, so
+    the queryset can itself be used as a subquery (Django re-aliases tables there) and the
+    database answers it from the index once, not once per row."""
     terms = search_terms(text)
     if not terms:
         return queryset
     public_only = not private and bool(index.sqlite_public_columns)
-    alias = queryset.model._meta.db_table
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{term}:*" for term in terms)
-        expression = index.pg_public_expression if public_only else index.pg_expression
-        return queryset.extra(  # noqa: S610 - the query is a bound parameter
-            where=[f"to_tsvector('simple', {expression.format(t=f'"{alias}".')}) @@ to_tsquery('simple', %s)"],
-            params=[tsquery],
-        )
+        expression = (index.pg_public_expression if public_only else index.pg_expression).format(t="")
+        sql = f"SELECT id FROM {index.table} WHERE to_tsvector('simple', {expression}) @@ to_tsquery('simple', %s)"
+        return queryset.filter(pk__in=RawSQL(sql, [" & ".join(f"{term}:*" for term in terms)]))
     match = " ".join(f'"{term}"*' for term in terms)
     if public_only:
         match = "{" + " ".join(index.sqlite_public_columns) + "} : (" + match + ")"
-    return queryset.extra(  # noqa: S610 - the query is a bound parameter
-        where=[f'"{alias}"."id" IN (SELECT rowid FROM {index.fts_table} WHERE {index.fts_table} MATCH %s)'],
-        params=[match],
-    )
+    sql = f"SELECT rowid FROM {index.fts_table} WHERE {index.fts_table} MATCH %s"
+    return queryset.filter(pk__in=RawSQL(sql, [match]))
 
 
 def create_index_sql(index: SearchIndex, vendor: str) -> list[str]:
