@@ -101,6 +101,10 @@ class OrganizationFilter(django_filters.FilterSet):
         )
 
 
+# Above this many organizations, the organization filter is a text field rather than a menu.
+SELECT_LIMIT = 200
+
+
 class PersonFilter(django_filters.FilterSet):
     """People by name (any spelling, accents ignored) or email, organisation and preferred
     language."""
@@ -137,6 +141,14 @@ class PersonFilter(django_filters.FilterSet):
             if user is not None
             else [(code, name) for code, name in settings.LANGUAGES]
         )
+        if visible_organizations(user).count() > SELECT_LIMIT:
+            # Hundreds of options make a menu nobody can use and a page that is slow to build
+            # and to download: above the limit the organization is named by its short name.
+            self.filters["organization"].extra.update(
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                help_text=_("The organization's short name, as in its web address (e.g. %(example)s).")
+                % {"example": "cedar-tenants-united"},
+            )
 
     def filter_q(self, queryset, name, value):
         """Every word is a prefix of a name or an email, through the full-text index (fast at
@@ -153,6 +165,6 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(names | (everything & contacts_visible_condition(user)))
 
     def filter_organization(self, queryset, name, value):
-        return queryset.filter(
-            Exists(Affiliation.objects.current().filter(person=OuterRef("pk"), organization=value))
-        )
+        # An IN list from the affiliation index, not a correlated EXISTS per person.
+        members = Affiliation.objects.current().filter(organization=value).values("person_id")
+        return queryset.filter(pk__in=members)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from commontable.core.models import ActivityLog
 from commontable.core.visibility import Role, Viewer
@@ -60,8 +61,17 @@ def viewer_build(user) -> Viewer:
 
 def organization_list(user, filters: dict | None = None):
     """Organisations the user may see, with their issue names, ready for a list page."""
+    # A correlated count per organisation (answered from the affiliation index) rather than a
+    # GROUP BY over every affiliation: the page shows 50 organisations, not all of them.
+    current = (
+        Affiliation.objects.filter(organization=OuterRef("pk"), end_on__isnull=True)
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = visible_organizations(user).prefetch_related("issues").annotate(
-        people_count=Count("affiliations", filter=Q(affiliations__end_on__isnull=True), distinct=True)
+        people_count=Coalesce(Subquery(current, output_field=IntegerField()), 0)
     )
     return qs.order_by("name")
 
@@ -130,9 +140,14 @@ def access_needs_get(person: Person) -> AccessNeeds | None:
 
 def person_language_list(user) -> list[str]:
     """The preferred languages (codes) recorded on the people the user may see, for filters."""
-    return sorted(
-        set(visible_people(user).exclude(preferred_language="").values_list("preferred_language", flat=True))
+    languages = (
+        visible_people(user)
+        .exclude(preferred_language="")
+        .order_by()
+        .values_list("preferred_language", flat=True)
+        .distinct()
     )
+    return sorted(languages)
 
 
 def person_activity(person: Person):

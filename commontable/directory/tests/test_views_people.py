@@ -132,9 +132,10 @@ def test_list_queries_do_not_grow_with_rows(client, personas, django_assert_num_
     login_as(client, personas, "member_a")
     client.get(LIST)
     # session, user, viewer (person, affiliations, tables), the filter's language choices,
-    # paginator count, the page of people, their current affiliations with organisations, the
-    # filter's organisation choices.
-    with django_assert_num_queries(10):
+    # how many organisations the filter would list (a menu or a text field), paginator count, the
+    # page of people, their current affiliations with organisations, the filter's organisation
+    # choices.
+    with django_assert_num_queries(11):
         response = client.get(LIST)
     assert len(response.context["rows"]) >= 6
 
@@ -556,3 +557,19 @@ def test_an_end_date_before_the_start_is_a_form_error(client, personas, colleagu
     assert response.status_code == 400
     assert "end_on" in response.context["form"].errors
     assert Affiliation.objects.get(person=colleague).end_on is None
+
+
+def test_with_hundreds_of_organizations_the_filter_is_a_text_field(client, personas, settings):
+    from commontable.directory import filters
+
+    login_as(client, personas, "staff")
+    assert '<select name="organization"' in client.get(LIST).content.decode()
+    original = filters.SELECT_LIMIT
+    filters.SELECT_LIMIT = 2
+    try:
+        body = client.get(LIST, {"organization": "org-a"}).content.decode()
+        assert '<select name="organization"' not in body
+        assert 'name="organization" value="org-a"' in body
+        assert client.get(LIST, {"organization": "no-such-org"}).status_code == 400
+    finally:
+        filters.SELECT_LIMIT = original
