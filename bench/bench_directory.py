@@ -258,7 +258,9 @@ def import_people(database: Path) -> None:
             )
             for n in range(IMPORT_ROWS):
                 community = rng.choices(communities, weights)[0]
-                full_name = names.make(community)[0]
+                # A numbered name: these are new people, and the importer (rightly) refuses a row
+                # whose name alone matches two email-less people of the same organisation.
+                full_name = f"{names.make(community)[0]} {n}"
                 writer.writerow(
                     [
                         full_name,
