@@ -181,6 +181,9 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+ROSTER_LIMIT = 50
+
+
 @require_GET
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Everyone who may see the organisation (anonymous visitors: public ones). Its people's
@@ -188,6 +191,8 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = permissions.organization_get_for_user(request.user, slug)
     organization = selectors.organization_get(organization, request.user)
     user = request.user
+    # The first ROSTER_LIMIT people, and a link to the full (paginated, searchable) list beyond.
+    affiliations = list(selectors.organization_roster(organization, user)[: ROSTER_LIMIT + 1])
     roster = [
         (
             affiliation,
@@ -195,7 +200,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 user, affiliation.person, [a.organization for a in affiliation.person.current_affiliations]
             ),
         )
-        for affiliation in selectors.organization_roster(organization, user)
+        for affiliation in affiliations[:ROSTER_LIMIT]
     ]
     return render(
         request,
@@ -203,6 +208,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organization": organization,
             "roster": roster,
+            "roster_more": len(affiliations) > ROSTER_LIMIT,
             "can_edit": permissions.can_edit_organization.test(user, organization),
             "can_manage": permissions.can_manage_directory.test(user),
             "can_add_person": permissions.can_add_person.test(user, organization),

@@ -529,3 +529,16 @@ def test_values_affirm_refuses_non_ascii_digits_and_missing_version(client, pers
     response = client.post(values_url(personas.org_a), {"version": "", "renewal_years": "٢"})
     assert response.status_code == 400
     assert {"version", "renewal_years"} <= set(response.context["form"].errors)
+
+
+def test_a_large_organization_lists_its_first_people_and_links_to_the_rest(client, personas, monkeypatch):
+    from commontable.directory import views
+    from commontable.directory.tests.factories import AffiliationFactory
+
+    monkeypatch.setattr(views, "ROSTER_LIMIT", 3)
+    for _ in range(4):
+        AffiliationFactory(organization=personas.org_a)
+    login_as(client, personas, "member_b")
+    response = client.get(reverse("directory:organization_detail", args=["org-a"]))
+    assert len(response.context["roster"]) == 3
+    assert "/directory/people/?organization=org-a" in response.content.decode()
