@@ -52,3 +52,12 @@ def _default_language_after_each_test():
 
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rate limits, cached filter vocabularies)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -779,10 +779,11 @@ def test_person_list_query_count(client, personas, django_assert_num_queries, ro
     _many(personas, rows)
     _token, raw = api_token_create(user=personas.user("member_b"), name="count")
     # token with its user, the token's last use; viewer: person, affiliations, table
-    # participations; the filter's language choices; how many organisations the filter would list;
-    # COUNT; page; current affiliations with their organisations (and consent to share contacts);
+    # participations; the filter's language choices (the shared list, cached after this request,
+    # and the viewer's own extra people); how many organisations the filter would list; COUNT;
+    # page; current affiliations with their organisations (and consent to share contacts);
     # visible organisation ids.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(f"{API}/people", HTTP_AUTHORIZATION=f"Bearer {raw}")
     items = response.json()["items"]
     assert len(items) == rows + 3
