@@ -542,3 +542,10 @@ def test_a_large_organization_lists_its_first_people_and_links_to_the_rest(clien
     response = client.get(reverse("directory:organization_detail", args=["org-a"]))
     assert len(response.context["roster"]) == 3
     assert "/directory/people/?organization=org-a" in response.content.decode()
+
+
+def test_filter_menus_keep_the_chosen_option(client, personas):
+    login_as(client, personas, "member_a")
+    body = client.get(reverse("directory:organization_list"), {"kind": "faith"}).content.decode()
+    assert '<option value="faith" selected>' in body
+    assert '<option value="nonprofit">' in body
