@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "commontable.core",
     "commontable.accounts",
+    "commontable.strategy",
     "commontable.directory",
 ]
 
@@ -104,6 +105,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "commontable_cache",
+        # The plan's figures are cached per indicator and date range; keep room for all of them.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 

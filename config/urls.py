@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("commontable.core.urls")),
     path("", include("commontable.accounts.urls")),
     path("directory/", include("commontable.directory.urls")),
+    path("plan/", include("commontable.strategy.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -10,3 +10,8 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
     navigation: list = []
+
+    def ready(self) -> None:
+        from commontable.core.indicators import connect_signals
+
+        connect_signals()

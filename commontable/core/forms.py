@@ -32,6 +32,15 @@ class BaseModelForm(CleanTextMixin, forms.ModelForm):
     pass
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the ISO value it expects."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class StrictIntegerField(forms.IntegerField):
     """An integer field that refuses Arabic-Indic, full-width and other non-ASCII digits, which
     Django's own IntegerField would silently accept."""

@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from commontable.core.audit import log_action
 from commontable.core.bulk import WRITE_BATCH, chunks, insert_history, insert_rows, lookup_in
 from commontable.core.cells import MAX_PLAIN, CellError, CellParser, Column, display_value
+from commontable.core.indicators import data_changed
 from commontable.core.models import ImportBatch
 from commontable.core.tabular import Table, TabularError, list_sheets, read_table
 
@@ -653,6 +654,8 @@ def _write(spec: ImportSpec, preview: Preview, batch: ImportBatch, actor) -> Non
     for kind, companion in preview.companions.items():
         written[kind] = companion.spec.write(_to_write(companion), actor=actor, batch=batch)
     written[spec.kind] = spec.write(_to_write(preview), actor=actor, batch=batch)
+    # Bulk writes send no signals: tell the plan's figures that records changed.
+    data_changed()
     summary = preview.summary()
     summary["written"] = written
     batch.status = ImportBatch.Status.APPLIED

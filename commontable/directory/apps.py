@@ -16,6 +16,9 @@ class DirectoryConfig(AppConfig):
         ("directory:person_duplicate_list", _("Staff"), "staff"),
     ]
 
+    # Figures the plan's objectives can bind to (see core/indicators.py).
+    indicators = "commontable.directory.indicators"
+
     # A function(request) -> HTML shown on the home page.
     home_panel = "commontable.directory.views.home_panel"
 

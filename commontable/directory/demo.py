@@ -31,6 +31,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from commontable.accounts.models import User
+from commontable.core.indicators import data_changed
 from commontable.core.models import ActivityLog, IssueTopic, Place
 from commontable.core.text import fold_name
 from commontable.core.visibility import Role, Visibility
@@ -126,6 +127,7 @@ def demo_loaded() -> bool:
 def demo_reset() -> None:
     """Delete every demo record (found by its public id range) and the demo logins, with their
     audit entries and history rows. Other records are not touched."""
+    data_changed()
     with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
         deleted = {}
         for model in (Person, Table, Organization):
@@ -298,6 +300,7 @@ def build_large(
 ) -> DemoSummary:
     """The benchmark-scale demo, written with bulk inserts in batches (no audit entries or history
     rows; the normalised fields are set exactly as the services set them)."""
+    data_changed()
     started = time.monotonic()
     say = progress or (lambda _msg: None)
     rng = random.Random(seed)

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commontable.core.forms import BaseForm
@@ -14,8 +15,8 @@ from commontable.core.models import IssueTopic, Place
 from commontable.core.search import search_filter
 from commontable.core.text import fold_name, language_label
 from commontable.core.visibility import viewer_for
-from commontable.directory.choices import BipocLed, MembershipStatus, OrganizationKind
-from commontable.directory.models import PERSON_SEARCH, Affiliation, Person, TableParticipation
+from commontable.directory.choices import CHANNEL_PURPOSES, BipocLed, MembershipStatus, OrganizationKind
+from commontable.directory.models import PERSON_SEARCH, Affiliation, ConsentRecord, Person, TableParticipation
 from commontable.directory.permissions import (
     contacts_visible_condition,
     visible_organizations,
@@ -69,6 +70,12 @@ class OrganizationFilter(django_filters.FilterSet):
         empty_label=_("Any place"),
         distinct=True,
     )
+    values = django_filters.ChoiceFilter(
+        label=_("Values affirmation"),
+        method="filter_values",
+        choices=[("current", _("Current")), ("overdue", _("Overdue or never affirmed"))],
+        empty_label=_("Any"),
+    )
     table = django_filters.ModelChoiceFilter(
         label=_("Table"),
         method="filter_table",
@@ -90,6 +97,12 @@ class OrganizationFilter(django_filters.FilterSet):
         if folded:
             condition |= Q(name_folded__contains=folded)
         return queryset.filter(condition)
+
+    def filter_values(self, queryset, name, value):
+        # The same rule as the plan's "current values affirmation" figure.
+        today = timezone.localdate()
+        current = Q(values_affirmed_on__lte=today, renewal_due_on__gte=today)
+        return queryset.filter(current) if value == "current" else queryset.exclude(current)
 
     def filter_table(self, queryset, name, value):
         return queryset.filter(
@@ -128,6 +141,12 @@ class PersonFilter(django_filters.FilterSet):
         choices=list,
         empty_label=_("Any language"),
     )
+    contact_consent = django_filters.ChoiceFilter(
+        label=_("Agreed to be contacted"),
+        method="filter_contact_consent",
+        choices=[("yes", _("Yes, on at least one channel")), ("no", _("No"))],
+        empty_label=_("Any"),
+    )
 
     class Meta:
         form = BaseForm
@@ -141,6 +160,9 @@ class PersonFilter(django_filters.FilterSet):
             if user is not None
             else [(code, name) for code, name in settings.LANGUAGES]
         )
+        if not viewer_for(user).is_staff:
+            # Who agreed to be contacted is for staff, who do the contacting.
+            del self.filters["contact_consent"]
         if visible_organizations(user).count() > SELECT_LIMIT:
             # Hundreds of options make a menu nobody can use and a page that is slow to build
             # and to download: above the limit the organization is named by its short name.
@@ -163,6 +185,16 @@ class PersonFilter(django_filters.FilterSet):
             return queryset.filter(everything)
         names = Q(pk__in=search_filter(Person.objects.all(), PERSON_SEARCH, value, private=False).values("pk"))
         return queryset.filter(names | (everything & contacts_visible_condition(user)))
+
+    def filter_contact_consent(self, queryset, name, value):
+        # The same rule as the plan's "people who agreed to be contacted" figure.
+        now = timezone.now()
+        consenting = ConsentRecord.objects.filter(
+            purpose__in=list(CHANNEL_PURPOSES.values()), given_at__lte=now
+        ).filter(
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=now), Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        ).values("person_id")
+        return queryset.filter(pk__in=consenting) if value == "yes" else queryset.exclude(pk__in=consenting)
 
     def filter_organization(self, queryset, name, value):
         # An IN list from the affiliation index, not a correlated EXISTS per person.

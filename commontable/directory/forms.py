@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from commontable.core.forms import BaseForm, BaseModelForm, StrictIntegerField
+from commontable.core.forms import BaseForm, BaseModelForm, DateInput, StrictIntegerField
 from commontable.core.models import IssueTopic, Place
 from commontable.core.visibility import Visibility
 from commontable.directory.choices import ConsentPurpose, ConsentSource, MembershipStatus, TableRole
@@ -18,13 +18,6 @@ from commontable.directory.services import RESERVED_SLUGS
 # The version of the consent wording people agree to on the web form today. Staff recording a
 # paper form type the version printed on it.
 CONSENT_TEXT_VERSION = "2025-1"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _check_table_visibility(form, cleaned) -> None:

@@ -6,23 +6,32 @@ not do), calls a selector or a service, and renders. Views never write to the da
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commontable.core.audit import activity_for
 from commontable.core.exports import export_response
+from commontable.core.http import (  # noqa: F401  (re-exported for views_people)
+    EXPORT_FORMATS,
+    PER_PAGE,
+    add_service_error,
+    bound_data,
+    editable_copy,
+    export_format,
+    form_status,
+    paginate,
+    render_list,
+    require,
+)
 from commontable.core.visibility import viewer_for
 from commontable.directory import permissions, selectors, services
 from commontable.directory.filters import OrganizationFilter
@@ -38,20 +47,11 @@ from commontable.directory.forms import (
     TableParticipationEndForm,
 )
 
-PER_PAGE = 50
-EXPORT_FORMATS = ("csv", "xlsx")
 ACTIVITY_LIMIT = 20
 GET_POST = require_http_methods(["GET", "POST"])
 
 
 # Helpers shared by the directory's views ---------------------------------------------------------
-
-
-def require(predicate, user, obj=None) -> None:
-    """403 unless the permission predicate holds."""
-    allowed = predicate.test(user) if obj is None else predicate.test(user, obj)
-    if not allowed:
-        raise PermissionDenied
 
 
 def member_required(view: Callable) -> Callable:
@@ -66,57 +66,11 @@ def member_required(view: Callable) -> Callable:
     return wrapped
 
 
-def bound_data(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
-def form_status(*forms) -> int:
-    return 400 if any(form.is_bound and form.errors for form in forms) else 200
-
-
-def add_service_error(form, exc: ValidationError, field: str | None = None) -> None:
-    """Show a service's ValidationError on the form: on its fields where the form has them."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(field if field in form.fields else None, exc.messages)
-
-
-def paginate(request: HttpRequest, items) -> tuple[Page, str]:
-    """A page of 50, and the query string (ending in '&') that page links keep."""
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    return page, (query.urlencode() + "&") if query else ""
-
-
-def render_list(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    """One URL serves the page and, for htmx requests, only its `results` partial."""
-    if request.htmx and not request.htmx.history_restore_request:
-        template = f"{template}#results"
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
-def export_format(request: HttpRequest) -> str | None:
-    fmt = request.GET.get("format", "")
-    return fmt if fmt in EXPORT_FORMATS else None
-
-
 def staff_activity(user, obj) -> dict:
     """For staff: the record's audit entries and django-simple-history versions."""
     if not viewer_for(user).is_staff:
         return {}
     return {"activity": list(activity_for(obj)[:ACTIVITY_LIMIT]), "history": selectors.record_history(obj)}
-
-
-def editable_copy(obj):
-    """A copy for a ModelForm to validate into, so that the service still sees the record as it
-    was and audits what changed."""
-    return copy.copy(obj)
 
 
 # Organizations -----------------------------------------------------------------------------------
