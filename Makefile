@@ -13,7 +13,7 @@ $(UV):
 	$(PY) -m venv .tools && .tools/bin/pip install -q "uv>=0.13,<0.14"
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --python "$$(command -v $(PY))" && touch $@
+	$(UV) sync --frozen --python "$$($(PY) -c 'import sys; print(sys.executable)')" && touch $@
 
 messages: .venv/.synced
 	$(MANAGE) compilemessages --ignore=.venv --ignore=.tools --ignore=node_modules -v0
