@@ -91,7 +91,9 @@ def forget_viewer(user) -> None:
 class VisibilityQuerySet(models.QuerySet):
     """Base QuerySet for shareable records with `visibility` and an optional `visibility_table`."""
 
-    table_field = "visibility_table"
+    # None for records that are never table-only (a CheckConstraint forbids `table` visibility),
+    # so they have no table field to filter on.
+    table_field: str | None = "visibility_table"
 
     def visible_to(self, user):
         viewer = viewer_for(user)
@@ -100,7 +102,7 @@ class VisibilityQuerySet(models.QuerySet):
         condition = models.Q(visibility=Visibility.PUBLIC)
         if viewer.is_member:
             condition |= models.Q(visibility=Visibility.MEMBERS)
-            if viewer.table_ids:
+            if viewer.table_ids and self.table_field:
                 condition |= models.Q(visibility=Visibility.TABLE, **{f"{self.table_field}__in": viewer.table_ids})
         condition |= self.extra_visibility(viewer)
         return self.filter(condition)

@@ -24,7 +24,7 @@ VALUE_DIGITS = {"max_digits": 18, "decimal_places": 4}
 
 
 class PlanQuerySet(VisibilityQuerySet):
-    pass
+    table_field = None  # a plan is for the whole coalition, never table-only
 
 
 class Plan(PublicIdModel, TimeStampedModel, VisibleModel):
@@ -271,6 +271,8 @@ class Measurement(models.Model):
 
 
 class BoardReportQuerySet(VisibilityQuerySet):
+    table_field = None  # never table-only
+
     def visible_to(self, user):
         return super().visible_to(user).filter(plan__in=Plan.objects.visible_to(user))
 
@@ -303,6 +305,8 @@ class BoardReport(PublicIdModel, VisibleModel):
 
 
 class ActionItemQuerySet(VisibilityQuerySet):
+    table_field = None  # never table-only
+
     def visible_to(self, user):
         viewer = viewer_for(user)
         mine = models.Q(owner_id=viewer.user_id) if viewer.user_id else models.Q(pk__in=[])

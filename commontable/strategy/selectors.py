@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from commontable.core import indicators as registry
 from commontable.core.indicators import Reading
+from commontable.core.visibility import viewer_for
 from commontable.strategy.choices import IndicatorKind, MeasurementSource, Status
 from commontable.strategy.models import (
     ActionItem,
@@ -203,12 +204,19 @@ def _last_report_figures(report: BoardReport | None) -> dict | None:
     return figures
 
 
+def _visible_tables(user) -> Prefetch:
+    """An objective's tables, only those the user may see: a hidden table is not named."""
+    from commontable.directory.models import Table
+
+    return Prefetch("tables", queryset=Table.objects.visible_to(user).order_by("name"))
+
+
 def plan_dashboard(plan: Plan, *, user, as_of: dt.date | None = None, strategy: int | None = None, table=None, owner=None) -> Dashboard:
     """The whole plan with every objective's figures, trend, status and change since the last
     board report, filtered by strategy, table or owner."""
     as_of = as_of or timezone.localdate()
     strategies = list(plan.strategies.current())
-    objectives = plan.objectives.current().select_related("strategy").prefetch_related("owners", "tables")
+    objectives = plan.objectives.current().select_related("strategy").prefetch_related("owners", _visible_tables(user))
     if strategy:
         objectives = objectives.filter(strategy__number=strategy)
     if table is not None:
@@ -295,8 +303,11 @@ def indicator_catalogue(user) -> list[dict]:
                           "direction": str(definition.direction), "manual": False, "history": definition.history,
                           "param_label": str(definition.param_label), "per_objective": definition.per_objective,
                           "used": used.get(key, 0), "row": rows.get(key)})
+    # Manual indicators are seen as `permissions.indicator_get_for_user` sees them: by staff, and by
+    # whoever may see an objective they are bound to.
+    seen = None if viewer_for(user).is_staff else set(ObjectiveIndicator.objects.visible_to(user).values_list("indicator__key", flat=True))
     for key, row in rows.items():
-        if row.kind == IndicatorKind.MANUAL:
+        if row.kind == IndicatorKind.MANUAL and (seen is None or key in seen):
             catalogue.append({"key": key, "label": row.label, "counts": row.description, "unit": row.unit,
                               "direction": row.direction, "manual": True, "history": True, "param_label": "",
                               "per_objective": False, "used": used.get(key, 0), "row": row})
@@ -319,7 +330,8 @@ def board_report_list(user, plan: Plan | None = None):
 
 def action_item_list(user, *, objective: Objective | None = None, status: str = "", owner=None):
     items = ActionItem.objects.visible_to(user).select_related("owner").prefetch_related(
-        Prefetch("objectives", queryset=Objective.objects.only("public_id", "number", "plan_id"))
+        # Only objectives the user may see: an item may count toward an objective of a hidden plan.
+        Prefetch("objectives", queryset=Objective.objects.visible_to(user).only("public_id", "number", "plan_id"))
     )
     if objective is not None:
         items = items.filter(objectives=objective)
