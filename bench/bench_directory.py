@@ -88,8 +88,12 @@ def _urlpatterns():
     return [path("__bench__/baseline/", baseline, name="bench_baseline"), *urlpatterns]
 
 
-if __name__ != "__main__":
-    urlpatterns = _urlpatterns()
+def __getattr__(name: str):
+    # Built on first use, when Django reads this module as the URLconf: importing the module from
+    # another benchmark (before settings are configured) must not import the project's URLs.
+    if name == "urlpatterns":
+        return _urlpatterns()
+    raise AttributeError(name)
 
 
 def build(database: Path) -> None:

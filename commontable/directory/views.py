@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from commontable.core import hooks
 from commontable.core.audit import activity_for
 from commontable.core.exports import export_response
 from commontable.core.http import (  # noqa: F401  (re-exported for views_people)
@@ -254,7 +255,8 @@ def organization_values_affirm(request: HttpRequest, slug: str) -> HttpResponse:
     """Staff: record that the organisation affirmed the coalition's values (which version, when)."""
     organization = permissions.organization_get_for_user(request.user, slug)
     require(permissions.can_manage_directory, request.user)
-    form = OrganizationValuesForm(bound_data(request))
+    statement = hooks.call("plan.values")
+    form = OrganizationValuesForm(bound_data(request), initial={"version": statement["version"]} if statement else None)
     if request.method == "POST" and form.is_valid():
         services.organization_values_affirm(
             organization=organization, actor=request.user, **form.cleaned_data
@@ -266,7 +268,7 @@ def organization_values_affirm(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "directory/organization_values_affirm.html",
-        {"form": form, "organization": organization},
+        {"form": form, "organization": organization, "statement": statement},
         status=form_status(form),
     )
 

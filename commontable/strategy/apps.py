@@ -15,3 +15,9 @@ class StrategyConfig(AppConfig):
     indicators = "commontable.strategy.indicators"
     # A function(request) -> HTML shown on the home page.
     home_panel = "commontable.strategy.views.home_panel"
+
+    def ready(self) -> None:
+        from commontable.core import hooks
+        from commontable.strategy.selectors import plan_values_statement
+
+        hooks.provide("plan.values", plan_values_statement)

@@ -53,6 +53,18 @@ def plan_values(plan: Plan | None = None) -> list[Value]:
     return list(plan.values.current())
 
 
+def plan_values_statement() -> dict | None:
+    """The default plan's values and the version to record when an organisation affirms them."""
+    plan = Plan.objects.filter(is_default=True).first()
+    if plan is None:
+        return None
+    return {
+        "title": plan.title,
+        "version": f"{plan.period_label} r{plan.revision}",
+        "values": [(v.name, v.description) for v in plan.values.current()],
+    }
+
+
 @dataclass
 class Figure:
     """One indicator bound to an objective, as the dashboard shows it."""
