@@ -67,6 +67,18 @@ rules.add_perm("strategy.add_measurement", can_add_measurement)
 rules.add_perm("strategy.edit_action_item", can_edit_action_item)
 
 
+def indicators_measurable_by(user, indicators) -> set[int]:
+    """The ids of those indicators `can_add_measurement` allows, in one query at most: the same
+    decision for a page that shows many figures."""
+    ids = {indicator.pk for indicator in indicators if indicator.is_manual}
+    if not ids or not user.is_authenticated:
+        return set()
+    if viewer_for(user).is_staff:
+        return ids
+    owned = ObjectiveIndicator.objects.current().filter(indicator_id__in=ids, objective__owners=user)
+    return set(owned.values_list("indicator_id", flat=True))
+
+
 def plan_get_for_user(user, slug: str) -> Plan:
     return get_object_or_404(Plan.objects.visible_to(user), slug=slug)
 

@@ -274,6 +274,7 @@ class ObjectivePage:
     action_items: list[ActionItem]
     history: list
     archived_figures: list[ObjectiveIndicator]
+    tables: list = field(default_factory=list)
 
 
 def objective_detail(objective: Objective, *, user, as_of: dt.date | None = None) -> ObjectivePage:
@@ -297,6 +298,7 @@ def objective_detail(objective: Objective, *, user, as_of: dt.date | None = None
         action_items=list(ActionItem.objects.visible_to(user).filter(objectives=objective).select_related("owner").distinct()[:100]),
         history=list(objective.history.all().select_related("history_user")[:50]),
         archived_figures=[b for b in bindings if b.archived_at is not None],
+        tables=list(_visible_tables(user).queryset.filter(objectives=objective)),
     )
 
 

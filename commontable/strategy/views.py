@@ -105,13 +105,14 @@ def objective_detail(request: HttpRequest, public_id) -> HttpResponse:
     items and the history of the objective itself."""
     objective = permissions.objective_get_for_user(request.user, public_id)
     page = selectors.objective_detail(objective, user=request.user, as_of=_as_of(request))
+    measurable = permissions.indicators_measurable_by(request.user, [f.binding.indicator for f in page.figures])
     return render(request, "strategy/objective_detail.html", {
         "objective": objective,
         "page": page,
         "can_manage": permissions.can_manage_plan.test(request.user),
         "can_add_action": permissions.can_create_action_item.test(request.user) and objective.archived_at is None,
         "status_labels": dict(Status.choices),
-        "measurable": [f for f in page.figures if f.manual and permissions.can_add_measurement.test(request.user, f.binding.indicator)],
+        "measurable": [f for f in page.figures if f.manual and f.binding.indicator_id in measurable],
     })
 
 
