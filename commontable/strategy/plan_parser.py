@@ -24,20 +24,16 @@ from commontable.core.uploads import sniff_kind
 MAX_BYTES = 2 * 1024 * 1024
 MAX_LINE = 5_000
 # The longest texts the plan's models accept, checked here so that the problem can name its line.
-MAX_NAME, MAX_TITLE, MAX_OBJECTIVE, MAX_DESCRIPTION, MAX_MISSION, MAX_VISION = (
-    200,
-    500,
-    2000,
-    5000,
-    5000,
-    10_000,
-)
+MAX_NAME, MAX_TITLE, MAX_OBJECTIVE, MAX_DESCRIPTION = 200, 500, 2000, 5000
+MAX_MISSION, MAX_VISION = 5000, 10_000
+# Past this many, problems are counted rather than spelled out: nobody reads the 201st.
+MAX_PROBLEMS = 200
 SHORT = 60  # running headers, value names and unknown headings are at most this long
 NAME_WORDS = 6  # a value's name ("Community expertise") is a few words, not a sentence
 
 DASHES = "-‐‑‒–—―−"
 DASH = f"[{DASHES}]"
-BLANK, PAGE, TOC, HEADER, SECTION, STRATEGY, ITEM, BULLET, TEXT = range(9)
+BLANK, PAGE, SKIP, HEADER, SECTION, STRATEGY, ITEM, BULLET, TEXT = range(9)
 
 # Every sentence the parser can say, in one place for translators and reviewers.
 MESSAGES = {
@@ -80,6 +76,7 @@ MESSAGES = {
     "what-title": N_("The title of %(strategy)s"),
     "what-description": N_("The description of %(strategy)s"),
     "what-objective": N_("Objective %(number)s"),
+    "more": N_("…and %(count)s more problems. Fix the ones above and try again."),
 }  # fmt: skip
 
 
@@ -93,7 +90,7 @@ _CLEAN = str.maketrans(
         "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
         "\ufb06": "st", "\t": " ", "\u00a0": " ", "\u2007": " ", "\u202f": " ",
         **dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")),
-        **dict.fromkeys([*range(32), *range(127, 160)], " "),
+        **dict.fromkeys({*range(32), *range(127, 160)} - set(map(ord, "\n\r\f\v\x85")), " "),
     }
 )  # fmt: skip
 # Breaks inside one editor line: a form feed is a page break; the others are rare line breaks.
@@ -101,6 +98,10 @@ _CLEAN = str.maketrans(
 _BREAKS = re.compile("([\f\v\x85\u2028\u2029])")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # A contents line: a heading, then dot leaders or a wide gap, then its page number.
+# Lines that carry nothing to import: a sub-heading over a strategy's list, a contents heading.
+_SUBHEADING = re.compile(
+    r"^(?:key\s+|our\s+)?(?:objectives|actions|tactics|activities|(?:table\s+of\s+)?contents)\s*:?$", re.I
+)
 _TOC_TAIL = re.compile(r"(?:(?:\.\s?){4,}|…{2,})\s*\d{1,3}\s*$|\s{3,}\d{1,3}\s*$")
 _PAGE = re.compile(r"^(?:page\s*|p\.\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$|^[ivx]{1,5}$")
 # A page number beside a running header ("Strategic Plan | 4"), so that every page's copy compares equal.
@@ -131,6 +132,7 @@ _ITEM = re.compile(
 )
 _BULLET = re.compile(rf"^(?:[•*·▪▫●◦‣■□➢►✓]|{DASH})\s+(?P<text>.+)$")
 _VALUE = re.compile(rf"^(?P<name>\S.{{0,{SHORT - 1}}}?)(?P<sep>\.|:|\s{DASH})\s+(?P<desc>\S.*)$")
+_BOLD = re.compile(rf"^(\*\*|__)(?P<name>[^*_]+?)\1\s*(?:[.:]|{DASH})?\s*(?P<desc>.*)$")
 _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen")  # fmt: skip
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
 # Opening words of an introduction ("These values guide…"), never of a value's name.
@@ -263,11 +265,13 @@ def _decode(data: bytes | str) -> str:
 
 def _key(text: str) -> str:
     """A line folded for comparison: case, curly quotes and kinds of dash do not matter."""
-    return " ".join(text.translate(_QUOTES).casefold().split())
+    return " ".join((text if text.isascii() else text.translate(_QUOTES)).casefold().split())
 
 
 def _bare(text: str) -> str:
     """A heading without markdown decoration ("## Our Mission", "**Strategy 1**")."""
+    if text[:1] not in ("#", "*", "_"):
+        return text
     text = re.sub(r"^#{1,6}\s+", "", text)
     for mark in ("**", "__"):
         if text.startswith(mark) and mark in text[2:]:
@@ -374,36 +378,34 @@ def _section(text: str) -> tuple[str, str] | None:
     return kind, (match["rest"] or "").strip()
 
 
+def _is_heading(text: str) -> bool:
+    bare = _bare(text)
+    return bool(_section(bare) or _strategy_heading(bare))
+
+
 def _classify(line: _Line) -> None:
-    text = line.text
+    text, bare = line.text, _bare(line.text)
+    item = _ITEM.match(text)
     if not text:
         line.kind = BLANK
     elif _PAGE.match(_key(text)):
         line.kind = PAGE
-    elif found := _section(_bare(text)):
+    elif _SUBHEADING.match(bare):
+        line.kind = SKIP
+    elif found := _section(bare):
         line.kind, line.info = SECTION, found
-    elif heading := _strategy_heading(_bare(text)):
+    elif heading := _strategy_heading(bare):
         line.kind, line.info = STRATEGY, heading
-    elif (
-        (item := _ITEM.match(text)) and (item["b"] or item["sep"]) and int(item["a"]) and int(item["b"] or 1)
-    ):
-        line.kind, line.info = (
-            ITEM,
-            (int(item["a"]), int(item["b"]) if item["b"] else None, (item["text"] or "").strip()),
-        )
+    elif item and (item["b"] or item["sep"]) and int(item["a"]) and int(item["b"] or 1):
+        a, b, rest = int(item["a"]), int(item["b"]) if item["b"] else None, (item["text"] or "").strip()
         # A contents list ("1. Our Mission") names sections, not objectives.
-        if _section(_bare(line.info[2])) or _strategy_heading(_bare(line.info[2])):
-            line.kind = TOC
+        line.kind, line.info = (SKIP if _is_heading(rest) else ITEM), (a, b, rest)
     elif bullet := _BULLET.match(text):
         line.kind, line.info = BULLET, bullet["text"]
     if line.toc_head is not None and line.kind != PAGE:
-        head = _bare(line.toc_head)
-        if (
-            _section(head)
-            or _strategy_heading(head)
-            or (line.kind == ITEM and "." in text[len(line.toc_head) :])
-        ):
-            line.kind = TOC
+        dots = "." in text[len(line.toc_head) :]
+        if _is_heading(line.toc_head) or (line.kind == ITEM and dots):
+            line.kind = SKIP
 
 
 def _name_like(text: str) -> bool:
@@ -420,7 +422,10 @@ def _name_like(text: str) -> bool:
 
 
 def _split_value(text: str) -> tuple[str, str] | None:
-    """("Racial justice", "Racism is…") from "Racial justice. Racism is…" (or ": ", " — ")."""
+    """("Racial justice", "Racism is…") from "Racial justice. Racism is…" (or ": ", " — ", or a name
+    in bold: "**Racial justice:** Racism is…")."""
+    if (bold := _BOLD.match(text)) and _name_like(name := bold["name"].strip().rstrip(".:")):
+        return name, bold["desc"]
     match = _VALUE.match(text)
     if not match or not _name_like(match["name"]):
         return None
@@ -434,24 +439,28 @@ class _Parser:
 
     def __init__(self, text: str):
         self.errors: list[PlanProblem] = []
+        self.uncounted = 0
         self.warnings: list[PlanProblem] = []
         self.lines = self._split(text)
 
     def error(self, line: int | None, key: str, **params) -> None:
-        self.errors.append(PlanProblem(line, _say(key, **params)))
+        self.uncounted += len(self.errors) >= MAX_PROBLEMS
+        if len(self.errors) < MAX_PROBLEMS:
+            self.errors.append(PlanProblem(line, _say(key, **params)))
 
     def warn(self, line: int | None, key: str, **params) -> None:
         self.warnings.append(PlanProblem(line, _say(key, **params)))
 
     def _split(self, text: str) -> list[_Line]:
         lines = []
-        for no, physical in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        text = text.translate(_CLEAN).replace("\r\n", "\n").replace("\r", "\n")
+        for no, physical in enumerate(text.split("\n"), start=1):
             if len(physical) > MAX_LINE:
                 self.error(no, "long-line", count=len(physical), limit=MAX_LINE)
                 physical = physical[:MAX_LINE]
             pieces = _BREAKS.split(physical)
             for index in range(0, len(pieces), 2):
-                raw = pieces[index].translate(_CLEAN)
+                raw = pieces[index]
                 soft = raw.rstrip().endswith("\u00ad")  # kept at the end, so that joining drops it
                 clean = " ".join(raw.replace("\u00ad", "").split())
                 line = _Line(
@@ -514,7 +523,7 @@ class _Parser:
         by_kind: dict[str, _Section] = {}
         current = sections[0]
         for line in self.lines:
-            if line.kind in (PAGE, TOC, HEADER):
+            if line.kind in (PAGE, SKIP, HEADER):
                 continue
             if line.kind == SECTION:
                 kind, rest = line.info
@@ -531,11 +540,21 @@ class _Parser:
                     _classify(current.body[-1])
             elif line.kind == STRATEGY:
                 keyword, number, title, continued = line.info
-                earlier = [s for s in sections if s.kind == "strategy" and s.number == number]
-                if continued and earlier:  # "Strategy 2 (continued)" on the next page
-                    current = earlier[-1]
+                earlier = next(
+                    (s for s in reversed(sections) if s.kind == "strategy" and s.number == number), None
+                )
+                same = earlier is not None and (
+                    not title or not earlier.rest or _key(title) == _key(earlier.rest)
+                )
+                # "Strategy 2 (continued)", or the heading repeated at the top of the strategy's next page
+                if earlier is not None and (continued or (same and current is earlier)):
+                    current = earlier
                     current.body.append(_Line(line.no, "", kind=BLANK))
                     continue
+                # a list of the strategies' headings before the strategies themselves
+                if same and not any(ln.kind == ITEM for ln in earlier.body):
+                    sections.remove(earlier)
+                    title = title or earlier.rest
                 current = _Section("strategy", line, title, number, keyword)
                 sections.append(current)
             else:
@@ -551,11 +570,20 @@ class _Parser:
         start, end = self._period(cover)
         sections = self._sections()
         by_kind = {s.kind: s for s in sections if s.kind != "strategy"}
+        count = sum(s.kind == "strategy" for s in sections)
         for section in sections:
-            for line in section.body if section.kind in ("title", "overview") else ():
-                if line.kind == ITEM:
-                    number = ".".join(str(n) for n in line.info[:2] if n is not None)
-                    self.error(line.no, "before-strategy", number=number)
+            items = (
+                [ln for ln in section.body if ln.kind == ITEM]
+                if section.kind in ("title", "overview")
+                else []
+            )
+            # "Our Strategies" may list the strategies, numbered 1…n, before setting them out: not objectives.
+            if section.kind == "overview" and [ln.info[:2] for ln in items] == [
+                (n, None) for n in range(1, count + 1)
+            ]:
+                continue
+            for line in items:
+                self.error(line.no, "before-strategy", number=".".join(str(n) for n in line.info[:2] if n))
         mission = self._prose(by_kind.get("mission"), MAX_MISSION, "what-mission")
         vision = self._prose(by_kind.get("vision"), MAX_VISION, "what-vision")
         values = self._values(by_kind.get("values"))
@@ -564,7 +592,9 @@ class _Parser:
             if not found:
                 self.warn(None, key)
         if self.errors:
-            raise PlanParseError(sorted(self.errors, key=lambda p: (p.line is not None, p.line or 0)))
+            found = sorted(self.errors, key=lambda p: (p.line is not None, p.line or 0))
+            more = [PlanProblem(None, _say("more", count=self.uncounted))] if self.uncounted else []
+            raise PlanParseError(found + more)
         return ParsedPlan(
             title=self._title(cover), period_start_year=start, period_end_year=end, mission=mission, vision=vision,
             values=tuple(values), strategies=tuple(strategies), warnings=tuple(self.warnings),
@@ -585,7 +615,9 @@ class _Parser:
         PLAN" → "The Alliance Strategic Plan"), each said once."""
         parts: list[str] = []
         for line in cover:
-            if line.kind in (BLANK, PAGE, TOC):
+            if line.kind == SKIP and parts:
+                break
+            if line.kind in (BLANK, PAGE, SKIP):
                 continue
             period = _PERIOD.search(line.text)
             text = _PERIOD.sub(" ", line.text).replace("\u00ad", "")
@@ -666,27 +698,32 @@ class _Parser:
         ):  # "Values: Equity, Courage, and Joy"
             found += [(section.line.no, name, []) for name in names]
             body = body[1:]
-        new_paragraph, previous, after_name = True, "", False
-        for line in body:
+        new_paragraph, previous, after_name, inline = True, "", False, True
+        for i, line in enumerate(body):
             if line.kind == BLANK:
                 new_paragraph = True
                 continue
             text = line.text
+            boundary = new_paragraph or after_name or _ends_sentence(previous) or previous.endswith(":")
             if line.kind in (ITEM, BULLET):
-                if item := line.info[2] if line.kind == ITEM else line.info:
-                    name, description = _split_value(item) or (item, "")
-                    found.append((line.no, name, [(description, False)]))
-                    after_name = not description
-            elif (
-                boundary := new_paragraph or after_name or _ends_sentence(previous) or previous.endswith(":")
-            ) and (split := _split_value(text)):
-                found.append((line.no, split[0], [(split[1], False)]))
-                after_name = False
-            elif boundary and _name_like(text):
-                found.append((line.no, text, []))
-                after_name = True
+                text = line.info[2] if line.kind == ITEM else line.info
+                split = _split_value(text) or (text, "")
+            else:
+                split = _split_value(text) if boundary else None
+            # After values written "Name. Description", a lone title-case line heads another section.
+            if new_paragraph and found and inline and self._unknown_heading(body, i):
+                self._skip(body, i)
+                break
+            if not text:
+                continue
+            if split or (boundary and _name_like(text)):
+                name, description = split or (text, "")
+                found.append((line.no, name, [(description, False)]))
+                after_name = not description
+                inline = inline and bool(description)
             elif found:  # the description goes on (an introduction before the first value is dropped)
                 found[-1][2].append((text, new_paragraph))
+                inline = inline and not new_paragraph
                 after_name = False
             new_paragraph, previous = False, text
         values, seen = [], {}
@@ -746,6 +783,7 @@ class _Parser:
         objectives: list[list] = []  # [line, prefix or None, position, parts]
         # A line right under a heading that carries its title may be the title's wrapped rest.
         title_open, new_paragraph, body = not section.rest, not section.rest, section.body
+        bulleted = not any(line.kind == ITEM for line in body)  # then "•" lines are the objectives
         for i, line in enumerate(body):
             if line.kind == BLANK:
                 new_paragraph = True
@@ -754,6 +792,8 @@ class _Parser:
             if line.kind == ITEM and not _wrapped_number(line, objectives, expected):
                 a, b, text = line.info
                 objectives.append([line.no, a if b else None, b or a, [(text, False)]])
+            elif line.kind == BULLET and bulleted:
+                objectives.append([line.no, None, expected[1], [(line.info, False)]])
             elif objectives:
                 if new_paragraph and self._unknown_heading(body, i, expected):
                     self._skip(body, i)

@@ -569,14 +569,79 @@ def test_an_objective_numbered_for_another_strategy():
 
 
 def test_an_objective_before_any_strategy_heading():
-    text = VALID.replace("Strategy 1: Youth voice\n", "").replace(
-        "Values\n", "Strategies\n\n1. Stray objective\n\nValues\n"
-    )
+    text = VALID.replace("Strategic Plan 2024-2026\n", "Strategic Plan 2024-2026\n1. Stray objective\n")
+    text = text.replace("Values\n", "Strategies\n\n1. One\n2. Two\n3. Three\n\nValues\n")
     found = problems(text)
-    lines = {p.line: p.message for p in found}
-    assert lines[line_of(text, "1. Stray objective")].startswith(
-        "Objective 1 comes before any strategy heading"
+    assert [(p.line, p.message[:40]) for p in found] == [
+        (line_of(text, "1. Stray"), "Objective 1 comes before any strategy he"),
+        (line_of(text, "1. One"), "Objective 1 comes before any strategy he"),
+        (line_of(text, "2. Two"), "Objective 2 comes before any strategy he"),
+        (line_of(text, "3. Three"), "Objective 3 comes before any strategy he"),
+    ]
+    assert found[0].message.endswith("Put a heading such as “Strategy 1” above it.")
+
+
+def test_an_overview_listing_the_strategies_is_not_read_as_objectives():
+    text = VALID.replace("Values\n", "Our Strategies\n\n1. Youth voice\n2. Safe places\n\nValues\n")
+    assert [s.title for s in parse_plan(text).strategies] == ["Youth voice", "Safe places"]
+
+
+def test_a_strategy_heading_repeated_on_its_next_page_or_in_a_list_before_it():
+    text = VALID.replace("2. Train forty", "\f\nStrategy 1: Youth voice\n\n2. Train forty")
+    assert [len(s.objectives) for s in parse_plan(text).strategies] == [2, 2]
+    listed = VALID.replace("Values\n", "Strategies\nStrategy 1: Youth voice\nStrategy 2\n\nValues\n")
+    plan = parse_plan(listed)
+    assert [(s.title, s.line) for s in plan.strategies] == [
+        ("Youth voice", line_of(listed, "Strategy 1", 2)),
+        ("Safe places", line_of(listed, "Strategy 2", 2)),
+    ]
+
+
+def test_bulleted_objectives_when_a_strategy_numbers_none():
+    text = VALID.replace("1. Keep three", "• Keep three").replace("2. Win a youth", "• Win a youth")
+    assert [(o.number, o.text) for o in parse_plan(text).strategies[1].objectives] == [
+        ("2.1", "Keep three drop-in centers open every evening"),
+        ("2.2", "Win a youth transit pass"),
+    ]
+
+
+def test_an_objectives_subheading_is_not_a_description():
+    text = VALID.replace("Strategy 2: Safe places\n", "Strategy 2: Safe places\n\nObjectives:\n")
+    assert parse_plan(text).strategies[1].description == ""
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        "**Courage.** We speak up.\n**Care:** We look after each other.",
+        "__Courage__ — We speak up.\n__Care__: We look after each other.",
+    ],
+)
+def test_value_names_in_bold(values):
+    text = VALID.replace(
+        "Courage. We speak up, even when it is hard.\nCare. We look after each other.", values
     )
+    assert [(v.name, v.description) for v in parse_plan(text).values] == [
+        ("Courage", "We speak up."),
+        ("Care", "We look after each other."),
+    ]
+
+
+def test_an_unknown_section_after_the_values_is_left_out_with_a_warning():
+    text = VALID.replace(
+        "\nStrategy 1", "\nOur History\n\nWe started in a church basement in 2009.\n\nStrategy 1"
+    )
+    plan = parse_plan(text)
+    assert [v.name for v in plan.values] == ["Courage", "Care"]
+    assert plan.values[1].description == "We look after each other."
+    assert [w.line for w in plan.warnings] == [line_of(text, "Our History")]
+
+
+def test_the_title_stops_at_the_contents():
+    text = VALID.replace(
+        "Strategic Plan 2024-2026\n", "Strategic Plan\n\nTable of Contents\n\nA Letter From Our Youth\n"
+    )
+    assert parse_plan(text).title == "Harbor Youth Collective Strategic Plan"
 
 
 def test_a_gap_in_objective_numbers():
