@@ -209,10 +209,14 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
         try:
-            parse_plan(content)
+            parsed = parse_plan(content)
         except PlanParseError as exc:
             problems = exc.problems
         else:
+            if not (parsed.period_start_year or form.cleaned_data["period_start"] or form.cleaned_data["plan"]):
+                # Found now rather than when the preview is applied, while the options are at hand.
+                form.add_error("period_start", _("The document names no period (such as 2023–2026): give the first and last day of the plan."))
+        if form.is_valid() and not problems:
             options = {k: (v.slug if isinstance(v, Plan) else v.isoformat() if isinstance(v, dt.date) else v)
                        for k, v in form.cleaned_data.items() if k != "file"}
             batch = ImportBatch.objects.create(
