@@ -295,19 +295,23 @@ def _glue(before: str, after: str) -> str:
 
 def _join(parts: list[tuple[str, bool]], paragraphs: bool = True) -> str:
     """Lines to text: wrapped lines joined with spaces, paragraphs (a part flagged as starting one)
-    with a blank line. A 'paragraph' that starts in lower case after an unfinished sentence is the
-    same paragraph broken by a page, so it is joined back."""
+    with a blank line. A 'paragraph' after an unfinished sentence that starts in lower case, or
+    that follows a hyphen, comma or joining word, is the same paragraph cut by a page: joined back."""
     out: list[str] = []
     for text, new_paragraph in parts:
         if not text:
             continue
-        if out and (
-            not (paragraphs and new_paragraph) or (text[0].islower() and not _ends_sentence(out[-1]))
-        ):
+        cut = out and not _ends_sentence(out[-1]) and (text[0].islower() or _unfinished(out[-1]))
+        if out and (not (paragraphs and new_paragraph) or cut):
             out[-1] = _glue(out[-1], text)
         else:
             out.append(text)
     return "\n\n".join(p.replace("\u00ad", "").strip() for p in out)
+
+
+def _unfinished(text: str) -> bool:
+    """Does this line stop mid-sentence ("…the needs of Low-", "…in the", "…housing,")?"""
+    return text.endswith(("-", "\u00ad", ",", ";", "—")) or text.rsplit(" ", 1)[-1].lower() in _SMALL_WORDS
 
 
 def _words(text: str) -> list[str]:
@@ -392,9 +396,9 @@ def _classify(line: _Line) -> None:
         line.kind = PAGE
     elif _SUBHEADING.match(bare):
         line.kind = SKIP
-    elif found := _section(bare):
+    elif bare[:1].isupper() and (found := _section(bare)):  # "goals" wrapped onto a line is no heading
         line.kind, line.info = SECTION, found
-    elif heading := _strategy_heading(bare):
+    elif bare[:1].isupper() and (heading := _strategy_heading(bare)):
         line.kind, line.info = STRATEGY, heading
     elif item and (item["b"] or item["sep"]) and int(item["a"]) and int(item["b"] or 1):
         a, b, rest = int(item["a"]), int(item["b"]) if item["b"] else None, (item["text"] or "").strip()
@@ -454,6 +458,7 @@ class _Parser:
     def _split(self, text: str) -> list[_Line]:
         lines = []
         text = text.translate(_CLEAN).replace("\r\n", "\n").replace("\r", "\n")
+        page_break = False
         for no, physical in enumerate(text.split("\n"), start=1):
             if len(physical) > MAX_LINE:
                 self.error(no, "long-line", count=len(physical), limit=MAX_LINE)
@@ -461,11 +466,13 @@ class _Parser:
             pieces = _BREAKS.split(physical)
             for index in range(0, len(pieces), 2):
                 raw = pieces[index]
+                page_break = page_break or (index > 0 and pieces[index - 1] == "\f")
+                if len(pieces) > 1 and not raw.strip():
+                    continue  # "\fHeader" starts a page; the empty piece before it is no blank line
                 soft = raw.rstrip().endswith("\u00ad")  # kept at the end, so that joining drops it
                 clean = " ".join(raw.replace("\u00ad", "").split())
-                line = _Line(
-                    no, clean + ("\u00ad" if soft and clean else ""), index > 0 and pieces[index - 1] == "\f"
-                )
+                line = _Line(no, clean + ("\u00ad" if soft and clean else ""), page_break)
+                page_break = False
                 if toc := _TOC_TAIL.search(raw):
                     line.toc_head = " ".join(raw[: toc.start()].replace("\u00ad", "").split())
                 _classify(line)
@@ -502,7 +509,7 @@ class _Parser:
         for i, line in enumerate(lines):
             if line.kind == STRATEGY and not line.info[2]:
                 after = next((j for j in range(i + 1, len(lines)) if lines[j].kind != BLANK), None)
-                if after is not None and lines[after].kind == TEXT:
+                if after is not None and lines[after].kind == TEXT and not lines[after].edge:
                     protected.add(after)
         repeated = {i for found in groups.values() if len(found) > 1 for i in found}
 
@@ -510,7 +517,11 @@ class _Parser:
             return i == 0 or lines[i].page_break or lines[i - 1].kind in (BLANK, PAGE) or i - 1 in repeated
 
         for found in groups.values():
-            if len(found) < 2 or protected.intersection(found) or not any(alone(i) for i in found):
+            if (
+                len(found) < 2
+                or (len(found) < 3 and protected.intersection(found))
+                or not any(map(alone, found))
+            ):
                 continue
             if len(found) >= 3 or len({parts[i] for i in found}) > 1 or any(lines[i].edge for i in found):
                 for i in found:
@@ -678,7 +689,10 @@ class _Parser:
             if parts and new_paragraph and self._unknown_heading(section.body, i):
                 self._skip(section.body, i)
                 break
-            parts.append((line.text, new_paragraph or line.kind in (ITEM, BULLET)))
+            # A line longer than any wrapping that ends a sentence was a whole paragraph (exports
+            # that write one paragraph a line, with no blank lines between).
+            whole = bool(parts) and len(parts[-1][0]) > 150 and _ends_sentence(parts[-1][0])
+            parts.append((line.text, new_paragraph or whole or line.kind in (ITEM, BULLET)))
             new_paragraph = False
         text = _join(parts)
         self._too_long(section.line.no if section.line else None, text, limit, _say(what))
@@ -705,6 +719,8 @@ class _Parser:
                 continue
             text = line.text
             boundary = new_paragraph or after_name or _ends_sentence(previous) or previous.endswith(":")
+            # Written "Name. Description", a short wrapped line after a full stop is no new name.
+            name_boundary = new_paragraph or after_name or (boundary and not (found and inline))
             if line.kind in (ITEM, BULLET):
                 text = line.info[2] if line.kind == ITEM else line.info
                 split = _split_value(text) or (text, "")
@@ -716,7 +732,7 @@ class _Parser:
                 break
             if not text:
                 continue
-            if split or (boundary and _name_like(text)):
+            if split or (name_boundary and _name_like(text)):
                 name, description = split or (text, "")
                 found.append((line.no, name, [(description, False)]))
                 after_name = not description

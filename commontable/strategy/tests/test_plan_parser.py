@@ -3,6 +3,7 @@ with its line. Plain functions: no database. The plans in `plans/` are the real 
 invented coalitions' plans in other shapes."""
 
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,65 @@ def test_an_objective_wrapped_over_a_page_break_with_the_headers_in_between():
         "Invest in narrative-development and communications tools that support these goals"
     )
     assert [len(s.objectives) for s in plan.strategies] == [6, 7, 2, 5]
+
+
+def structure(plan: ParsedPlan):
+    return (
+        plan.mission,
+        plan.vision,
+        [(v.name, v.description) for v in plan.values],
+        [(s.number, s.title, [(o.number, o.text) for o in s.objectives]) for s in plan.strategies],
+    )
+
+
+HEADERS = ["\fThe Alliance", "ADVANCING REGIONAL EQUITY", "Strategic Plan", "2023-2026", "7"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    width=st.integers(min_value=40, max_value=100),
+    breaks=st.lists(st.tuples(st.floats(0, 1), st.integers(min_value=2, max_value=5)), max_size=6),
+    packed_values=st.booleans(),
+)
+def test_the_alliance_plan_hard_wrapped_with_page_breaks_anywhere_reads_the_same(
+    width, breaks, packed_values
+):
+    """What another exporter might make of the same PDF: lines wrapped at any width, values with no
+    blank lines between them, and page breaks (with their running headers and no blank lines
+    around them) falling anywhere, even inside a sentence."""
+    source = read(ALLIANCE).decode()
+    lines: list[str] = []
+    values = False
+    for paragraph in source.split("\n"):
+        values = (values or paragraph == "Our Values") and paragraph != "Our Strategies"
+        if not (packed_values and values and not paragraph):
+            lines += textwrap.wrap(paragraph, width) or [""]
+    for fraction, count in breaks:
+        at = 20 + int(fraction * (len(lines) - 20))
+        lines[at:at] = HEADERS[:count]
+    assert structure(parse_plan("\n".join(lines))) == structure(parse_plan(source))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda text: "\n".join(line for line in text.split("\n") if line.strip()),  # no blank lines at all
+        lambda text: "\n".join(f"    {line}" if line[:1].isdigit() else line for line in text.split("\n")),
+    ],
+    ids=["no-blank-lines", "indented-objectives"],
+)
+def test_the_alliance_plan_without_blank_lines_or_with_indented_objectives(change):
+    source = read(ALLIANCE).decode()
+    assert structure(parse_plan(change(source))) == structure(parse_plan(source))
+
+
+def test_a_wrapped_word_that_names_a_section_is_not_a_heading():
+    text = VALID.replace(
+        "2. Train forty youth organizers a year", "2. Train forty youth organizers toward our\ngoals"
+    )
+    assert (
+        parse_plan(text).strategies[0].objectives[1].text == "Train forty youth organizers toward our goals"
+    )
 
 
 # --- other shapes of plan ----------------------------------------------------------------------
