@@ -116,6 +116,7 @@ class Dashboard:
     strategies: list[StrategyRow]
     last_report: BoardReport | None
     status_counts: dict[str, int]
+    all_strategies: list[Strategy] = field(default_factory=list)
 
 
 def _series_from_measurements(points: list[tuple[dt.date, float]], dates: list[dt.date]) -> list[tuple[dt.date, float | None, dt.date | None]]:
@@ -255,7 +256,7 @@ def plan_dashboard(plan: Plan, *, user, as_of: dt.date | None = None, strategy: 
                          owners=list(objective.owners.all()), tables=list(objective.tables.all()))
         )
     rows = [StrategyRow(strategy=s, objectives=rows_by_strategy.get(s.pk, [])) for s in strategies if not strategy or s.number == strategy]
-    return Dashboard(plan=plan, as_of=as_of, strategies=rows, last_report=last_report, status_counts=counts)
+    return Dashboard(plan=plan, as_of=as_of, strategies=rows, last_report=last_report, status_counts=counts, all_strategies=strategies)
 
 
 def objective_get_for_user(user, public_id) -> Objective:

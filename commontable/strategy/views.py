@@ -87,7 +87,7 @@ def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "plan": plan,
         "board": board,
         "values": selectors.plan_values(plan),
-        "all_strategies": list(plan.strategies.current()),
+        "all_strategies": board.all_strategies,
         "tables": selectors.plan_tables(plan, request.user),
         "owners": owners,
         "selected": {"strategy": strategy_number, "table": table.slug if table else "", "owner": owner.pk if owner else None},

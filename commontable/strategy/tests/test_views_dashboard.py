@@ -376,8 +376,7 @@ def test_dashboard_queries_do_not_grow_with_objectives(client, personas, django_
     # session, user, viewer (person, affiliations, tables); the plan; the owner filter's people;
     # the plan's strategies; its objectives, with their owners and visible tables (2 prefetches);
     # their bindings with indicators; the last board report; every stored measurement in one;
-    # values; strategies again for the filter; the filter's tables; the other plans. Computed
-    # figures come from the cache.
-    with django_assert_num_queries(18):
+    # values; the filter's tables; the other plans. Computed figures come from the cache.
+    with django_assert_num_queries(17):
         response = client.get(plan_url(plan))
     assert len(shown_numbers(response)) == n
