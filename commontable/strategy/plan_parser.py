@@ -97,11 +97,9 @@ _CLEAN = str.maketrans(
 # They split the line into segments that keep the editor's line number, so messages stay right.
 _BREAKS = re.compile("([\f\v\x85\u2028\u2029])")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-# A contents line: a heading, then dot leaders or a wide gap, then its page number.
 # Lines that carry nothing to import: a sub-heading over a strategy's list, a contents heading.
-_SUBHEADING = re.compile(
-    r"^(?:key\s+|our\s+)?(?:objectives|actions|tactics|activities|(?:table\s+of\s+)?contents)\s*:?$", re.I
-)
+_SUBHEADING = re.compile(r"^(?:key\s+|our\s+)?(?:objectives|actions|tactics|activities|(?:table\s+of\s+)?contents):?$", re.I)  # fmt: skip
+# A contents line: a heading, then dot leaders or a wide gap, then its page number.
 _TOC_TAIL = re.compile(r"(?:(?:\.\s?){4,}|…{2,})\s*\d{1,3}\s*$|\s{3,}\d{1,3}\s*$")
 _PAGE = re.compile(r"^(?:page\s*|p\.\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$|^[ivx]{1,5}$")
 # A page number beside a running header ("Strategic Plan | 4"), so that every page's copy compares equal.
@@ -138,6 +136,7 @@ _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xi
 # Opening words of an introduction ("These values guide…"), never of a value's name.
 _INTRO_WORDS = frozenset(("we", "our", "these", "this", "each", "below", "here", "all"))
 _SMALL_WORDS = frozenset(("a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "our"))  # fmt: skip
+_JOINERS_AT_END = re.compile(r"(?:\s+(?:for|from|of|to|through|in))+\s*$", re.I)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", **dict.fromkeys(DASHES, "-")})
 
 
@@ -356,9 +355,10 @@ def _strategy_heading(text: str) -> tuple[str, int, str, bool] | None:
     if not match or not number:
         return None
     rest = match["rest"]
+    keyword = " ".join(w.capitalize() for w in match["kw"].split())
     continued = re.match(_CONTINUED + r"\s*[:.]?\s*$", rest)
     if continued and continued.group(0).strip():
-        return _keyword(match["kw"]), number, "", True
+        return keyword, number, "", True
     if not rest.strip(" .:"):
         title = ""
     elif sep := _HEADING_TITLE.match(rest):
@@ -367,11 +367,7 @@ def _strategy_heading(text: str) -> tuple[str, int, str, bool] | None:
         title = rest.strip()
     else:
         return None
-    return _keyword(match["kw"]), number, title, False
-
-
-def _keyword(word: str) -> str:
-    return " ".join(w.capitalize() for w in word.split())
+    return keyword, number, title, False
 
 
 def _section(text: str) -> tuple[str, str] | None:
@@ -412,6 +408,19 @@ def _classify(line: _Line) -> None:
             line.kind = SKIP
 
 
+def _heading_like(text: str) -> bool:
+    """A short line in title case (or ending in a colon) that is not a sentence: "Theory of Change"."""
+    if len(text) > SHORT or len(text.split()) > NAME_WORDS or not text[:1].isupper() or text[-1] in ".,;!?":
+        return False
+    return text.endswith(":") or _title_case(text)
+
+
+def _header_like(line: _Line) -> bool:
+    """Could this line be a running header or footer (short, not in lower case, not a sentence)?"""
+    text = line.text
+    return line.kind == TEXT and len(text) <= SHORT and not text[0].islower() and text[-1] not in ".,;"
+
+
 def _name_like(text: str) -> bool:
     """Could this line be a value's name on its own ("Racial justice", "Collective Power")?"""
     words = text.split()
@@ -445,6 +454,7 @@ class _Parser:
         self.errors: list[PlanProblem] = []
         self.uncounted = 0
         self.warnings: list[PlanProblem] = []
+        self.carried = 0  # the last objective number of the strategy before, when numbered 1, 2, 3…
         self.lines = self._split(text)
 
     def error(self, line: int | None, key: str, **params) -> None:
@@ -496,14 +506,8 @@ class _Parser:
                     lines[i].edge = True
         groups: dict[str, list[int]] = defaultdict(list)
         for i, line in enumerate(lines):
-            text = line.text
-            if (
-                line.kind == TEXT
-                and len(text) <= SHORT
-                and not text[0].islower()
-                and not text.endswith((".", ",", ";"))
-            ):
-                groups[_PAGE_TOKEN.sub("", _key(text)).strip(" |-") or _key(text)].append(i)
+            if _header_like(line):
+                groups[_PAGE_TOKEN.sub("", _key(line.text)).strip(" |-") or _key(line.text)].append(i)
         # A short strategy title under its heading may also appear in an overview list: keep it.
         protected = set()
         for i, line in enumerate(lines):
@@ -517,11 +521,8 @@ class _Parser:
             return i == 0 or lines[i].page_break or lines[i - 1].kind in (BLANK, PAGE) or i - 1 in repeated
 
         for found in groups.values():
-            if (
-                len(found) < 2
-                or (len(found) < 3 and protected.intersection(found))
-                or not any(map(alone, found))
-            ):
+            kept = len(found) < 3 and protected.intersection(found)
+            if len(found) < 2 or kept or not any(map(alone, found)):
                 continue
             if len(found) >= 3 or len({parts[i] for i in found}) > 1 or any(lines[i].edge for i in found):
                 for i in found:
@@ -552,7 +553,7 @@ class _Parser:
             elif line.kind == STRATEGY:
                 keyword, number, title, continued = line.info
                 earlier = next(
-                    (s for s in reversed(sections) if s.kind == "strategy" and s.number == number), None
+                    (s for s in sections[::-1] if s.kind == "strategy" and s.number == number), None
                 )
                 same = earlier is not None and (
                     not title or not earlier.rest or _key(title) == _key(earlier.rest)
@@ -581,17 +582,11 @@ class _Parser:
         start, end = self._period(cover)
         sections = self._sections()
         by_kind = {s.kind: s for s in sections if s.kind != "strategy"}
-        count = sum(s.kind == "strategy" for s in sections)
-        for section in sections:
-            items = (
-                [ln for ln in section.body if ln.kind == ITEM]
-                if section.kind in ("title", "overview")
-                else []
-            )
+        summary = [(n, None) for n in range(1, sum(s.kind == "strategy" for s in sections) + 1)]
+        for section in (s for s in sections if s.kind in ("title", "overview")):
+            items = [line for line in section.body if line.kind == ITEM]
             # "Our Strategies" may list the strategies, numbered 1…n, before setting them out: not objectives.
-            if section.kind == "overview" and [ln.info[:2] for ln in items] == [
-                (n, None) for n in range(1, count + 1)
-            ]:
+            if section.kind == "overview" and [line.info[:2] for line in items] == summary:
                 continue
             for line in items:
                 self.error(line.no, "before-strategy", number=".".join(str(n) for n in line.info[:2] if n))
@@ -631,12 +626,10 @@ class _Parser:
             if line.kind in (BLANK, PAGE, SKIP):
                 continue
             period = _PERIOD.search(line.text)
-            text = _PERIOD.sub(" ", line.text).replace("\u00ad", "")
-            # "Plan for 2023 to 2027" → "Plan", not "Plan for"
-            text = re.sub(
-                r"(?:\s+(?:for|from|of|to|through|in))+\s*$", "", " ".join(text.split()), flags=re.I
+            text = " ".join(_PERIOD.sub(" ", line.text).replace("\u00ad", "").split()).strip(
+                f" {DASHES}:|,·•/"
             )
-            text = text.strip(f" {DASHES}:|,·•/")
+            text = _JOINERS_AT_END.sub("", text)  # "Plan for 2023 to 2027" → "Plan", not "Plan for"
             if text and (len(text) > 80 or _ends_sentence(text) or line.kind not in (TEXT, HEADER)):
                 if parts:
                     break
@@ -651,17 +644,8 @@ class _Parser:
         title-case line standing alone with text under it; that text must not be read as more of the
         mission or of the last objective. Under a strategy, a later objective with the next number
         means the line was an objective's fragment wrapped onto a new page after all."""
-        text = body[i].text
-        if body[i].kind != TEXT or (i + 1 < len(body) and body[i + 1].kind != BLANK):
-            return False
-        if (
-            len(text) > SHORT
-            or len(text.split()) > NAME_WORDS
-            or not text[0].isupper()
-            or text.endswith((".", ",", ";", "!", "?"))
-        ):
-            return False
-        if not (text.endswith(":") or _title_case(text)):
+        alone = i + 1 == len(body) or body[i + 1].kind == BLANK
+        if body[i].kind != TEXT or not alone or not _heading_like(body[i].text):
             return False
         later = body[i + 1 :]
         if expected and any(_continues(line, expected) for line in later):
@@ -706,10 +690,9 @@ class _Parser:
             return []
         found: list[tuple[int, str, list[tuple[str, bool]]]] = []
         body = section.body
+        # "Values: Equity, Courage, and Joy"
         names = [re.sub(r"^(?:and|or|&)\s+", "", n) for n in re.split(r"\s*[,;•·]\s*", section.rest)]
-        if (
-            section.rest and len(names) > 1 and all(map(_name_like, names))
-        ):  # "Values: Equity, Courage, and Joy"
+        if section.rest and len(names) > 1 and all(map(_name_like, names)):
             found += [(section.line.no, name, []) for name in names]
             body = body[1:]
         new_paragraph, previous, after_name, inline = True, "", False, True
@@ -835,6 +818,14 @@ class _Parser:
         self._too_long(no, text, MAX_DESCRIPTION, _say("what-description", strategy=label))
         if not objectives:
             self.error(no, "no-objectives", strategy=label, n=number)
+        # Objectives numbered on from one strategy to the next (1–6, then 7–13) are read as 1, 2, 3…
+        plain = [o for o in objectives if o[1] is None]
+        offset = (
+            self.carried if plain and plain[0] is objectives[0] and plain[0][2] == self.carried + 1 else 0
+        )
+        for objective in plain:
+            objective[2] -= offset
+        self.carried = plain[-1][2] + offset if plain and plain[-1] is objectives[-1] else 0
         parsed, seen, last = [], {}, 0
         for line, prefix, position, parts in objectives:
             canonical = f"{number}.{position}"

@@ -28,8 +28,14 @@ def read(name: str) -> bytes:
 
 
 def problems(data: bytes | str) -> list[PlanProblem]:
+    """The problems parse_plan raises; each names its line in the sentence a coordinator reads."""
     with pytest.raises(PlanParseError) as info:
         parse_plan(data)
+    for problem in info.value.problems:
+        assert str(problem) == (
+            f"Line {problem.line}: {problem.message}" if problem.line else problem.message
+        )
+    assert str(info.value) == "; ".join(map(str, info.value.problems))
     return info.value.problems
 
 
@@ -721,6 +727,14 @@ def test_a_wider_gap_and_objectives_out_of_order():
         (line_of(text, "3. Win"), "Objective 2.3 comes after 2.1: is 2.2 missing?"),
         (line_of(text, "2. Win a youth"), "Objective 2.2 comes after 2.3. Put the objectives in order."),
     ]
+
+
+def test_objectives_numbered_on_from_one_strategy_to_the_next():
+    text = VALID.replace("1. Keep three", "3. Keep three").replace("2. Win a youth", "4. Win a youth")
+    second = parse_plan(text).strategies[1]
+    assert [(o.number, o.position) for o in second.objectives] == [("2.1", 1), ("2.2", 2)]
+    found = problems(text.replace("4. Win a youth", "6. Win a youth"))
+    assert [p.message for p in found] == ["Objective 2.4 comes after 2.1: are 2.2 to 2.3 missing?"]
 
 
 def test_a_first_objective_that_is_not_one():
