@@ -479,13 +479,17 @@ def _is_uuid(value: str) -> bool:
 def action_item_edit(request: HttpRequest, public_id) -> HttpResponse:
     item = permissions.action_item_get_for_user(request.user, public_id)
     require(permissions.can_edit_action_item, request.user, item)
+    # Objectives of plans the user may not see are neither shown nor dropped when they save.
+    seen = item.objectives.visible_to(request.user)
+    hidden = list(item.objectives.exclude(pk__in=seen.values("pk")))
     initial = {"title": item.title, "detail": item.detail, "owner": item.owner, "due_on": item.due_on, "status": item.status,
-               "done_on": item.done_on, "objectives": list(item.objectives.all()), "visibility": item.visibility}
-    form = ActionItemForm(bound_data(request), initial=initial, objectives=_objective_choices(request.user) | item.objectives.all())
+               "done_on": item.done_on, "objectives": list(seen), "visibility": item.visibility}
+    form = ActionItemForm(bound_data(request), initial=initial, objectives=_objective_choices(request.user) | seen)
     del form.fields["visibility"]
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_item_update(actor=request.user, item=item, **form.cleaned_data)
+            data = {**form.cleaned_data, "objectives": [*form.cleaned_data["objectives"], *hidden]}
+            services.action_item_update(actor=request.user, item=item, **data)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
