@@ -227,6 +227,11 @@ def parse_plan(data: bytes | str) -> ParsedPlan:
     return _Parser(_decode(data)).parse()
 
 
+def decode_document(data: bytes | str) -> str:
+    """The document's text as the parser reads it (so the stored copy matches what was parsed)."""
+    return _decode(data)
+
+
 def _fail(key: str, **params) -> PlanParseError:
     return PlanParseError([PlanProblem(None, _say(key, **params))])
 

@@ -29,7 +29,7 @@ from commontable.strategy.models import (
     Strategy,
     Value,
 )
-from commontable.strategy.plan_parser import ParsedPlan, PlanParseError, PlanProblem, parse_plan
+from commontable.strategy.plan_parser import ParsedPlan, PlanParseError, PlanProblem, decode_document, parse_plan
 
 MAX_ABS_VALUE = Decimal("1e13")
 
@@ -195,7 +195,7 @@ def plan_import(
     document or the period is wrong."""
     parsed = parse_plan(data)
     start, end = _period(parsed, plan, period_start, period_end)
-    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    text = decode_document(data)
     if plan is None:
         title = (title or parsed.title or _("Strategic plan")).strip()[:200]
         plan = Plan.objects.create(
