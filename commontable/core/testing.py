@@ -9,7 +9,9 @@ persona to the suite forces a decision for every URL that passes `default=None`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 PERSONAS = ("anonymous", "public_user", "member_a", "member_b", "table_member", "board", "staff", "admin")
 
@@ -53,3 +55,53 @@ def assert_permission_matrix(client, personas: Personas, method: str, url: str, 
     client.logout()
     if failures:
         raise AssertionError(f"{method.upper()} {url}\n  " + "\n  ".join(failures))
+
+
+# --- the URL inventory: every page, every persona -------------------------------------------------
+
+# What a page may answer any persona to an empty GET or POST; anything else (a 5xx) is a bug.
+ALLOWED_STATUSES = {200, 301, 302, 400, 403, 404, 405}
+
+
+def url_routes(namespaces: Iterable[str]) -> list:
+    """Every named URL pattern in these namespaces, as (namespace, URLPattern)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    wanted = set(namespaces)
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace in wanted and pattern.name:
+                yield namespace, pattern
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def server_errors(client, personas: Personas, routes: list, kwargs_for: Callable) -> list[str]:
+    """GET and POST every route as every persona; the answers that are not in ALLOWED_STATUSES.
+    `kwargs_for(pattern)` fills the route's parameters with sample values."""
+    from django.urls import reverse
+
+    client.raise_request_exception = False
+    failures = []
+    for namespace, pattern in routes:
+        url = reverse(f"{namespace}:{pattern.name}", kwargs=kwargs_for(pattern))
+        for persona in PERSONAS:
+            login_as(client, personas, persona)
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status not in ALLOWED_STATUSES:
+                    failures.append(f"{method.upper()} {url} as {persona}: {status}")
+    client.logout()
+    return failures
+
+
+def named_in_a_test(route: str, root: Path, own_tests: Path, exclude: Iterable[str] = ()) -> bool:
+    """Whether a test names the route: "ns:name" in any test module, or "name" in the app's own."""
+    skip = set(exclude)
+    name = route.split(":")[1]
+    everywhere = "".join(p.read_text() for p in root.glob("**/tests/test_*.py") if p.name not in skip)
+    own_app = "".join(p.read_text() for p in own_tests.glob("test_*.py") if p.name not in skip)
+    return f'"{route}"' in everywhere or f'"{name}"' in own_app
