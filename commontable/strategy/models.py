@@ -233,7 +233,10 @@ class ObjectiveIndicator(PublicIdModel):
 
 class MeasurementQuerySet(models.QuerySet):
     def visible_to(self, user):
-        # A measurement is seen by whoever can see an objective it is bound to.
+        # A measurement is seen by whoever can see an objective it is bound to, and by staff (who
+        # may measure an indicator before it is bound to anything).
+        if viewer_for(user).is_staff:
+            return self
         bindings = ObjectiveIndicator.objects.visible_to(user)
         return self.filter(indicator__in=bindings.values("indicator"))
 
