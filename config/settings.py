@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "commontable.accounts",
     "commontable.strategy",
     "commontable.directory",
+    "commontable.investments",
 ]
 
 MIDDLEWARE = [

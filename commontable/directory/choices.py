@@ -11,6 +11,8 @@ class OrganizationKind(models.TextChoices):
     LABOR = "labor", _("Labor union or worker center")
     CULTURAL = "cultural", _("Cultural organization")
     INFORMAL = "informal", _("Informal group")
+    AGENCY = "agency", _("Public agency or government body")
+    DEVELOPER = "developer", _("Developer")
     OTHER = "other", _("Other")
 
 
@@ -32,6 +34,8 @@ class BipocLed(models.TextChoices):
 
 
 class MembershipStatus(models.TextChoices):
+    # Agencies, developers and employers the coalition works on, not with: counterparts, never members.
+    NOT_MEMBER = "none", _("Not a member")
     APPLICANT = "applicant", _("Applicant")
     MEMBER = "member", _("Member")
     LAPSED = "lapsed", _("Lapsed")
@@ -40,6 +44,7 @@ class MembershipStatus(models.TextChoices):
 
 # Which status may follow which. Dues never decide membership by themselves.
 MEMBERSHIP_TRANSITIONS: dict[str, set[str]] = {
+    MembershipStatus.NOT_MEMBER: {MembershipStatus.APPLICANT},
     MembershipStatus.APPLICANT: {MembershipStatus.MEMBER, MembershipStatus.WITHDRAWN},
     MembershipStatus.MEMBER: {MembershipStatus.LAPSED, MembershipStatus.WITHDRAWN},
     MembershipStatus.LAPSED: {MembershipStatus.MEMBER, MembershipStatus.WITHDRAWN},

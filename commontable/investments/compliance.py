@@ -1,0 +1,52 @@
+"""The stated rules for a commitment's status: pure functions, no database.
+
+For a target of *at least* N (affordable units, hours, dollars to BIPOC firms):
+  - no report yet: **no data**;
+  - the latest reported value reaches the target: **met**;
+  - the deadline has passed without reaching it: **missed**;
+  - no report for more than 180 days: **at risk** (silence is a warning sign);
+  - otherwise compare with a straight line from 0 at the start to the target at the deadline, as
+    of the latest report: at or above 90 % of where the line is, **on track**; below, **at risk**.
+For a target of *at most* N (displaced households, hours of overtime):
+  - no report yet: **no data**;
+  - after the deadline: **met** if the latest value is within the target, else **missed**;
+  - before it: **on track** within the target, **at risk** above it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from commontable.investments.choices import Compliance, TargetDirection
+
+STALE_AFTER_DAYS = 180
+ON_TRACK_SHARE = Decimal("0.9")
+
+
+def commitment_status(
+    *,
+    direction: str,
+    target: Decimal,
+    starts_on: dt.date,
+    deadline: dt.date,
+    latest_value: Decimal | None,
+    latest_on: dt.date | None,
+    today: dt.date,
+) -> str:
+    if latest_value is None or latest_on is None:
+        return Compliance.NO_DATA
+    if direction == TargetDirection.AT_MOST:
+        if today > deadline:
+            return Compliance.MET if latest_value <= target else Compliance.MISSED
+        return Compliance.ON_TRACK if latest_value <= target else Compliance.AT_RISK
+    if latest_value >= target:
+        return Compliance.MET
+    if today > deadline:
+        return Compliance.MISSED
+    if (today - latest_on).days > STALE_AFTER_DAYS:
+        return Compliance.AT_RISK
+    span = (deadline - starts_on).days
+    elapsed = min(max((latest_on - starts_on).days, 0), span)
+    expected = target * Decimal(elapsed) / Decimal(span)
+    return Compliance.ON_TRACK if latest_value >= expected * ON_TRACK_SHARE else Compliance.AT_RISK

@@ -1,0 +1,274 @@
+"""Public investments the coalition watches, and what was promised in return.
+
+An `Investment` (a transit line, a stadium, a subsidised housing development…) has its funding
+sources, a stage with a dated history, a location, the tables and organisations engaged. Around it:
+`Commitment`s made by an obligor (developer, agency, employer) with a measurable target and reports
+of actual values with evidence, escalated step by step when they slip; and `CampaignAsk`s, what the
+coalition asked of whom, the actions taken and the outcome. Money is integer cents.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from commontable.core.models import Place, PublicIdModel, StoredFile, TimeStampedModel
+from commontable.core.visibility import Visibility, VisibilityQuerySet, VisibleModel
+from commontable.investments.choices import (
+    AskActionKind,
+    AskOutcome,
+    CommitmentCategory,
+    CommitmentSource,
+    Escalation,
+    FundingProgram,
+    InvestmentKind,
+    Stage,
+    TargetDirection,
+)
+
+VALUE_DIGITS = {"max_digits": 18, "decimal_places": 4}
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 1990, 2100
+
+
+class InvestmentQuerySet(VisibilityQuerySet):
+    pass
+
+
+class Investment(PublicIdModel, TimeStampedModel, VisibleModel):
+    """A public investment or subsidised development the coalition watches."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in web addresses"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=InvestmentKind.choices)
+    description = models.TextField(_("description"), blank=True, max_length=10000)
+    sponsor = models.ForeignKey(
+        "directory.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="sponsored_investments",
+        verbose_name=_("sponsoring agency"),
+    )
+    jurisdiction = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="investments", verbose_name=_("jurisdiction")
+    )
+    total_cost_cents = models.BigIntegerField(_("total cost"), null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.PROPOSED, db_index=True)
+    stage_since = models.DateField(_("in this stage since"), null=True, blank=True)
+    # GeoJSON geometry (Point, LineString, Polygon or their Multi- forms) in WGS84 longitude/latitude.
+    geometry = models.JSONField(_("location"), null=True, blank=True)
+    min_lon = models.FloatField(null=True, blank=True, editable=False)
+    min_lat = models.FloatField(null=True, blank=True, editable=False)
+    max_lon = models.FloatField(null=True, blank=True, editable=False)
+    max_lat = models.FloatField(null=True, blank=True, editable=False)
+    tables = models.ManyToManyField("directory.Table", blank=True, related_name="investments", verbose_name=_("tables engaged"))
+    organizations = models.ManyToManyField(
+        "directory.Organization", blank=True, related_name="engaged_investments", verbose_name=_("organizations engaged")
+    )
+    visibility_table = models.ForeignKey("directory.Table", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = InvestmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("investment")
+        verbose_name_plural = _("investments")
+        indexes = [models.Index(fields=["visibility", "name"], name="investment_list_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(total_cost_cents__isnull=True) | models.Q(total_cost_cents__gte=0),
+                                   name="investment_cost_not_negative"),
+            models.CheckConstraint(condition=~models.Q(visibility=Visibility.TABLE) | models.Q(visibility_table__isnull=False),
+                                   name="investment_table_visibility_has_table"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StageChange(models.Model):
+    """One step of an investment's stage history."""
+
+    investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="stage_changes")
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    effective_on = models.DateField(_("effective"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["investment", "effective_on", "id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.investment}: {self.stage} {self.effective_on}"
+
+
+class FundingSource(models.Model):
+    """Money from one program for one fiscal year, with the award's identifier where known."""
+
+    investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="funding_sources")
+    program = models.CharField(_("program"), max_length=20, choices=FundingProgram.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    amount_cents = models.BigIntegerField(_("amount"))
+    award_id = models.CharField(_("award identifier"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["investment", "fiscal_year", "program", "id"]
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_cents__gte=0), name="funding_amount_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(fiscal_year__gte=FIRST_FISCAL_YEAR, fiscal_year__lte=LAST_FISCAL_YEAR),
+                name="funding_fiscal_year_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_program_display()} FY{self.fiscal_year}"
+
+
+class CommitmentQuerySet(VisibilityQuerySet):
+    pass
+
+
+class Commitment(PublicIdModel, TimeStampedModel, VisibleModel):
+    """A community benefit promised by an obligor (developer, agency, employer), from a CBA, a
+    development agreement, a resolution or a subsidy condition, with a measurable target and a
+    deadline. Its status is computed from its reports by the rules in `compliance.py`; when it
+    slips it is escalated step by step, each step audited."""
+
+    investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="commitments")
+    source = models.CharField(_("made in"), max_length=24, choices=CommitmentSource.choices)
+    source_reference = models.CharField(_("reference"), max_length=200, blank=True,
+                                        help_text=_("e.g. the resolution's number or the agreement's section"))
+    obligor = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="commitments",
+                                verbose_name=_("who promised"))
+    text = models.TextField(_("commitment"), max_length=5000)
+    category = models.CharField(_("category"), max_length=20, choices=CommitmentCategory.choices)
+    ami_percent = models.PositiveSmallIntegerField(_("at or below % of area median income"), null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=40)
+    direction = models.CharField(_("target is"), max_length=8, choices=TargetDirection.choices, default=TargetDirection.AT_LEAST)
+    target = models.DecimalField(_("target"), **VALUE_DIGITS)
+    starts_on = models.DateField(_("starts"))
+    deadline = models.DateField(_("deadline"))
+    escalation = models.CharField(_("escalation"), max_length=12, choices=Escalation.choices, default=Escalation.NONE)
+    visibility_table = models.ForeignKey("directory.Table", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = CommitmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["investment", "deadline", "id"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        indexes = [models.Index(fields=["investment", "deadline"], name="commitment_investment_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(deadline__gt=models.F("starts_on")), name="commitment_deadline_after_start"),
+            models.CheckConstraint(condition=models.Q(target__gte=0), name="commitment_target_not_negative"),
+            models.CheckConstraint(condition=models.Q(ami_percent__isnull=True) | models.Q(ami_percent__lte=200),
+                                   name="commitment_ami_in_range"),
+            models.CheckConstraint(condition=~models.Q(visibility=Visibility.TABLE) | models.Q(visibility_table__isnull=False),
+                                   name="commitment_table_visibility_has_table"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class CommitmentReport(models.Model):
+    """An actual value of a commitment's metric as of a date, with its evidence and who reported
+    it. Reports are never edited: a correction is a new report."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="reports")
+    value = models.DecimalField(_("actual value"), **VALUE_DIGITS)
+    as_of = models.DateField(_("as of"))
+    evidence_url = models.URLField(_("link to evidence"), blank=True, max_length=500)
+    evidence_file = models.ForeignKey(StoredFile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["commitment", "-as_of", "-id"]
+        verbose_name = _("commitment report")
+        verbose_name_plural = _("commitment reports")
+        indexes = [models.Index(fields=["commitment", "as_of"], name="report_commitment_idx")]
+        constraints = [models.CheckConstraint(condition=models.Q(value__gte=0), name="report_value_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}: {self.value} ({self.as_of})"
+
+
+class EscalationStep(models.Model):
+    """One step of a commitment's escalation (flagged → letter sent → public → resolved)."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="escalation_steps")
+    step = models.CharField(_("step"), max_length=12, choices=Escalation.choices)
+    on = models.DateField(_("on"))
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["commitment", "on", "id"]
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id}: {self.step} {self.on}"
+
+
+class CampaignAskQuerySet(VisibilityQuerySet):
+    pass
+
+
+class CampaignAsk(PublicIdModel, TimeStampedModel, VisibleModel):
+    """What the coalition asked of whom about an investment, the actions taken, and the outcome."""
+
+    investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="asks")
+    asked_of = models.CharField(_("asked of"), max_length=200, help_text=_("The body or person the ask is to."))
+    asked_of_organization = models.ForeignKey("directory.Organization", null=True, blank=True, on_delete=models.SET_NULL,
+                                              related_name="asks_received", verbose_name=_("organization asked"))
+    ask = models.TextField(_("what is asked"), max_length=5000)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=AskOutcome.choices, default=AskOutcome.PENDING)
+    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
+    outcome_evidence = models.TextField(_("evidence of the outcome"), blank=True, max_length=2000)
+    visibility_table = models.ForeignKey("directory.Table", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = CampaignAskQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["investment", "-created_at"]
+        verbose_name = _("campaign ask")
+        verbose_name_plural = _("campaign asks")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(outcome="pending") | models.Q(outcome_on__isnull=False), name="ask_outcome_has_date"),
+            models.CheckConstraint(condition=~models.Q(visibility=Visibility.TABLE) | models.Q(visibility_table__isnull=False),
+                                   name="ask_table_visibility_has_table"),
+        ]
+
+    def __str__(self) -> str:
+        return self.ask[:80]
+
+
+class AskAction(models.Model):
+    """Something done for an ask: a meeting, a letter, testimony, a sign-on by organisations."""
+
+    ask = models.ForeignKey(CampaignAsk, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(_("kind"), max_length=10, choices=AskActionKind.choices)
+    on = models.DateField(_("on"))
+    note = models.TextField(_("what happened"), blank=True, max_length=2000)
+    organizations = models.ManyToManyField("directory.Organization", blank=True, related_name="ask_actions",
+                                           verbose_name=_("organizations signed on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["ask", "on", "id"]
+        verbose_name = _("action on an ask")
+        verbose_name_plural = _("actions on asks")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"
