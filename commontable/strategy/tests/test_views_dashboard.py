@@ -380,3 +380,18 @@ def test_dashboard_queries_do_not_grow_with_objectives(client, personas, django_
     with django_assert_num_queries(17):
         response = client.get(plan_url(plan))
     assert len(shown_numbers(response)) == n
+
+
+def test_the_home_page_lists_the_objectives_the_user_owns(client, personas, plan):
+    plan.objectives.get(number="2.7").owners.add(personas.user("board"))
+    hidden = ObjectiveFactory(
+        strategy__plan=PlanFactory(visibility=Visibility.STAFF), text="Staff plan objective"
+    )
+    hidden.owners.add(personas.user("board"))
+    login_as(client, personas, "board")
+    body = client.get(reverse("core:home")).content.decode()
+    assert "Objectives you own" in body
+    assert reverse("strategy:objective_detail", args=[plan.objectives.get(number="2.7").public_id]) in body
+    assert "Staff plan objective" not in body
+    login_as(client, personas, "member_a")
+    assert "Objectives you own" not in client.get(reverse("core:home")).content.decode()

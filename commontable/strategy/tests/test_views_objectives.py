@@ -4,6 +4,7 @@ indicator catalogue, an indicator's page and adding a manual indicator."""
 
 import datetime as dt
 from decimal import Decimal
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -538,16 +539,20 @@ def test_an_owner_records_a_measurement_with_evidence(client, personas, objectiv
     )
 
 
-def test_after_recording_only_a_local_page_is_followed(client, personas, manual):
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "/\\evil.example/", "https://evil.example/", "/\t/evil.example/"]
+)
+def test_after_recording_only_a_local_page_is_followed(client, personas, manual, target):
     login_as(client, personas, "staff")
     response = client.post(
-        measure(manual) + "?next=//evil.example/",
-        {
-            "value": "1",
-            "measured_on": timezone.localdate().isoformat(),
-        },
+        f"{measure(manual)}?{urlencode({'next': target})}",
+        {"value": "1", "measured_on": timezone.localdate().isoformat()},
     )
-    assert response["Location"] == reverse("strategy:indicator_detail", args=[manual.key])
+    # Either back to the indicator, or to a path of this site (a backslash or a tab is sent
+    # percent-encoded, so no browser reads it as another host).
+    location = response["Location"]
+    assert location.startswith("/") and not location.startswith("//")
+    assert urlsplit(location).netloc == "" and "\\" not in location and "\t" not in location
 
 
 @pytest.mark.parametrize("value", ["NaN", "inf", "", "several", "1e15"])
