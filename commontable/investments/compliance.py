@@ -48,5 +48,7 @@ def commitment_status(
         return Compliance.AT_RISK
     span = (deadline - starts_on).days
     elapsed = min(max((latest_on - starts_on).days, 0), span)
-    expected = target * Decimal(elapsed) / Decimal(span)
-    return Compliance.ON_TRACK if latest_value >= expected * ON_TRACK_SHARE else Compliance.AT_RISK
+    # value ≥ 90 % × target × elapsed / span, multiplied out: exact (no rounded division), and the
+    # same comparison the commitment list makes in SQL (`selectors.commitment_status_expression`).
+    on_track = latest_value * span >= target * elapsed * ON_TRACK_SHARE
+    return Compliance.ON_TRACK if on_track else Compliance.AT_RISK

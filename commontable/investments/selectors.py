@@ -6,12 +6,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest, Least
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from commontable.core.visibility import Visibility
-from commontable.investments.choices import Compliance
-from commontable.investments.compliance import commitment_status
+from commontable.investments.choices import AskOutcome, Compliance, TargetDirection
+from commontable.investments.compliance import ON_TRACK_SHARE, STALE_AFTER_DAYS, commitment_status
 from commontable.investments.models import (
     CampaignAsk,
     Commitment,
@@ -23,8 +40,9 @@ from commontable.investments.models import (
 from commontable.investments.permissions import visible_investments
 
 
-def investment_list(user, *, kind: str = "", stage: str = "", jurisdiction=None, table=None, q: str = ""):
-    """Investments the user may see, with their funding total, filtered."""
+def investment_list(user, *, kind: str = "", stage: str = "", jurisdiction=None, table=None, q: str = "", has_ask: str = ""):
+    """Investments the user may see, with their funding total, filtered. `has_ask` is "yes" (at
+    least one ask the user may see) or "won" (one won or partly won), as the plan's figures count."""
     items = visible_investments(user).select_related("sponsor", "jurisdiction").annotate(
         funding_cents=Subquery(
             FundingSource.objects.filter(investment=OuterRef("pk")).values("investment").annotate(total=Sum("amount_cents")).values("total")
@@ -40,7 +58,18 @@ def investment_list(user, *, kind: str = "", stage: str = "", jurisdiction=None,
         items = items.filter(tables=table)
     if q.strip():
         items = items.filter(name__icontains=q.strip())
+    if has_ask:
+        items = with_ask(items, user, has_ask)
     return items.order_by("name")
+
+
+def with_ask(investments, user, has_ask: str):
+    """Investments with a coalition ask ("yes") or with an ask won or partly won ("won"), as
+    the indicators `investments.with_ask` and `investments.asks_won` count them."""
+    asks = CampaignAsk.objects.visible_to(user).filter(investment=OuterRef("pk"))
+    if has_ask == "won":
+        asks = asks.filter(outcome__in=[AskOutcome.WON, AskOutcome.PARTLY])
+    return investments.filter(Exists(asks))
 
 
 def with_latest_report(commitments):
@@ -64,9 +93,115 @@ class CommitmentRow:
     status: str
 
 
+class DaysBetween(Func):
+    """Whole days from `start` to `end` (two dates), in SQL: PostgreSQL subtracts dates to an
+    integer; SQLite through julianday()."""
+
+    output_field = IntegerField()
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)",
+                              arg_joiner=") - julianday(", **extra)
+
+
+class TenThousandths(Func):
+    """A value with four decimals as an exact whole number of ten-thousandths. PostgreSQL's
+    numeric is exact already; SQLite keeps decimals as floating point, so round the scaled value
+    to the integer it stands for before multiplying (then comparisons are exact, as in Python)."""
+
+    output_field = DecimalField(max_digits=30, decimal_places=0)
+    arity = 1
+    template = "(%(expressions)s * 10000)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="CAST(ROUND(%(expressions)s * 10000) AS INTEGER)", **extra)
+
+
+def commitment_status_expression(today: dt.date):
+    """The rules of `compliance.commitment_status`, as one SQL CASE over a queryset annotated by
+    `with_latest_report`, so that the commitment list filters by status in the database however
+    many commitments there are. Each branch is the Python rule of the same order; a test checks
+    that both give the same status in every case and at every boundary."""
+    stale_before = today - dt.timedelta(days=STALE_AFTER_DAYS)
+    at_most = Q(direction=TargetDirection.AT_MOST)
+    within = Q(latest_value__lte=F("target"))
+    span = DaysBetween(F("deadline"), F("starts_on"))
+    elapsed = Least(Greatest(DaysBetween(F("latest_on"), F("starts_on")), Value(0)), span)
+    # value × span ≥ 0.9 × target × elapsed, with 0.9 = 9 / 10 and both values in exact units.
+    share_numerator = int(ON_TRACK_SHARE * 10)
+    reached = ExpressionWrapper(TenThousandths(F("latest_value")) * span * Value(10), output_field=DecimalField())
+    line = ExpressionWrapper(TenThousandths(F("target")) * elapsed * Value(share_numerator), output_field=DecimalField())
+    return Case(
+        When(Q(latest_value__isnull=True) | Q(latest_on__isnull=True), then=Value(Compliance.NO_DATA)),
+        When(at_most & Q(deadline__lt=today) & within, then=Value(Compliance.MET)),
+        When(at_most & Q(deadline__lt=today), then=Value(Compliance.MISSED)),
+        When(at_most & within, then=Value(Compliance.ON_TRACK)),
+        When(at_most, then=Value(Compliance.AT_RISK)),
+        When(latest_value__gte=F("target"), then=Value(Compliance.MET)),
+        When(deadline__lt=today, then=Value(Compliance.MISSED)),
+        When(latest_on__lt=stale_before, then=Value(Compliance.AT_RISK)),
+        When(GreaterThanOrEqual(reached, line), then=Value(Compliance.ON_TRACK)),
+        default=Value(Compliance.AT_RISK),
+        output_field=CharField(),
+    )
+
+
+def with_status(commitments, today: dt.date | None = None):
+    """Commitments annotated with their latest report and their `status` computed in SQL."""
+    return with_latest_report(commitments).annotate(status=commitment_status_expression(today or timezone.localdate()))
+
+
+def commitment_list(user, *, status: str = "", category: str = "", obligor=None, investment=None, today: dt.date | None = None):
+    """Commitments the user may see, on investments the user may see, each with its latest report
+    and status, filtered (the status filter runs in the database, see `with_status`)."""
+    items = Commitment.objects.visible_to(user).filter(investment__in=visible_investments(user))
+    if category:
+        items = items.filter(category=category)
+    if obligor is not None:
+        items = items.filter(obligor=obligor)
+    if investment is not None:
+        items = items.filter(investment=investment)
+    items = with_status(items, today)
+    if status:
+        items = items.filter(status=status)
+    return items.select_related("investment", "obligor").order_by("deadline", "id")
+
+
 def commitment_rows(commitments, today: dt.date | None = None) -> list[CommitmentRow]:
     today = today or timezone.localdate()
     return [CommitmentRow(c, status_of(c, today)) for c in with_latest_report(commitments).select_related("obligor")]
+
+
+@dataclass
+class FundingTable:
+    """Funding as a grid: one row per program, one column per fiscal year, with the totals."""
+
+    years: list[int]
+    rows: list[tuple[str, list[int | None], int]]
+    year_totals: list[int]
+    total_cents: int
+
+
+def funding_table(funding: list[FundingSource]) -> FundingTable:
+    years = sorted({source.fiscal_year for source in funding})
+    cells: dict[str, dict[int, int]] = {}
+    labels: dict[str, str] = {}
+    for source in funding:
+        by_year = cells.setdefault(source.program, {})
+        by_year[source.fiscal_year] = by_year.get(source.fiscal_year, 0) + source.amount_cents
+        labels[source.program] = source.get_program_display()
+    rows = [
+        (labels[program], [by_year.get(year) for year in years], sum(by_year.values()))
+        for program, by_year in sorted(cells.items(), key=lambda item: str(labels[item[0]]))
+    ]
+    year_totals = [sum(by_year.get(year, 0) for by_year in cells.values()) for year in years]
+    return FundingTable(years=years, rows=rows, year_totals=year_totals, total_cents=sum(year_totals))
 
 
 @dataclass
@@ -87,13 +222,19 @@ def investment_detail(investment: Investment, *, user) -> InvestmentPage:
         funding_total_cents=sum(f.amount_cents for f in funding),
         stages=list(investment.stage_changes.all()),
         commitments=commitment_rows(Commitment.objects.visible_to(user).filter(investment=investment)),
-        asks=list(CampaignAsk.objects.visible_to(user).filter(investment=investment).prefetch_related("actions")),
+        asks=list(CampaignAsk.objects.visible_to(user).filter(investment=investment).prefetch_related("actions__organizations")),
     )
 
 
 def accountability(investment: Investment) -> list[CommitmentRow]:
-    """The public accountability view: only commitments marked public, with their status."""
-    return commitment_rows(Commitment.objects.filter(investment=investment, visibility=Visibility.PUBLIC))
+    """The public accountability view: only commitments marked public, with their status and the
+    evidence of their latest report (a link or a file; never who reported it)."""
+    latest = CommitmentReport.objects.filter(commitment=OuterRef("pk")).order_by("-as_of", "-id")
+    commitments = Commitment.objects.filter(investment=investment, visibility=Visibility.PUBLIC).annotate(
+        latest_evidence_url=Subquery(latest.values("evidence_url")[:1]),
+        latest_evidence_file=Subquery(latest.values("evidence_file__public_id")[:1]),
+    )
+    return commitment_rows(commitments)
 
 
 def commitment_reports(commitment: Commitment):

@@ -37,7 +37,8 @@ from commontable.investments.models import (
 )
 
 MAX_CENTS = 10**15  # ten trillion dollars: anything above is a typing mistake
-RESERVED_SLUGS = frozenset({"new", "map", "calendar"})
+# Words the investment pages use in their addresses (/investments/commitments/…), never a slug.
+RESERVED_SLUGS = frozenset({"new", "map", "calendar", "commitments", "asks"})
 
 
 def _user(actor):
