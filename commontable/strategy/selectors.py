@@ -431,6 +431,7 @@ def board_report_view(report: BoardReport) -> dict:
                     figure["label"] = f"{label}: {figure['param_display']}" if figure.get("param_display") else label
                     figure["unit"] = str(definition.unit)
                 figure["change"] = change(figure.get("value"), figure.get("start_value"))
+                figure["target_on_date"] = dt.date.fromisoformat(figure["target_on"]) if figure.get("target_on") else None
                 figures.append(figure)
             objectives.append({**objective, "figures": figures})
         strategies.append({**strategy, "objectives": objectives})
