@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("commontable.accounts.urls")),
     path("directory/", include("commontable.directory.urls")),
     path("plan/", include("commontable.strategy.urls")),
+    path("investments/", include("commontable.investments.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

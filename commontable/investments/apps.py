@@ -9,5 +9,5 @@ class InvestmentsConfig(AppConfig):
     name = "commontable.investments"
     label = "investments"
     verbose_name = _("Investment watch")
-    navigation: list = []
+    navigation = [("investments:investment_list", _("Investments"), "member")]
     indicators = "commontable.investments.indicators"

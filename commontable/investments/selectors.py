@@ -241,6 +241,37 @@ def commitment_reports(commitment: Commitment):
     return commitment.reports.select_related("reported_by", "evidence_file").order_by("-as_of", "-id")
 
 
+@dataclass
+class CommitmentPage:
+    commitment: Commitment
+    status: str
+    reports: list[CommitmentReport]
+    steps: list
+    latest: CommitmentReport | None
+
+
+def commitment_page(commitment: Commitment, today: dt.date | None = None) -> CommitmentPage:
+    """A commitment's page: its reports newest first, its status from the newest (the same rules
+    and the same "latest" as every list), and its escalation steps in order."""
+    reports = list(commitment_reports(commitment))
+    latest = reports[0] if reports else None
+    commitment.latest_value = latest.value if latest else None
+    commitment.latest_on = latest.as_of if latest else None
+    return CommitmentPage(
+        commitment=commitment, status=status_of(commitment, today), reports=reports,
+        steps=list(commitment.escalation_steps.select_related("actor").order_by("on", "id")), latest=latest,
+    )
+
+
+def investment_engaged(investment: Investment, user) -> tuple[list, list]:
+    """The tables and organisations engaged in an investment that the user may see."""
+    from commontable.directory.permissions import visible_organizations, visible_tables
+
+    tables = list(visible_tables(user).filter(investments=investment).order_by("name"))
+    organizations = list(visible_organizations(user).filter(engaged_investments=investment).order_by("name"))
+    return tables, organizations
+
+
 def status_counts(commitments, today: dt.date) -> dict[str, int]:
     """How many commitments stand in each status on a day (reports up to that day only)."""
     latest = CommitmentReport.objects.filter(commitment=OuterRef("pk"), as_of__lte=today).order_by("-as_of", "-id")

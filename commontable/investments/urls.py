@@ -1,0 +1,30 @@
+from django.urls import path
+
+from commontable.investments import views
+
+app_name = "investments"
+urlpatterns = [
+    path("", views.investment_list, name="investment_list"),
+    path("new/", views.investment_create, name="investment_create"),
+    path("commitments/", views.commitment_list, name="commitment_list"),
+    path("commitments/<uuid:public_id>/", views.commitment_detail, name="commitment_detail"),
+    path(
+        "commitments/<uuid:public_id>/reports/new/", views.commitment_report_add, name="commitment_report_add"
+    ),
+    path("commitments/<uuid:public_id>/escalate/", views.commitment_escalate, name="commitment_escalate"),
+    path("asks/<uuid:public_id>/actions/new/", views.ask_action_add, name="ask_action_add"),
+    path("asks/<uuid:public_id>/outcome/", views.ask_outcome_set, name="ask_outcome_set"),
+    path("<slug:slug>/", views.investment_detail, name="investment_detail"),
+    path("<slug:slug>/edit/", views.investment_edit, name="investment_edit"),
+    path("<slug:slug>/stage/", views.investment_stage_change, name="investment_stage_change"),
+    path("<slug:slug>/funding/new/", views.funding_add, name="funding_add"),
+    path("<slug:slug>/funding/remove/", views.funding_remove, name="funding_remove"),
+    path("<slug:slug>/commitments/new/", views.commitment_create, name="commitment_create"),
+    path("<slug:slug>/asks/new/", views.ask_create, name="ask_create"),
+    path("<slug:slug>/accountability/", views.investment_accountability, name="investment_accountability"),
+    path(
+        "<slug:slug>/accountability/pdf/",
+        views.investment_accountability_pdf,
+        name="investment_accountability_pdf",
+    ),
+]
