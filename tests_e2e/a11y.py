@@ -78,9 +78,27 @@ _FOCUS_JS = """() => {
   const style = getComputedStyle(el);
   const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
   const shadow = style.boxShadow && style.boxShadow !== 'none';
+  // Focus Not Obscured (2.4.11): some of the element is in the viewport and is what is on top there.
+  const r = el.getBoundingClientRect();
+  const left = Math.max(r.left, 0), right = Math.min(r.right, window.innerWidth);
+  const top = Math.max(r.top, 0), bottom = Math.min(r.bottom, window.innerHeight);
+  let obscured = null;
+  if (right <= left || bottom <= top) {
+    obscured = 'outside the viewport';
+  } else {
+    const related = (hit) => hit && (hit === el || el.contains(hit) || hit.contains(el)
+                                     || (el.labels && [...el.labels].some(l => l === hit || l.contains(hit))));
+    const points = [[(left + right) / 2, (top + bottom) / 2], [left + 1, top + 1], [right - 1, top + 1],
+                    [left + 1, bottom - 1], [right - 1, bottom - 1]];
+    const hits = points.map(([x, y]) => document.elementFromPoint(x, y));
+    if (!hits.some(related)) {
+      const cover = hits.find(h => h) || null;
+      obscured = 'covered by ' + (cover ? path(cover) : 'nothing visible');
+    }
+  }
   return {key: path(el), tag: el.tagName.toLowerCase(), text: (el.innerText || el.value || '').trim().slice(0, 40),
           classes: el.className || '', href: el.getAttribute('href'),
-          focusVisible: el.matches(':focus-visible'), indicator: outline || shadow};
+          focusVisible: el.matches(':focus-visible'), indicator: outline || shadow, obscured};
 }"""
 
 _FOCUSABLE_JS = """() => {
@@ -112,10 +130,12 @@ class KeyboardWalk:
         return [step["text"] for step in self.order]
 
 
-def assert_keyboard_walk(page, *, max_steps: int = 400) -> KeyboardWalk:
+def assert_keyboard_walk(page, *, max_steps: int = 400, check_obscured: bool = False) -> KeyboardWalk:
     """Tab from the top of the page until focus leaves the document (or comes back to the start).
     Fails on: a first stop other than the skip link, a stop without a visible focus indicator, a
-    trap (focus stuck, or cycling without leaving), or a link/button/field never reached."""
+    trap (focus stuck, or cycling without leaving), or a link/button/field never reached. With
+    `check_obscured`, also on a focused element scrolled out of view or hidden under another
+    element (WCAG 2.4.11 Focus Not Obscured; sticky banners on small screens)."""
     page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
     walk = KeyboardWalk()
     seen: set[str] = set()
@@ -135,6 +155,8 @@ def assert_keyboard_walk(page, *, max_steps: int = 400) -> KeyboardWalk:
                 break  # wrapped around to the start
             raise AssertionError(f"keyboard trap: focus came back to {focused} without leaving the page")
         assert focused["focusVisible"] and focused["indicator"], f"focus is not visible on {focused}"
+        if check_obscured:
+            assert not focused["obscured"], f"focus is obscured ({focused['obscured']}) on {focused}"
         seen.add(focused["key"])
         walk.order.append(focused)
     else:
