@@ -28,6 +28,7 @@ migrate: messages
 demo: migrate
 	$(MANAGE) demo_load
 	$(MANAGE) plan_demo_load
+	$(MANAGE) investments_demo_load
 
 # Sets everything up on an embedded SQLite file, loads the demo coalition, prints the logins, serves.
 run: demo
