@@ -11,9 +11,12 @@ a small template, measured in the same run with the same client:
     BENCH directory.person_list p50_ms=4.1 p95_ms=7.9 baseline_p95_ms=3.2 ratio=2.5 queries=6 n=500
 
 Then the import of 100,000 people from a CSV file (`manage.py directory_import people FILE`), in
-its own process on a copy of the data: seconds and peak memory (maximum resident set size).
+its own process, into a copy of the data and into an empty directory (and, with BENCH_IMPORT_PG,
+both on PostgreSQL): seconds, CPU seconds and peak memory (maximum resident set size).
 
-Environment: BENCH_N (requests per page, default 300), BENCH_IMPORT_ROWS (default 100000; 0 skips).
+Environment: BENCH_N (requests per page, default 300), BENCH_IMPORT_ROWS (default 100000; 0 skips),
+BENCH_IMPORT_PG (1, or a postgres:// server URL: also measure the import on PostgreSQL),
+BENCH_ONLY_IMPORT (1: skip the pages).
 """
 
 from __future__ import annotations
@@ -223,9 +226,150 @@ def pages(client, baseline_p95: float) -> None:
         print(line(name, result, baseline_p95), flush=True)
 
 
+def write_people_csv(path: Path, slugs: list[str], rows: int) -> None:
+    """The file the import benchmark reads: `rows` new people (numbered names, new emails) of the
+    given organisations, with a role, a mobile number, consent to email for two in three and a
+    contact language."""
+    from commontable.directory import demo_plan
+
+    rng = random.Random(99)
+    names = demo_plan.NameMaker(rng)
+    communities = list(demo_plan.data.COMMUNITY_WEIGHTS)
+    weights = list(demo_plan.data.COMMUNITY_WEIGHTS.values())
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "full_name",
+                "email",
+                "mobile",
+                "organization",
+                "role",
+                "representative",
+                "consent_email",
+                "preferred_language",
+            ]
+        )
+        for n in range(rows):
+            community = rng.choices(communities, weights)[0]
+            # A numbered name: these are new people, and the importer (rightly) refuses a row
+            # whose name alone matches two email-less people of the same organisation.
+            full_name = f"{names.make(community)[0]} {n}"
+            writer.writerow(
+                [
+                    full_name,
+                    f"imported{n}@example.net",
+                    f"({rng.choice(demo_plan.AREA_CODES)}) 555-01{rng.randint(0, 99):02d}",
+                    rng.choice(slugs),
+                    rng.choice(demo_plan.data.ROLES),
+                    "no",
+                    "yes" if n % 3 else "no",
+                    demo_plan.data.COMMUNITY_LANGUAGES[community][0],
+                ]
+            )
+
+
+def _manage(database_url: str, *args: str, check: bool = True, **extra: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, **extra}
+    done = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if check and done.returncode != 0:
+        raise RuntimeError(f"manage.py {args[0]} failed: {(done.stderr or done.stdout)[-2000:]}")
+    return done
+
+
+def empty_directory(database_url: str, slugs: list[str]) -> None:
+    """A migrated database holding only the organisations the file names (no people)."""
+    _manage(database_url, "migrate", "--verbosity=0")
+    _manage(database_url, "createcachetable", "--verbosity=0")
+    _manage(
+        database_url,
+        "shell",
+        "-c",
+        "import os; from commontable.directory.models import Organization as O; "
+        "O.objects.bulk_create([O(name=s, slug=s, name_folded=s) for s in os.environ['BENCH_SLUGS'].split(',')])",
+        BENCH_SLUGS=",".join(slugs),
+    )
+
+
+def run_import(csv_path: Path, database_url: str) -> tuple[float, float, float, str]:
+    """`manage.py directory_import people FILE` in a child process: wall-clock seconds, the
+    child's CPU seconds (steadier than wall-clock on a busy machine; on PostgreSQL it leaves out
+    the server's own work) and peak resident memory in MB. Raises with the output on failure."""
+    env = {**os.environ, "DATABASE_URL": database_url, "UPLOAD_MAX_BYTES": str(512 * 1_048_576)}
+    started = time.perf_counter()
+    process = subprocess.Popen(  # noqa: S603 (our own manage.py)
+        [sys.executable, str(ROOT / "manage.py"), "directory_import", "people", str(csv_path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    output = process.stdout.read().decode(errors="replace")
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        reason = output.strip().splitlines()[-1][:200] if output.strip() else f"exit-{code}"
+        raise RuntimeError(f"exit={code} reason={reason!r}\n{output[-3000:]}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output
+
+
+def loop_seconds() -> float:
+    """A fixed amount of plain Python work, timed just before an import: the same-run baseline
+    that tells a slow import from a busy machine."""
+    started = time.perf_counter()
+    total = 0
+    for n in range(5_000_000):
+        total += n
+    return time.perf_counter() - started
+
+
+def _import_line(name: str, csv_path: Path, database_url: str, **labels) -> None:
+    baseline = loop_seconds()
+    try:
+        seconds, cpu, peak, _output = run_import(csv_path, database_url)
+    except RuntimeError as exc:
+        head, _, tail = str(exc).partition("\n")
+        print(f"BENCH directory.{name} failed {head}", flush=True)
+        print(tail, file=sys.stderr)
+        return
+    words = " ".join(f"{key}={value}" for key, value in labels.items())
+    print(
+        f"BENCH directory.{name} seconds={seconds:.1f} cpu_seconds={cpu:.1f} rows={IMPORT_ROWS} "
+        f"peak_mb={peak:.0f} file_mb={csv_path.stat().st_size / 1_048_576:.1f} {words} "
+        f"baseline_loop_seconds={baseline:.2f}",
+        flush=True,
+    )
+
+
+def _postgres(admin_url: str, sql: str) -> None:
+    from psycopg import connect
+
+    with connect(admin_url, autocommit=True) as admin:
+        admin.execute(sql)
+
+
+def _postgres_slugs(url: str) -> list[str]:
+    from psycopg import connect
+
+    with connect(url) as conn:
+        rows = conn.execute(
+            "SELECT slug FROM directory_organization WHERE membership_status = 'member' ORDER BY id"
+        ).fetchall()
+    return [slug for (slug,) in rows]
+
+
 def import_people(database: Path) -> None:
-    """`directory_import people` of IMPORT_ROWS new people into a copy of the data, in a child
-    process: wall-clock seconds and the child's peak resident memory."""
+    """`directory_import people` of IMPORT_ROWS new people, each in its own process:
+
+    - `import_people`: into a copy of the 100,000-person SQLite data;
+    - `import_people_empty`: into a fresh SQLite database holding only the organisations;
+    - with BENCH_IMPORT_PG set (a postgres:// server URL, or 1 for 127.0.0.1:5432 as postgres),
+      the same two on PostgreSQL, in throw-away databases `bench_import_<pid>_…` (the populated
+      one is built with the large demo first, which takes a few minutes).
+    """
     from importlib.util import find_spec
 
     command = ROOT / "commontable/directory/management/commands/directory_import.py"
@@ -233,79 +377,54 @@ def import_people(database: Path) -> None:
         print("BENCH directory.import_people skipped reason=BENCH_IMPORT_ROWS=0", flush=True)
         return
     if find_spec("commontable.directory.importers") is None or not command.exists():
-        # TODO(bench): measure once commontable/directory/importers.py and directory_import exist.
         print("BENCH directory.import_people skipped reason=no-directory_import-command", flush=True)
         return
-    from commontable.directory import demo_plan
     from commontable.directory.models import Organization
 
     slugs = list(Organization.objects.filter(membership_status="member").values_list("slug", flat=True))
     with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp:
         csv_path = Path(tmp) / "people.csv"
-        rng = random.Random(99)
-        names = demo_plan.NameMaker(rng)
-        communities = list(demo_plan.data.COMMUNITY_WEIGHTS)
-        weights = list(demo_plan.data.COMMUNITY_WEIGHTS.values())
-        with csv_path.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(
-                [
-                    "full_name",
-                    "email",
-                    "mobile",
-                    "organization",
-                    "role",
-                    "representative",
-                    "consent_email",
-                    "preferred_language",
-                ]
-            )
-            for n in range(IMPORT_ROWS):
-                community = rng.choices(communities, weights)[0]
-                # A numbered name: these are new people, and the importer (rightly) refuses a row
-                # whose name alone matches two email-less people of the same organisation.
-                full_name = f"{names.make(community)[0]} {n}"
-                writer.writerow(
-                    [
-                        full_name,
-                        f"imported{n}@example.net",
-                        f"({rng.choice(demo_plan.AREA_CODES)}) 555-01{rng.randint(0, 99):02d}",
-                        rng.choice(slugs),
-                        rng.choice(demo_plan.data.ROLES),
-                        "no",
-                        "yes" if n % 3 else "no",
-                        demo_plan.data.COMMUNITY_LANGUAGES[community][0],
-                    ]
-                )
+        write_people_csv(csv_path, slugs, IMPORT_ROWS)
         copy = Path(tmp) / "import.sqlite3"
         shutil.copyfile(database, copy)
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{copy}", "UPLOAD_MAX_BYTES": str(512 * 1_048_576)}
-        started = time.perf_counter()
-        process = subprocess.Popen(  # noqa: S603 (our own manage.py)
-            [sys.executable, str(ROOT / "manage.py"), "directory_import", "people", str(csv_path)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        output = process.stdout.read().decode(errors="replace")
-        _pid, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            reason = output.strip().splitlines()[-1][:200] if output.strip() else f"exit-{process.returncode}"
-            print(
-                f"BENCH directory.import_people failed exit={process.returncode} reason={reason!r}",
-                flush=True,
-            )
-            print(output[-3000:], file=sys.stderr)
+        _import_line("import_people", csv_path, f"sqlite:///{copy}", db="sqlite", into_people=PEOPLE)
+        copy.unlink()
+        empty = Path(tmp) / "empty.sqlite3"
+        empty_directory(f"sqlite:///{empty}", slugs)
+        _import_line("import_people_empty", csv_path, f"sqlite:///{empty}", db="sqlite", into_people=0)
+        server = os.environ.get("BENCH_IMPORT_PG", "")
+        if not server:
             return
-        size_mb = csv_path.stat().st_size / 1_048_576
-        print(
-            f"BENCH directory.import_people seconds={seconds:.1f} rows={IMPORT_ROWS} peak_mb={usage.ru_maxrss / 1024:.0f} "
-            f"file_mb={size_mb:.1f} into_people={PEOPLE}",
-            flush=True,
-        )
+        if not server.startswith("postgres"):
+            server = "postgres://postgres@127.0.0.1:5432"
+        server = server.rstrip("/")
+        admin_url = f"{server}/postgres"
+        for name, populated in (("import_people_empty", False), ("import_people", True)):
+            db_name = f"bench_import_{os.getpid()}_{'full' if populated else 'empty'}"
+            url = f"{server}/{db_name}"
+            _postgres(admin_url, f"DROP DATABASE IF EXISTS {db_name}")
+            _postgres(admin_url, f"CREATE DATABASE {db_name}")
+            try:
+                if populated:
+                    _manage(url, "migrate", "--verbosity=0")
+                    _manage(url, "createcachetable", "--verbosity=0")
+                    _manage(
+                        url,
+                        "demo_load",
+                        "--scale=large",
+                        f"--people={PEOPLE}",
+                        f"--organizations={ORGANIZATIONS}",
+                        "--allow-without-debug",
+                    )
+                    # The same file, naming this database's member organisations.
+                    data = Path(tmp) / f"{db_name}.csv"
+                    write_people_csv(data, _postgres_slugs(url), IMPORT_ROWS)
+                else:
+                    empty_directory(url, slugs)
+                    data = csv_path
+                _import_line(name, data, url, db="postgresql", into_people=PEOPLE if populated else 0)
+            finally:
+                _postgres(admin_url, f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
 
 
 def main() -> int:
@@ -324,6 +443,9 @@ def main() -> int:
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    if os.environ.get("BENCH_ONLY_IMPORT"):
+        import_people(database)
+        return 0
     # Without collectstatic there is no manifest; plain static URLs cost the same to build.
     with override_settings(ROOT_URLCONF="bench_directory", STORAGES=plain_static):
         client = Client(raise_request_exception=False)  # a failing page is reported, not fatal

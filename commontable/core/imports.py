@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from commontable.core.audit import log_action
-from commontable.core.bulk import WRITE_BATCH, chunks, insert_history, insert_rows, lookup_in
+from commontable.core.bulk import WRITE_BATCH, bulk_session, chunks, insert_history, insert_rows, lookup_in
 from commontable.core.cells import MAX_PLAIN, CellError, CellParser, Column, display_value
 from commontable.core.indicators import data_changed
 from commontable.core.models import ImportBatch
@@ -584,7 +584,7 @@ def import_batch_apply(*, batch: ImportBatch, actor) -> Preview:
         raise ImportRefused(_("This kind of import is no longer available."))
     preview = None
     try:
-        with transaction.atomic():
+        with bulk_session(), transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status == ImportBatch.Status.APPLIED:
                 raise ImportRefused(_("This file was already applied."))
@@ -621,7 +621,7 @@ def import_file_apply(*, spec: ImportSpec, data: bytes, filename: str, actor) ->
     otherwise the batch is kept, already applied, with its audit entry."""
     filename = _clean_filename(filename)
     try:
-        with transaction.atomic():
+        with bulk_session(), transaction.atomic():
             preview = validate_file(spec, data, filename)
             if preview.has_errors:
                 raise ImportRefused(

@@ -137,7 +137,7 @@ def test_organization_cell_problems_are_named_by_row_and_column(db):
     preview = check("organizations", data)
     assert problems(preview) == [
         "Row 3, column “values_affirmed_on”: “2024-02-30” is not a date. Write it as 2024-03-05 (year-month-day) or 3/5/2024.",
-        "Row 4, column “kind”: “spaceship” is not one of: nonprofit, coalition, faith, tenant, business, labor, cultural, informal, other.",
+        "Row 4, column “kind”: “spaceship” is not one of: nonprofit, coalition, faith, tenant, business, labor, cultural, informal, agency, developer, other.",
         "Row 5, column “slug”: Use only lowercase letters, digits and hyphens.",
         "Row 6, column “website”: “not a site” is not a web address.",
     ]
