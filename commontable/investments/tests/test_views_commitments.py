@@ -253,6 +253,10 @@ def test_commitment_report_add_permission_matrix(client, personas, world):
 def test_a_representative_reports_with_a_link_and_the_status_follows(client, personas, world):
     commitment = world.commitments[Compliance.NO_DATA]
     login_as(client, personas, "member_a")
+    assert (
+        'enctype="multipart/form-data"'
+        in client.get(url("commitment_report_add", commitment)).content.decode()
+    )
     response = client.post(
         url("commitment_report_add", commitment),
         {"value": "100", "as_of": TODAY.isoformat(), "evidence_url": "https://example.org/fund.pdf"},
