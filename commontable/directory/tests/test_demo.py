@@ -47,7 +47,7 @@ def test_small_demo_has_the_promised_size_and_shape_loads_once_and_its_logins_wo
 
     statuses = set(Organization.objects.values_list("membership_status", flat=True))
     # Counterparts (agencies, developers: never members) come with the investment watch's demo.
-        assert statuses == set(MembershipStatus.values) - {MembershipStatus.NOT_MEMBER}
+    assert statuses == set(MembershipStatus.values) - {MembershipStatus.NOT_MEMBER}
     years = {d.year for d in MembershipStatusChange.objects.values_list("effective_on", flat=True)}
     assert {2023, 2024, 2025, 2026} <= years
     assert MembershipStatusChange.objects.filter(status=MembershipStatus.LAPSED).exists()
