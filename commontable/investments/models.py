@@ -130,7 +130,9 @@ class FundingSource(models.Model):
 
 
 class CommitmentQuerySet(VisibilityQuerySet):
-    pass
+    def visible_to(self, user):
+        # Seen only on an investment the user may see too (evidence downloads check this).
+        return super().visible_to(user).filter(investment__in=Investment.objects.visible_to(user))
 
 
 class Commitment(PublicIdModel, TimeStampedModel, VisibleModel):
@@ -221,7 +223,8 @@ class EscalationStep(models.Model):
 
 
 class CampaignAskQuerySet(VisibilityQuerySet):
-    pass
+    def visible_to(self, user):
+        return super().visible_to(user).filter(investment__in=Investment.objects.visible_to(user))
 
 
 class CampaignAsk(PublicIdModel, TimeStampedModel, VisibleModel):

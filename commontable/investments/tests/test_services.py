@@ -145,3 +145,12 @@ def test_commitment_status_counts_feed_the_plan(db, staff):
     assert compute("investments.commitments_in_status", [TODAY], Compliance.MET)[0].value == 1
     assert compute("investments.commitments_in_status", [TODAY], Compliance.NO_DATA)[0].value == 1
     assert compute("investments.commitments_in_status", [dt.date(2024, 5, 1)], Compliance.MET)[0].value == 0
+
+
+def test_a_public_commitment_on_a_members_only_investment_is_not_visible_to_visitors(db, personas):
+    from commontable.core.visibility import Visibility
+
+    hidden = InvestmentFactory(visibility=Visibility.MEMBERS)
+    commitment = CommitmentFactory(investment=hidden, visibility=Visibility.PUBLIC)
+    assert not Commitment.objects.visible_to(None).filter(pk=commitment.pk).exists()
+    assert Commitment.objects.visible_to(personas.users["member_a"]).filter(pk=commitment.pk).exists()
