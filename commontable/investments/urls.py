@@ -6,6 +6,7 @@ app_name = "investments"
 urlpatterns = [
     path("", views.investment_list, name="investment_list"),
     path("new/", views.investment_create, name="investment_create"),
+    path("map/", views.investment_map, name="investment_map"),
     path("commitments/", views.commitment_list, name="commitment_list"),
     path("commitments/<uuid:public_id>/", views.commitment_detail, name="commitment_detail"),
     path(

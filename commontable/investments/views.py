@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -549,3 +550,22 @@ def investment_accountability_pdf(request: HttpRequest, slug: str) -> HttpRespon
         "investments/investment_accountability_pdf.html", _accountability_context(investment), request=request
     )
     return pdf_response(pdf, f"{investment.slug}-accountability-{timezone.localdate().isoformat()}.pdf")
+
+
+def _map_source() -> str:
+    try:
+        return reverse("api:investment_map")
+    except NoReverseMatch:  # the API not mounted: the map shows the counties and the table stays
+        return ""
+
+
+@member_required
+@require_GET
+def investment_map(request: HttpRequest) -> HttpResponse:
+    """Members: the investments they may see on a map (county outlines, no tile server), with a
+    table of the same investments, which is the whole page without JavaScript."""
+    located = selectors.investment_list(request.user).filter(geometry__isnull=False)
+    page, query = paginate(request, located)
+    return render(request, "investments/investment_map.html", {
+        "page": page, "query": query, "map_source": _map_source(),
+    })
