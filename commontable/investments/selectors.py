@@ -284,3 +284,50 @@ def status_counts(commitments, today: dt.date) -> dict[str, int]:
                                  latest_value=value, latest_on=on, today=today)] += 1
     return counts
 
+
+# --- the API's reads (added with `api.py`) -------------------------------------------------------
+
+
+def ask_list(user, *, investment=None, outcome: str = ""):
+    """Campaign asks the user may see, on investments the user may see, newest first, with their
+    investment, the organisation asked, and their actions with the organisations that signed on."""
+    items = CampaignAsk.objects.visible_to(user).filter(investment__in=visible_investments(user))
+    if investment is not None:
+        items = items.filter(investment=investment)
+    if outcome:
+        items = items.filter(outcome=outcome)
+    return (
+        items.select_related("investment", "asked_of_organization")
+        .prefetch_related("actions__organizations")
+        .order_by("-created_at", "-id")
+    )
+
+
+def investment_map_rows(user):
+    """The map's features: (slug, name, kind, stage, funding total in cents, geometry as stored
+    GeoJSON text) of every investment the user may see that has a location, in one query of
+    those columns, without model instances. The geometry stays the database's text (checked and
+    rounded when written), so that the map's GeoJSON is written without parsing 5,000 shapes."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    funding = FundingSource.objects.filter(investment=OuterRef("pk")).values("investment").annotate(total=Sum("amount_cents"))
+    return (
+        visible_investments(user)
+        .filter(geometry__isnull=False)
+        .annotate(funding_cents=Subquery(funding.values("total")), geometry_text=Cast("geometry", TextField()))
+        .order_by("pk")
+        .values_list("slug", "name", "kind", "stage", "funding_cents", "geometry_text")
+    )
+
+
+def investment_map_version(user) -> tuple:
+    """What the map's features depend on, in two small aggregate queries: how many investments
+    the user may see have a location and when the last of them changed (services save every
+    change with its time), and the funding rows' count, last id and sum. The same version for the
+    same viewer means the same GeoJSON, so it can be cached and answered with 304."""
+    from django.db.models import Count, Max
+
+    located = visible_investments(user).filter(geometry__isnull=False).aggregate(n=Count("pk"), changed=Max("updated_at"))
+    funding = FundingSource.objects.aggregate(n=Count("pk"), last=Max("pk"), total=Sum("amount_cents"))
+    return (located["n"], located["changed"], funding["n"], funding["last"], funding["total"])
