@@ -149,7 +149,9 @@ from pathlib import Path
 b.configure(Path({db!r}))
 from django.test import Client, override_settings
 from commontable.accounts.models import User
-with override_settings(ROOT_URLCONF="bench_directory"):
+plain = {{"default": {{"BACKEND": "django.core.files.storage.FileSystemStorage"}},
+         "staticfiles": {{"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}}}
+with override_settings(ROOT_URLCONF="bench_directory", STORAGES=plain):
     c = Client(); c.force_login(User.objects.get(email={email!r}))
     t = time.perf_counter(); r = c.get({url!r}); s = time.perf_counter() - t
     print(f"BENCH strategy.board_report_pdf_first seconds={{s:.2f}} status={{r.status_code}} bytes={{len(r.content)}}")
