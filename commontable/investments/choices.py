@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InvestmentKind(models.TextChoices):
@@ -115,7 +116,7 @@ ESCALATION_NEXT: dict[str, set[str]] = {
 
 
 class AskOutcome(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("ask outcome", "Pending")
     WON = "won", _("Won")
     PARTLY = "partly", _("Partly won")
     LOST = "lost", _("Lost")

@@ -259,7 +259,7 @@ class CommitmentForm(VisibilityFields):
     text = forms.CharField(label=_("Commitment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(label=_("Category"), choices=CommitmentCategory.choices)
     ami_percent = StrictIntegerField(
-        label=_("At or below % of area median income"),
+        label=_("At or below this share of area median income (percent)"),
         required=False,
         min_value=1,
         max_value=200,

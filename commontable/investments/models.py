@@ -149,7 +149,7 @@ class Commitment(PublicIdModel, TimeStampedModel, VisibleModel):
                                 verbose_name=_("who promised"))
     text = models.TextField(_("commitment"), max_length=5000)
     category = models.CharField(_("category"), max_length=20, choices=CommitmentCategory.choices)
-    ami_percent = models.PositiveSmallIntegerField(_("at or below % of area median income"), null=True, blank=True)
+    ami_percent = models.PositiveSmallIntegerField(_("at or below this share of area median income (percent)"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=40)
     direction = models.CharField(_("target is"), max_length=8, choices=TargetDirection.choices, default=TargetDirection.AT_LEAST)
     target = models.DecimalField(_("target"), **VALUE_DIGITS)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IndicatorKind(models.TextChoices):
@@ -33,6 +34,6 @@ class MeasurementSource(models.TextChoices):
 
 
 class ActionItemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
+    OPEN = "open", pgettext_lazy("action item status", "Open")
+    DONE = "done", pgettext_lazy("action item status", "Done")
+    DROPPED = "dropped", pgettext_lazy("action item status", "Dropped")

@@ -38,7 +38,7 @@ class PlanUploadForm(BaseForm):
     period_start = forms.DateField(label=_("Period starts"), required=False, widget=DateInput,
                                    help_text=_("Leave empty to take the years from the document."))
     period_end = forms.DateField(label=_("Period ends"), required=False, widget=DateInput)
-    predecessor = forms.ModelChoiceField(label=_("Succeeds"), queryset=Plan.objects.all(), required=False,
+    predecessor = forms.ModelChoiceField(label=_("Previous plan"), queryset=Plan.objects.all(), required=False,
                                          to_field_name="slug", empty_label=_("No earlier plan"))
     visibility = forms.ChoiceField(label=_("Who sees it"), choices=PLAN_VISIBILITY, initial=Visibility.MEMBERS)
     make_default = forms.BooleanField(label=_("Make it the default plan"), required=False)
@@ -62,7 +62,7 @@ class PlanUploadForm(BaseForm):
 class PlanForm(BaseForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     visibility = forms.ChoiceField(label=_("Who sees it"), choices=PLAN_VISIBILITY)
-    predecessor = forms.ModelChoiceField(label=_("Succeeds"), queryset=Plan.objects.all(), required=False,
+    predecessor = forms.ModelChoiceField(label=_("Previous plan"), queryset=Plan.objects.all(), required=False,
                                          to_field_name="slug", empty_label=_("No earlier plan"))
     is_default = forms.BooleanField(label=_("Default plan"), required=False)
 

@@ -29,7 +29,13 @@ from commontable.strategy.models import (
     Strategy,
     Value,
 )
-from commontable.strategy.plan_parser import ParsedPlan, PlanParseError, PlanProblem, decode_document, parse_plan
+from commontable.strategy.plan_parser import (
+    ParsedPlan,
+    PlanParseError,
+    PlanProblem,
+    decode_document,
+    parse_plan,
+)
 
 MAX_ABS_VALUE = Decimal("1e13")
 
