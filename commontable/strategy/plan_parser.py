@@ -55,6 +55,7 @@ from commontable.strategy.plan_text import (  # noqa: F401  (PlanProblem and Pla
     _name_like,
     _say,
     _split_value,
+    more_problems,
 )
 
 
@@ -270,7 +271,7 @@ class _Parser:
                 self.warn(None, key)
         if self.errors:
             found = sorted(self.errors, key=lambda p: (p.line is not None, p.line or 0))
-            more = [PlanProblem(None, _say("more", count=self.uncounted))] if self.uncounted else []
+            more = [PlanProblem(None, more_problems(self.uncounted))] if self.uncounted else []
             raise PlanParseError(found + more)
         return ParsedPlan(
             title=self._title(cover), period_start_year=start, period_end_year=end, mission=mission, vision=vision,

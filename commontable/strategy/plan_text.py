@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from commontable.core.uploads import sniff_kind
 
@@ -55,7 +55,7 @@ MESSAGES = {
     "no-objectives": gettext_noop("%(strategy)s has no objectives. List them under its heading, numbered 1., 2., … or %(n)s.1, %(n)s.2, …"),
     "before-strategy": gettext_noop("Objective %(number)s comes before any strategy heading. Put a heading such as “Strategy 1” above it."),
     "elsewhere": gettext_noop("Objective %(number)s appears under %(strategy)s. Renumber it, or move it under %(other)s."),
-    "objective-twice": gettext_noop("Objective %(number)s appears twice under %(strategy)s (also on line %(other)s)."),
+    "objective-twice": gettext_noop("Objective %(number)s appears twice under %(strategy)s (also on line %(other)s). Renumber or remove one of them."),
     "objective-order": gettext_noop("Objective %(this)s comes after %(previous)s. Put the objectives in order."),
     "objective-one": gettext_noop("Objective %(this)s comes after %(previous)s: is %(missing)s missing?"),
     "objective-many": gettext_noop("Objective %(this)s comes after %(previous)s: are %(missing)s to %(last)s missing?"),
@@ -69,8 +69,16 @@ MESSAGES = {
     "what-title": gettext_noop("The title of %(strategy)s"),
     "what-description": gettext_noop("The description of %(strategy)s"),
     "what-objective": gettext_noop("Objective %(number)s"),
-    "more": gettext_noop("…and %(count)s more problems. Fix the ones above and try again."),
 }  # fmt: skip
+
+
+def more_problems(count: int) -> str:
+    """The last line when problems were counted rather than listed (plural forms per language)."""
+    return ngettext(
+        "…and %(count)s more problem. Fix the ones above and try again.",
+        "…and %(count)s more problems. Fix the ones above and try again.",
+        count,
+    ) % {"count": count}
 
 
 def _say(key: str, **params) -> str:

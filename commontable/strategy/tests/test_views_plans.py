@@ -250,7 +250,7 @@ def test_every_problem_of_a_malformed_plan_is_shown_with_its_line(client, person
     response = client.post(IMPORT, {"file": upload(text.encode()), "visibility": "members"})
     assert response.status_code == 400
     found = problems(response)
-    assert "Line 62: Objective 1.1 appears twice under Strategy 1 (also on line 61)." in found
+    assert "Line 62: Objective 1.1 appears twice under Strategy 1 (also on line 61). Renumber or remove one of them." in found
     assert any(p.startswith("Line ") and "Objective 2.1 appears twice under Strategy 2" in p for p in found)
     assert len(found) >= 4
     body = response.content.decode()
