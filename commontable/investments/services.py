@@ -315,6 +315,9 @@ def commitment_escalate(*, actor, commitment: Commitment, step: str, on: dt.date
             "current": Escalation(commitment.escalation).label, "allowed": names}})
     if on > timezone.localdate():
         raise ValidationError({"on": _("The date cannot be in the future.")})
+    last = commitment.escalation_steps.order_by("-on", "-id").first()
+    if last is not None and on < last.on:
+        raise ValidationError({"on": _("The date cannot be before the previous step (%(date)s).") % {"date": last.on.isoformat()}})
     previous = commitment.escalation
     entry = EscalationStep.objects.create(commitment=commitment, step=step, on=on, note=note[:1000], actor=_user(actor))
     commitment.escalation = step

@@ -154,3 +154,14 @@ def test_a_public_commitment_on_a_members_only_investment_is_not_visible_to_visi
     commitment = CommitmentFactory(investment=hidden, visibility=Visibility.PUBLIC)
     assert not Commitment.objects.visible_to(None).filter(pk=commitment.pk).exists()
     assert Commitment.objects.visible_to(personas.users["member_a"]).filter(pk=commitment.pk).exists()
+
+
+def test_an_escalation_step_cannot_be_dated_before_the_previous_one(db, personas):
+    staff = personas.users["staff"]
+    commitment = CommitmentFactory()
+    services.commitment_escalate(actor=staff, commitment=commitment, step=Escalation.FLAGGED, on=dt.date(2025, 5, 1))
+    with pytest.raises(ValidationError) as caught:
+        services.commitment_escalate(actor=staff, commitment=commitment, step=Escalation.LETTER_SENT, on=dt.date(2025, 4, 1))
+    assert "on" in caught.value.message_dict
+    commitment.refresh_from_db()
+    assert commitment.escalation == Escalation.FLAGGED
