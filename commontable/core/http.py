@@ -4,7 +4,10 @@ pagination, list pages that also answer htmx, export formats."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +23,21 @@ def require(predicate, user, obj=None) -> None:
     allowed = predicate.test(user) if obj is None else predicate.test(user, obj)
     if not allowed:
         raise PermissionDenied
+
+
+def login_and(predicate) -> Callable[[Callable], Callable]:
+    """A view decorator: sign-in required (302 to the login page), then the predicate (403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            require(predicate, request.user)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def bound_data(request: HttpRequest):

@@ -6,8 +6,7 @@ not do), calls a selector or a service, and renders. Views never write to the da
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from functools import wraps
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,6 +28,7 @@ from commontable.core.http import (  # noqa: F401  (re-exported for views_people
     editable_copy,
     export_format,
     form_status,
+    login_and,
     paginate,
     render_list,
     require,
@@ -55,16 +55,8 @@ GET_POST = require_http_methods(["GET", "POST"])
 # Helpers shared by the directory's views ---------------------------------------------------------
 
 
-def member_required(view: Callable) -> Callable:
-    """Sign-in required (302 to the login page); signed-in users who are not members get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        require(permissions.can_view_directory, request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Sign-in required (302 to the login page); signed-in users who are not members get 403.
+member_required = login_and(permissions.can_view_directory)
 
 
 def staff_activity(user, obj) -> dict:
