@@ -134,6 +134,14 @@ class CommitmentQuerySet(VisibilityQuerySet):
         # Seen only on an investment the user may see too (evidence downloads check this).
         return super().visible_to(user).filter(investment__in=Investment.objects.visible_to(user))
 
+    def refresh_latest_report(self) -> int:
+        """Set these commitments' `latest_value`/`latest_on` from their latest report by
+        (as_of, id), the order every list and page reads, whatever order the reports came in."""
+        latest = CommitmentReport.objects.filter(commitment=models.OuterRef("pk")).order_by("-as_of", "-id")
+        return self.update(
+            latest_value=models.Subquery(latest.values("value")[:1]), latest_on=models.Subquery(latest.values("as_of")[:1])
+        )
+
 
 class Commitment(PublicIdModel, TimeStampedModel, VisibleModel):
     """A community benefit promised by an obligor (developer, agency, employer), from a CBA, a
@@ -157,9 +165,14 @@ class Commitment(PublicIdModel, TimeStampedModel, VisibleModel):
     deadline = models.DateField(_("deadline"))
     escalation = models.CharField(_("escalation"), max_length=12, choices=Escalation.choices, default=Escalation.NONE)
     visibility_table = models.ForeignKey("directory.Table", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The latest report's value and date, by (as_of, id): derived from the reports, written only by
+    # `CommitmentQuerySet.refresh_latest_report` (when a report is added), so that lists compute the
+    # status from two columns instead of subqueries (ADR 0008). Not in the history: reports are.
+    latest_value = models.DecimalField(null=True, blank=True, editable=False, **VALUE_DIGITS)
+    latest_on = models.DateField(null=True, blank=True, editable=False)
 
     objects = CommitmentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "latest_value", "latest_on"])
 
     class Meta:
         ordering = ["investment", "deadline", "id"]

@@ -73,9 +73,9 @@ def with_ask(investments, user, has_ask: str):
 
 
 def with_latest_report(commitments):
-    """Annotate each commitment with its latest report's value and date (one subquery each)."""
-    latest = CommitmentReport.objects.filter(commitment=OuterRef("pk")).order_by("-as_of", "-id")
-    return commitments.annotate(latest_value=Subquery(latest.values("value")[:1]), latest_on=Subquery(latest.values("as_of")[:1]))
+    """Commitments with their latest report's value and date: the columns `latest_value` and
+    `latest_on`, kept by `commitment_report_add` (the latest by (as_of, id)), so no subquery."""
+    return commitments
 
 
 def status_of(commitment, today: dt.date | None = None) -> str:
@@ -124,8 +124,8 @@ class TenThousandths(Func):
 
 
 def commitment_status_expression(today: dt.date):
-    """The rules of `compliance.commitment_status`, as one SQL CASE over a queryset annotated by
-    `with_latest_report`, so that the commitment list filters by status in the database however
+    """The rules of `compliance.commitment_status`, as one SQL CASE over the commitment's columns
+    (its latest report is kept in `latest_value`/`latest_on`, see `with_latest_report`), so that the commitment list filters by status in the database however
     many commitments there are. Each branch is the Python rule of the same order; a test checks
     that both give the same status in every case and at every boundary."""
     stale_before = today - dt.timedelta(days=STALE_AFTER_DAYS)
@@ -273,11 +273,18 @@ def investment_engaged(investment: Investment, user) -> tuple[list, list]:
 
 
 def status_counts(commitments, today: dt.date) -> dict[str, int]:
-    """How many commitments stand in each status on a day (reports up to that day only)."""
-    latest = CommitmentReport.objects.filter(commitment=OuterRef("pk"), as_of__lte=today).order_by("-as_of", "-id")
-    rows = commitments.filter(starts_on__lte=today).annotate(
-        latest_value=Subquery(latest.values("value")[:1]), latest_on=Subquery(latest.values("as_of")[:1])
-    ).values_list("direction", "target", "starts_on", "deadline", "latest_value", "latest_on")
+    """How many commitments stand in each status on a day (reports up to that day only). From
+    today on, that is the latest report kept on the commitment (reports are never dated in the
+    future); for a day in the past (the plan's indicator over time), the latest report up to that
+    day is looked up with a subquery per commitment."""
+    commitments = commitments.filter(starts_on__lte=today)
+    if today >= timezone.localdate():
+        rows = commitments.values_list("direction", "target", "starts_on", "deadline", "latest_value", "latest_on")
+    else:
+        latest = CommitmentReport.objects.filter(commitment=OuterRef("pk"), as_of__lte=today).order_by("-as_of", "-id")
+        rows = commitments.annotate(
+            value_then=Subquery(latest.values("value")[:1]), on_then=Subquery(latest.values("as_of")[:1])
+        ).values_list("direction", "target", "starts_on", "deadline", "value_then", "on_then")
     counts = dict.fromkeys(Compliance.values, 0)
     for direction, target, starts_on, deadline, value, on in rows:
         counts[commitment_status(direction=direction, target=target, starts_on=starts_on, deadline=deadline,

@@ -289,6 +289,10 @@ def commitment_report_add(*, actor, commitment: Commitment, value, as_of: dt.dat
         errors["as_of"] = _("The date cannot be before the commitment starts (%(date)s).") % {"date": commitment.starts_on.isoformat()}
     if errors:
         raise ValidationError(errors)
+    # The commitment's row is locked first, so that concurrent reports are numbered and summed up
+    # into `latest_value`/`latest_on` one after the other.
+    locked = Commitment.objects.select_for_update().filter(pk=commitment.pk)
+    list(locked.values_list("pk", flat=True))
     stored = None
     if evidence_file is not None:
         try:
@@ -297,6 +301,9 @@ def commitment_report_add(*, actor, commitment: Commitment, value, as_of: dt.dat
             raise ValidationError({"evidence_file": exc.messages}) from None
     report = CommitmentReport.objects.create(commitment=commitment, value=number, as_of=as_of, evidence_url=evidence_url,
                                              evidence_file=stored, note=note[:1000], reported_by=_user(actor))
+    # The latest by (as_of, id): a report dated before the current latest leaves it as it is.
+    locked.refresh_latest_report()
+    commitment.latest_value, commitment.latest_on = locked.values_list("latest_value", "latest_on").get()
     log_action(commitment, "investments.commitment.reported", actor=actor,
                data={"value": str(number), "as_of": as_of.isoformat(), "evidence": bool(stored or evidence_url)})
     return report

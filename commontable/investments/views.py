@@ -74,6 +74,17 @@ def _staff_activity(user, obj) -> dict:
     return {"activity": list(activity_for(obj)[:ACTIVITY_LIMIT]), "history": record_history(obj)}
 
 
+def _paginate_ids_first(request: HttpRequest, items):
+    """`paginate`, with the page's ids chosen first on the bare columns in the list's final order,
+    then only those rows loaded with their annotations (funding totals, statuses), as
+    `api_shapes.page_of` does: the per-row subqueries run for 50 rows, not for every row sorted."""
+    page, query = paginate(request, items.prefetch_related(None).values_list("pk", flat=True))
+    ids = list(page.object_list)
+    rows = {row.pk: row for row in items.filter(pk__in=ids)} if ids else {}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page, query
+
+
 def _dollars(cents: int | None) -> float | None:
     return None if cents is None else round(cents / 100, 2)
 
@@ -123,7 +134,7 @@ def investment_list(request: HttpRequest) -> HttpResponse:
     if fmt and valid:
         rows = list(_investment_rows(filterset.qs.iterator(chunk_size=500)))
         return export_response(fmt, "investments", _investment_export_header(), rows)
-    page, query = paginate(request, filterset.qs)
+    page, query = _paginate_ids_first(request, filterset.qs)
     return render_list(
         request,
         "investments/investment_list.html",
@@ -326,7 +337,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
     if fmt and valid:
         rows = list(_commitment_rows(filterset.qs.iterator(chunk_size=500)))
         return export_response(fmt, "commitments", _commitment_export_header(), rows)
-    page, query = paginate(request, filterset.qs)
+    page, query = _paginate_ids_first(request, filterset.qs)
     return render_list(
         request,
         "investments/commitment_list.html",

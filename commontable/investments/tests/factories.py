@@ -67,6 +67,14 @@ class CommitmentReportFactory(factory.django.DjangoModelFactory):
     value = Decimal(10)
     as_of = dt.date(2024, 6, 1)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As `services.commitment_report_add` does: the commitment keeps its latest report.
+        report = super()._create(model_class, *args, **kwargs)
+        Commitment.objects.filter(pk=report.commitment_id).refresh_latest_report()
+        report.commitment.refresh_from_db(fields=["latest_value", "latest_on"])
+        return report
+
 
 class CampaignAskFactory(factory.django.DjangoModelFactory):
     class Meta:
