@@ -8,8 +8,7 @@ database themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from functools import wraps
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +27,7 @@ from commontable.core.http import (
     bound_data,
     export_format,
     form_status,
+    login_and,
     paginate,
     render_list,
     require,
@@ -55,16 +55,8 @@ GET_POST = require_http_methods(["GET", "POST"])
 ACTIVITY_LIMIT = 20
 
 
-def member_required(view: Callable) -> Callable:
-    """Sign-in required (302 to the login page); signed-in users who are not members get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        require(permissions.can_view_investments, request.user)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Sign-in required (302 to the login page); signed-in users who are not members get 403.
+member_required = login_and(permissions.can_view_investments)
 
 
 def _staff_activity(user, obj) -> dict:
