@@ -51,13 +51,13 @@ def investment_get_for_user(user, slug: str) -> Investment:
 def commitment_get_for_user(user, public_id) -> Commitment:
     """A commitment the user may see, on an investment the user may see."""
     return get_object_or_404(
-        Commitment.objects.visible_to(user).filter(investment__in=visible_investments(user)).select_related("investment", "obligor"),
+        Commitment.objects.visible_to(user).select_related("investment", "obligor"),
         public_id=public_id,
     )
 
 
 def ask_get_for_user(user, public_id) -> CampaignAsk:
     return get_object_or_404(
-        CampaignAsk.objects.visible_to(user).filter(investment__in=visible_investments(user)).select_related("investment"),
+        CampaignAsk.objects.visible_to(user).select_related("investment"),
         public_id=public_id,
     )

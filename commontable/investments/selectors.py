@@ -160,7 +160,7 @@ def with_status(commitments, today: dt.date | None = None):
 def commitment_list(user, *, status: str = "", category: str = "", obligor=None, investment=None, today: dt.date | None = None):
     """Commitments the user may see, on investments the user may see, each with its latest report
     and status, filtered (the status filter runs in the database, see `with_status`)."""
-    items = Commitment.objects.visible_to(user).filter(investment__in=visible_investments(user))
+    items = Commitment.objects.visible_to(user)  # only on investments the user may see
     if category:
         items = items.filter(category=category)
     if obligor is not None:
@@ -298,7 +298,7 @@ def status_counts(commitments, today: dt.date) -> dict[str, int]:
 def ask_list(user, *, investment=None, outcome: str = ""):
     """Campaign asks the user may see, on investments the user may see, newest first, with their
     investment, the organisation asked, and their actions with the organisations that signed on."""
-    items = CampaignAsk.objects.visible_to(user).filter(investment__in=visible_investments(user))
+    items = CampaignAsk.objects.visible_to(user)  # only on investments the user may see
     if investment is not None:
         items = items.filter(investment=investment)
     if outcome:
