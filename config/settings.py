@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "commontable.strategy",
     "commontable.directory",
     "commontable.investments",
+    "commontable.businesses",
+    "commontable.workforce",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +104,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (reminders, digests, long imports): Django's tasks API, queued in the database so
+# SQLite and PostgreSQL need no broker. Run `manage.py db_worker` beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 CACHES = {
     "default": {

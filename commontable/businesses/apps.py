@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BusinessesConfig(AppConfig):
+    """BIPOC-owned businesses (certifications, trades, places served) and the contracting
+    opportunities on watched investments that they can bid for."""
+
+    name = "commontable.businesses"
+    label = "businesses"
+    verbose_name = _("BIPOC businesses")

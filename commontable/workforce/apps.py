@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkforceConfig(AppConfig):
+    """Workforce goals on watched investments (BIPOC, women and apprentice hours) and the hours
+    actually worked, from certified-payroll exports."""
+
+    name = "commontable.workforce"
+    label = "workforce"
+    verbose_name = _("Workforce")
