@@ -170,3 +170,123 @@ class StoredFile(PublicIdModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Subscription(TimeStampedModel):
+    """Someone's opt-in to hear about a topic (ADR 9): a signed-in person (`user`, who may change
+    their language) or an address outside the site (`email` with a `language`, e.g. a business
+    matched to contracting opportunities). `topic` names what it is about in the owning app's
+    words ("investments.decisions"), `object_id` narrows it to one record (the investment watched).
+    Ending it keeps the row (`unsubscribed_at`) so a re-subscription is a deliberate act."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+
+    class Cadence(models.TextChoices):
+        IMMEDIATE = "immediate", _("As it happens")
+        DAILY = "daily", _("Daily digest")
+        WEEKLY = "weekly", _("Weekly digest")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    email = models.EmailField(_("email address"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    topic = models.CharField(_("topic"), max_length=80)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    cadence = models.CharField(_("how often"), max_length=10, choices=Cadence.choices, default=Cadence.IMMEDIATE)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["topic", "id"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        indexes = [models.Index(fields=["topic", "object_id"], name="subscription_topic_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(email=""), name="subscription_has_recipient"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "topic", "object_id", "channel"],
+                condition=models.Q(user__isnull=False, object_id__isnull=False),
+                name="subscription_user_object_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "topic", "channel"],
+                condition=models.Q(user__isnull=False, object_id__isnull=True),
+                name="subscription_user_topic_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "topic", "object_id", "channel"],
+                condition=models.Q(user__isnull=True, object_id__isnull=False),
+                name="subscription_email_object_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "topic", "channel"],
+                condition=models.Q(user__isnull=True, object_id__isnull=True),
+                name="subscription_email_topic_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic}:{self.object_id or '*'} → {self.user_id or self.email}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.unsubscribed_at is None
+
+
+class Delivery(models.Model):
+    """One message sent (or being sent) once. `key` names the message in the sender's words
+    (which reminder, of what, for which occurrence, to whom); it is unique, so a re-run of the
+    sender finds it and sends nothing twice. No open or click tracking is recorded."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(max_length=255, unique=True)
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    topic = models.CharField(max_length=80, db_index=True)
+    recipient = models.EmailField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class FeedToken(models.Model):
+    """A secret in a personal calendar-feed address, so a calendar program can read what its owner
+    may see without signing in. Stored hashed; the address is shown once when made. Revoking it
+    stops every feed that uses it at once (404)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("calendar feed link")
+        verbose_name_plural = _("calendar feed links")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

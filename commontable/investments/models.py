@@ -12,9 +12,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from commontable.core import schedule
+from commontable.core.deadlines import DeadlineKind
 from commontable.core.models import Place, PublicIdModel, StoredFile, TimeStampedModel
+from commontable.core.schedule import DEFAULT_ZONE
 from commontable.core.visibility import Visibility, VisibilityQuerySet, VisibleModel
 from commontable.investments.choices import (
     AskActionKind,
@@ -288,3 +292,109 @@ class AskAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on}"
+
+
+# --- the decision calendar (ADR 9) -------------------------------------------------------------------
+
+
+class DecisionKind(models.TextChoices):
+    HEARING = "hearing", pgettext_lazy("decision kind", "Public hearing")
+    VOTE = "vote", pgettext_lazy("decision kind", "Vote")
+    COMMENT_DEADLINE = "comment_deadline", pgettext_lazy("decision kind", "Comment deadline")
+    OTHER = "other", pgettext_lazy("decision kind", "Other decision")
+
+
+class DecisionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", pgettext_lazy("decision status", "Scheduled")
+    POSTPONED = "postponed", pgettext_lazy("decision status", "Postponed")
+    CANCELLED = "cancelled", pgettext_lazy("decision status", "Cancelled")
+    HELD = "held", pgettext_lazy("decision status", "Held")
+
+
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A decision is seen by whoever may see its investment: it has no visibility of its own."""
+        return self.filter(investment__in=Investment.objects.visible_to(user))
+
+    def upcoming(self, now):
+        return self.filter(models.Q(starts_at__gte=now) | models.Q(starts_at__isnull=True))
+
+
+class Decision(PublicIdModel, TimeStampedModel):
+    """A moment when a public body decides something about an investment: a hearing, a vote, or
+    the deadline for public comment. Kept as a local date and time in its zone (ADR 9); a comment
+    deadline has a deadline kind instead (a hard date, the date review begins, rolling, or open
+    until filled). `starts_at` is the UTC moment derived from the local time, for sorting, feeds
+    and reminders. `sequence` goes up when the time, place or status changes, so calendar programs
+    that subscribed to a feed update their copy. Watchers of the investment are reminded before it."""
+
+    investment = models.ForeignKey(Investment, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.ForeignKey(
+        "directory.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions",
+        verbose_name=_("deciding body"), help_text=_("The agency or council in the directory, if it is there."),
+    )
+    body_name = models.CharField(_("deciding body (as named)"), max_length=200, blank=True,
+                                 help_text=_("e.g. the committee of the council that holds the hearing"))
+    description = models.TextField(_("description"), blank=True, max_length=5000)
+    deadline_kind = models.CharField(_("kind of deadline"), max_length=20, choices=DeadlineKind.choices, blank=True)
+    starts_on = models.DateField(_("date"), null=True, blank=True)
+    starts_at_time = models.TimeField(_("starts at"), null=True, blank=True)
+    ends_at_time = models.TimeField(_("ends at"), null=True, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_ZONE)
+    starts_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    location = models.CharField(_("place"), max_length=300, blank=True)
+    link_url = models.URLField(_("link to the notice or agenda"), blank=True, max_length=500)
+    status = models.CharField(_("status"), max_length=10, choices=DecisionStatus.choices,
+                              default=DecisionStatus.SCHEDULED)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        indexes = [models.Index(fields=["investment", "starts_at"], name="decision_investment_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at_time__isnull=True)
+                | models.Q(starts_at_time__isnull=False, ends_at_time__gt=models.F("starts_at_time")),
+                name="decision_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="comment_deadline", deadline_kind__in=list(DeadlineKind.values))
+                | (~models.Q(kind="comment_deadline") & models.Q(deadline_kind="", starts_on__isnull=False)),
+                name="decision_deadline_kind_matches",
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=list(DecisionStatus.values)),
+                                   name="decision_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def uid(self) -> str:
+        """The iCalendar UID: fixed for the life of the decision, whatever changes."""
+        return f"decision-{self.public_id}@commontable"
+
+    @property
+    def body_label(self) -> str:
+        if self.body_id and self.body_name:
+            return f"{self.body.name} — {self.body_name}"
+        return self.body.name if self.body_id else self.body_name
+
+    @property
+    def local_start(self):
+        """The aware local start in its own zone, or None (no date, or no time of day)."""
+        if self.starts_on is None or self.starts_at_time is None:
+            return None
+        return schedule.localize(self.starts_on, self.starts_at_time, self.time_zone)
+
+    @property
+    def is_deadline(self) -> bool:
+        return self.kind == DecisionKind.COMMENT_DEADLINE
