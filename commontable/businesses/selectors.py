@@ -1,0 +1,211 @@
+"""Reads for the business directory: the list with its filters, a business's page, opportunities,
+and the businesses that match an opportunity (with why), all in SQL with a fixed number of
+queries whatever the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from commontable.businesses import naics
+from commontable.businesses.choices import OpportunityStatus, SelfIdentified
+from commontable.businesses.models import (
+    Business,
+    BusinessTrade,
+    Certification,
+    ContractingOpportunity,
+    OpportunityTrade,
+)
+from commontable.businesses.permissions import visible_businesses, visible_opportunities
+from commontable.core.models import Place
+
+
+def with_cards(businesses, on: dt.date | None = None):
+    """What a list row shows: the organisation, trades, places and current certifications, each
+    prefetched in one query for the whole page."""
+    on = on or timezone.localdate()
+    return businesses.select_related("organization").prefetch_related(
+        Prefetch("trades", queryset=BusinessTrade.objects.order_by("code")),
+        Prefetch("places_served", queryset=Place.objects.order_by("name")),
+        Prefetch("certifications", queryset=Certification.objects.current(on).order_by("program"), to_attr="current_certifications"),
+    )
+
+
+def trade_condition(codes, business_ref: str = "pk") -> Q:
+    """Businesses with a trade that starts with one of `codes` (the NAICS prefix rule)."""
+    if not codes:
+        return Q(pk__in=[])
+    prefix = Q()
+    for code in codes:
+        prefix |= Q(code__startswith=code)
+    return Q(Exists(BusinessTrade.objects.filter(prefix, business=OuterRef(business_ref))))
+
+
+def certified_condition(programs, on: dt.date | None = None) -> Q:
+    """Businesses holding a current certification from one of `programs` (any program if empty)."""
+    certifications = Certification.objects.current(on).filter(business=OuterRef("pk"))
+    if programs:
+        certifications = certifications.filter(program__in=list(programs))
+    return Q(Exists(certifications))
+
+
+def business_list(user, *, q: str = "", program: str = "", naics_prefix: str = "", place: Place | None = None,
+                  bipoc_owned: str = ""):
+    """Businesses the user may see, by name, filtered: a current certification of a program, a
+    trade under a NAICS prefix, a place served (or a place inside it), self-identified BIPOC-owned,
+    a word of the name or description."""
+    items = visible_businesses(user)
+    if q.strip():
+        items = items.filter(Q(name__icontains=q.strip()) | Q(description__icontains=q.strip()))
+    if program:
+        items = items.filter(certified_condition([program]))
+    if naics_prefix:
+        items = items.filter(trade_condition([naics_prefix]))
+    if place is not None:
+        items = items.filter(serves_condition(place_and_ancestors([place.pk])))
+    if bipoc_owned:
+        items = items.filter(bipoc_owned=bipoc_owned)
+    return items.order_by("name", "pk")
+
+
+def serves_condition(place_ids) -> Q:
+    """Businesses serving one of these places."""
+    return Q(Exists(Business.places_served.through.objects.filter(business=OuterRef("pk"), place_id__in=list(place_ids))))
+
+
+def place_and_ancestors(place_ids) -> list[int]:
+    """The places and every place that contains them (a business serving Ramsey County serves
+    Saint Paul): one query per level of the vocabulary, at most four."""
+    found = set(place_ids)
+    frontier = set(place_ids)
+    for _level in range(4):
+        if not frontier:
+            break
+        parents = set(Place.objects.filter(pk__in=frontier, parent__isnull=False).values_list("parent_id", flat=True))
+        frontier = parents - found
+        found |= parents
+    return sorted(found)
+
+
+@dataclass
+class Match:
+    """A business that matches an opportunity, and why: the trades that answer the codes asked,
+    the current certifications among those wanted, the places served that cover the work."""
+
+    business: Business
+    trades: list[str] = field(default_factory=list)
+    certifications: list[Certification] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+
+
+@dataclass
+class OpportunityCriteria:
+    codes: list[str]
+    programs: list[str]
+    place_ids: list[int]  # the opportunity's places and the places containing them
+
+
+def opportunity_criteria(opportunity: ContractingOpportunity) -> OpportunityCriteria:
+    """The opportunity's codes and places (two or three small queries)."""
+    codes = list(OpportunityTrade.objects.filter(opportunity=opportunity).order_by("code").values_list("code", flat=True))
+    place_ids = list(opportunity.places.values_list("pk", flat=True))
+    return OpportunityCriteria(codes=codes, programs=list(opportunity.certifications_wanted or []),
+                               place_ids=place_and_ancestors(place_ids) if place_ids else [])
+
+
+def matching_businesses(opportunity: ContractingOpportunity, user=None, *, on: dt.date | None = None,
+                        criteria: OpportunityCriteria | None = None):
+    """Businesses (that the user may see; all of them when `user` is None, for notices) matching
+    the opportunity: a trade under one of its codes, a current certification among those wanted
+    if it wants any, and a place served among its places (or containing one) if it names places."""
+    criteria = criteria or opportunity_criteria(opportunity)
+    items = Business.objects.all() if user is None else visible_businesses(user)
+    items = items.filter(trade_condition(criteria.codes))
+    if criteria.programs:
+        items = items.filter(certified_condition(criteria.programs, on))
+    if criteria.place_ids:
+        items = items.filter(serves_condition(criteria.place_ids))
+    return items.order_by("name", "pk")
+
+
+def opportunity_matches(opportunity: ContractingOpportunity, user, *, on: dt.date | None = None) -> list[Match]:
+    """The matching businesses with the reasons, for the opportunity's page and API. Queries: the
+    opportunity's codes, its places (and up to four levels of containing places), the businesses,
+    then one each for their matching trades, certifications and places."""
+    on = on or timezone.localdate()
+    criteria = opportunity_criteria(opportunity)
+    prefix = Q()
+    for code in criteria.codes:
+        prefix |= Q(code__startswith=code)
+    certifications = Certification.objects.current(on).order_by("program")
+    if criteria.programs:
+        certifications = certifications.filter(program__in=criteria.programs)
+    prefetches = [
+        Prefetch("trades", queryset=BusinessTrade.objects.filter(prefix).order_by("code") if criteria.codes else BusinessTrade.objects.none(),
+                 to_attr="matching_trades"),
+        Prefetch("certifications", queryset=certifications, to_attr="matching_certifications"),
+    ]
+    if criteria.place_ids:
+        prefetches.append(Prefetch("places_served", queryset=Place.objects.filter(pk__in=criteria.place_ids).order_by("name"),
+                                   to_attr="matching_places"))
+    businesses = matching_businesses(opportunity, user, on=on, criteria=criteria).prefetch_related(*prefetches)
+    return [
+        Match(business=b, trades=[t.code for t in b.matching_trades], certifications=b.matching_certifications,
+              places=getattr(b, "matching_places", []))
+        for b in businesses
+    ]
+
+
+def business_detail(business: Business):
+    """A business's page: trades with their names, places, all certifications (current and
+    expired), and the opportunities it was awarded."""
+    trades = [(code, naics.label(code)) for code in business.trades.order_by("code").values_list("code", flat=True)]
+    return {
+        "trades": trades,
+        "places": list(business.places_served.order_by("name")),
+        "certifications": list(business.certifications.order_by("-valid_from", "program")),
+    }
+
+
+def opportunity_list(user, *, status: str = "", investment=None, q: str = ""):
+    """Opportunities the user may see (on investments they may see), newest first."""
+    items = visible_opportunities(user).select_related("investment", "awarded_to").prefetch_related(
+        Prefetch("trades", queryset=OpportunityTrade.objects.order_by("code"))
+    )
+    if status:
+        items = items.filter(status=status)
+    if investment is not None:
+        items = items.filter(investment=investment)
+    if q.strip():
+        items = items.filter(title__icontains=q.strip())
+    return items.order_by("-created_at", "-pk")
+
+
+def opportunity_count_for_investment(investment, user) -> int:
+    """For the investment's page: how many contracting opportunities the user may see on it."""
+    return visible_opportunities(user).filter(investment=investment).count()
+
+
+def opportunities_matched(on: dt.date | None = None) -> int:
+    """Opportunities with at least one matching business (for the plan's indicator)."""
+    return sum(1 for o in ContractingOpportunity.objects.all() if matching_businesses(o, on=on).exists())
+
+
+def awarded_to_bipoc(on: dt.date | None = None) -> int:
+    on = on or timezone.localdate()
+    return ContractingOpportunity.objects.filter(
+        status=OpportunityStatus.AWARDED, awarded_on__lte=on, awarded_to__bipoc_owned=SelfIdentified.YES
+    ).count()
+
+
+def businesses_certified(on: dt.date | None = None) -> int:
+    on = on or timezone.localdate()
+    return Business.objects.filter(certified_condition([], on)).count()
+
+
+def opportunity_counts_by_investment(user, investment_ids) -> dict[int, int]:
+    rows = visible_opportunities(user).filter(investment_id__in=investment_ids).values("investment_id").annotate(n=Count("pk"))
+    return {row["investment_id"]: row["n"] for row in rows}
