@@ -35,6 +35,8 @@ def _kwargs(pattern: URLPattern, personas) -> dict:
             values[name] = "people"
         elif name == "pk":
             values[name] = 1
+        elif name == "token":
+            values[name] = "not-a-valid-token"
         else:
             raise AssertionError(f"teach test_url_inventory how to fill <{name}> in {route}")
     return values
