@@ -9,6 +9,7 @@ urlpatterns = [
     path("directory/", include("commontable.directory.urls")),
     path("plan/", include("commontable.strategy.urls")),
     path("investments/", include("commontable.investments.urls")),
+    path("businesses/", include("commontable.businesses.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
