@@ -14,4 +14,7 @@ urlpatterns = [
     path("imports/<uuid:public_id>/apply/", views.import_apply, name="import_apply"),
     path("i18n/status/", views.i18n_status, name="i18n_status"),
     path("files/<uuid:public_id>/", views.file_download, name="file_download"),
+    path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("calendar-feeds/", views.feed_token_list, name="feed_token_list"),
+    path("calendar-feeds/<int:pk>/revoke/", views.feed_token_revoke, name="feed_token_revoke"),
 ]

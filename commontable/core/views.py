@@ -1,5 +1,5 @@
-"""Pages that belong to no domain: the home page, the staff activity log, health check, and the
-shared import pages (upload → preview → apply)."""
+"""Pages that belong to no domain: the home page, the staff activity log, health check, the
+shared import pages (upload → preview → apply), one-click unsubscribe and calendar-feed links."""
 
 from django.apps import apps
 from django.contrib import messages
@@ -9,8 +9,10 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commontable.core import selectors
@@ -242,3 +244,56 @@ def file_download(request: HttpRequest, public_id) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- notifications: one-click unsubscribe (no sign-in), personal calendar-feed links --------------
+
+
+@csrf_exempt  # the signed token is the credential; mail programs POST without a CSRF token (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what the link stops and a button; POST (the button, or a mail program's one-click
+    request) ends the subscription. Works without signing in; a GET alone changes nothing, so a
+    link scanner cannot unsubscribe anyone."""
+    from commontable.core import notifications
+
+    subscription = notifications.subscription_from_token(token)
+    if subscription is None:
+        raise Http404
+    done = request.method == "POST"
+    if done:
+        notifications.unsubscribe(subscription)
+    return render(request, "core/unsubscribe.html", {
+        "what": notifications.describe(subscription), "done": done,
+        "already": subscription.unsubscribed_at is not None and not done,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feed_token_list(request: HttpRequest) -> HttpResponse:
+    """A person's calendar-feed links: make a new one (shown once, with the feeds it opens) or
+    revoke one."""
+    from commontable.core import feeds
+
+    new_links = []
+    if request.method == "POST":
+        _token, raw = feeds.feed_token_create(user=request.user)
+        new_links = [(label, request.build_absolute_uri(reverse(name, kwargs={"token": raw})))
+                     for name, label in feeds.personal_feeds()]
+    tokens = request.user.feed_tokens.all()
+    return render(request, "core/feed_token_list.html", {"tokens": tokens, "new_links": new_links})
+
+
+@login_required
+@require_POST
+def feed_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    from commontable.core import feeds
+    from commontable.core.models import FeedToken
+
+    token = FeedToken.objects.filter(pk=pk, user=request.user).first()
+    if token is None:
+        raise Http404
+    feeds.feed_token_revoke(token=token, actor=request.user)
+    messages.success(request, _("The calendar feed link was revoked: calendars that use it stop updating."))
+    return redirect("core:feed_token_list")
