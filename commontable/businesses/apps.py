@@ -9,3 +9,8 @@ class BusinessesConfig(AppConfig):
     name = "commontable.businesses"
     label = "businesses"
     verbose_name = _("BIPOC businesses")
+    navigation = [
+        ("businesses:business_list", _("Businesses"), "public"),
+        ("businesses:opportunity_list", _("Contracting opportunities"), "public"),
+    ]
+    indicators = "commontable.businesses.indicators"
