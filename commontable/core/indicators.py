@@ -235,6 +235,21 @@ def _tokens(indicators: Iterable[Indicator]) -> dict[str, str]:
     return found
 
 
+def data_version(*labels: str) -> str:
+    """One string that changes whenever `data_changed()` is called for any of these labels or for
+    everything (as bulk writes and imports do): for other caches that must follow the same writes,
+    e.g. cached pages. A label need not be a model's: any name a writer announces will do. A
+    missing token is replaced by a fresh one (as for figures), never read as empty, so an evicted
+    token only means "compute again"."""
+    keys = [_TOKEN_PREFIX + label for label in (_ALL, *labels)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            token = uuid.uuid4().hex
+            found[key] = token if cache.add(key, token, None) else (cache.get(key) or token)
+    return ".".join(found[key] for key in keys)
+
+
 def _clean(reading: Reading) -> Reading:
     value = reading.value
     if value is not None:
