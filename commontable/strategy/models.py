@@ -38,6 +38,9 @@ class Plan(PublicIdModel, TimeStampedModel, VisibleModel):
     period_end = models.DateField(_("period ends"))
     mission = models.TextField(_("mission"), blank=True, max_length=5000)
     vision = models.TextField(_("vision"), blank=True, max_length=10000)
+    # The language the document is written in (one of LANGUAGES, or blank when its headings do not
+    # tell): pages mark the plan's own text with it, so screen readers pronounce it right.
+    language = models.CharField(_("language of the document"), max_length=10, blank=True)
     predecessor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successors",
         verbose_name=_("succeeds"),

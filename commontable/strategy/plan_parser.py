@@ -12,7 +12,7 @@ records. `tests/plans/` holds the shapes of document it is known to read.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from commontable.strategy.plan_text import (  # noqa: F401  (PlanProblem and PlanParseError are re-exported)
@@ -55,6 +55,7 @@ from commontable.strategy.plan_text import (  # noqa: F401  (PlanProblem and Pla
     _name_like,
     _say,
     _split_value,
+    heading_language,
     more_problems,
 )
 
@@ -93,6 +94,8 @@ class ParsedPlan:
     values: tuple[ParsedValue, ...]
     strategies: tuple[ParsedStrategy, ...]
     warnings: tuple[PlanProblem, ...]
+    # The language its headings are written in ("en", "es", "so", "hmn"), or "" when none tells.
+    language: str = ""
 
 
 @dataclass
@@ -276,7 +279,16 @@ class _Parser:
         return ParsedPlan(
             title=self._title(cover), period_start_year=start, period_end_year=end, mission=mission, vision=vision,
             values=tuple(values), strategies=tuple(strategies), warnings=tuple(self.warnings),
+            language=self._language(),
         )  # fmt: skip
+
+    def _language(self) -> str:
+        """The language most of the recognised headings are written in."""
+        votes = Counter(
+            heading_language(line.text) for line in self.lines if line.kind in (SECTION, STRATEGY)
+        )
+        votes.pop(None, None)
+        return votes.most_common(1)[0][0] if votes else ""
 
     def _period(self, cover: list[_Line]) -> tuple[int | None, int | None]:
         """The plan's years, from the cover; failing that, from the first lines (a running header)."""

@@ -99,26 +99,60 @@ _CLEAN = str.maketrans(
 _BREAKS = re.compile("([\f\v\x85\u2028\u2029])")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # Lines that carry nothing to import: a sub-heading over a strategy's list, a contents heading.
-_SUBHEADING = re.compile(r"^(?:key\s+|our\s+)?(?:objectives|actions|tactics|activities|(?:table\s+of\s+)?contents):?$", re.I)  # fmt: skip
+_SUBHEADING = re.compile(
+    r"^(?:key\s+|our\s+|nuestr[oa]s\s+)?(?:objectives|actions|tactics|activities|(?:table\s+of\s+)?contents"
+    r"|objetivos|acciones|t[aá]cticas|actividades|[ií]ndice|contenidos?|tabla\s+de\s+contenidos?"
+    r"|ujeeddooyinka|waxqabadyada|tusmada|cov\s+hom\s+phiaj|cov\s+kev\s+ua|cov\s+ntsiab\s+lus)"
+    r"(?:\s+(?:principales|clave))?:?$",
+    re.I,
+)
 # A contents line: a heading, then dot leaders or a wide gap, then its page number.
 _TOC_TAIL = re.compile(r"(?:(?:\.\s?){4,}|…{2,})\s*\d{1,3}\s*$|\s{3,}\d{1,3}\s*$")
-_PAGE = re.compile(r"^(?:page\s*|p\.\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$|^[ivx]{1,5}$")
+_PAGE = re.compile(
+    r"^(?:page\s*|p[aá]gina\s*|p[aá]g\.\s*|bogga\s*|nplooj\s*|p\.\s*)?\d{1,3}(?:\s*(?:of|de|/)\s*\d{1,3})?$"
+    r"|^-\s*\d{1,3}\s*-$|^[ivx]{1,5}$"
+)
 # A page number beside a running header ("Strategic Plan | 4"), so that every page's copy compares equal.
 _PAGE_TOKEN = re.compile(
-    r"^(?:page\s*)?\d{1,3}(?:\s*[|·•-]\s*|\s+)|(?:\s*[|·•-]\s*|\s+)(?:page\s*)?\d{1,3}(?:\s*of\s*\d{1,3})?$"
+    r"^(?:page\s*|p[aá]gina\s*)?\d{1,3}(?:\s*[|·•-]\s*|\s+)"
+    r"|(?:\s*[|·•-]\s*|\s+)(?:page\s*|p[aá]gina\s*)?\d{1,3}(?:\s*(?:of|de)\s*\d{1,3})?$"
 )
-_PERIOD = re.compile(rf"(?<!\d)((?:19|20)\d\d)\s*(?:{DASH}|to\b|through\b)\s*((?:19|20)\d\d)(?!\d)", re.I)
-_CONTINUED = r"(?:\s*\(?\s*(?:continued|cont'?d?\.?)\s*\)?)?"
+_PERIOD = re.compile(rf"(?<!\d)((?:19|20)\d\d)\s*(?:{DASH}|to\b|through\b|al?\b|hasta\b|ilaa\b|txog\b)\s*((?:19|20)\d\d)(?!\d)", re.I)
+_CONTINUED = r"(?:\s*\(?\s*(?:continued|cont'?d?\.?|continuaci[oó]n|sii\s+wad|txuas\s+ntxiv)\s*\)?)?"
+# Headings in English, Spanish, Somali and Hmong (the interface's languages). The Somali and Hmong
+# words are the usual ones in community plans; `HEADING_LANGUAGES` below tells a plan's language.
+_MISSION = r"mission(?:\s+statement)?|(?:declaraci[oó]n\s+de\s+)?misi[oó]n|hadafka|ujeeddada|lub\s+hom\s+phiaj"
+_VISION = r"vision(?:\s+statement)?|visi[oó]n|aragtida|hiigsiga|lub\s+zeem\s+muag"
+_VALUES = (
+    r"(?:core\s+|shared\s+)?values(?:\s+(?:and|&)\s+principles)?|(?:guiding\s+|core\s+)?principles"
+    r"|valores(?:\s+(?:fundamentales|compartidos))?(?:\s+y\s+principios)?|principios(?:\s+rectores)?"
+    r"|qiyamka(?:\s+aasaasiga)?|mabaadi'?da|cov\s+txiaj\s+ntsig|cov\s+ntsiab\s+cai"
+)
+_OVERVIEW = (
+    r"(?:(?:strategies|strategic\s+(?:priorities|goals|pillars|directions)|priorities|goals|pillars)"
+    r"(?:\s+(?:and|&)\s+(?:objectives|actions|tactics))?"
+    r"|(?:estrategias|prioridades(?:\s+estrat[eé]gicas)?|metas|pilares|l[ií]neas\s+estrat[eé]gicas)"
+    r"(?:\s+y\s+(?:objetivos|acciones))?"
+    r"|istaraatiijiyadaha|mudnaanta|cov\s+tswv\s+yim|cov\s+txheej\s+txheem)"
+)
+# Which language a heading is written in: the plan's text carries it as its `lang` on pages.
+HEADING_LANGUAGES = {
+    "en": re.compile(r"\b(?:mission|vision|values|principles|strateg(?:y|ies)|goals?|priorit(?:y|ies)|pillars?)\b", re.I),
+    "es": re.compile(r"\b(?:misi[oó]n|visi[oó]n|valores|principios|estrategias?|prioridad(?:es)?|metas?|pilar(?:es)?)\b", re.I),
+    "so": re.compile(r"\b(?:hadafka|ujeeddada|aragtida|hiigsiga|qiyamka|mabaadi'?da|istaraatiijiyad(?:da|aha)|xeeladda|mudnaanta)\b", re.I),
+    "hmn": re.compile(r"\b(?:hom\s+phiaj|zeem\s+muag|txiaj\s+ntsig|ntsiab\s+cai|tswv\s+yim|kev\s+npaj|txheej\s+txheem)\b", re.I),
+}  # fmt: skip
 _SECTION = re.compile(
-    r"^(?:our\s+|the\s+)?(?:(?P<mission>mission(?:\s+statement)?)|(?P<vision>vision(?:\s+statement)?)"
-    r"|(?P<values>(?:core\s+|shared\s+)?values(?:\s+(?:and|&)\s+principles)?|(?:guiding\s+|core\s+)?principles)"
-    r"|(?P<overview>(?:strategies|strategic\s+(?:priorities|goals|pillars|directions)|priorities|goals|pillars)"
-    r"(?:\s+(?:and|&)\s+(?:objectives|actions|tactics))?))"
+    r"^(?:our\s+|the\s+|nuestr[oa]s?\s+|la\s+|el\s+|los\s+|las\s+|peb\s+)?"
+    rf"(?:(?P<mission>{_MISSION})|(?P<vision>{_VISION})|(?P<values>{_VALUES})|(?P<overview>{_OVERVIEW}))"
+    r"(?:\s+(?:ee\s+)?(?:isbahaysiga|peb\s+li|ntawm\s+peb))?"
     rf"{_CONTINUED}(?:\s*(?::|\s{DASH})\s*(?P<rest>.*)|[\s.:]*)$",
     re.I,
 )
 _STRATEGY = re.compile(
-    r"^(?P<kw>strategic\s+(?:priority|goal|pillar)|strategy|goal|priority|pillar)\s+(?:no\.\s*|#\s*)?"
+    r"^(?P<kw>strategic\s+(?:priority|goal|pillar)|strategy|goal|priority|pillar"
+    r"|prioridad\s+estrat[eé]gica|l[ií]nea\s+estrat[eé]gica|estrategia|meta|prioridad|pilar"
+    r"|istaraatiijiyadda|xeeladda|tswv\s+yim|txoj\s+kev\s+npaj)\s+(?:no\.\s*|n[úuº°]m?\.?\s*|#\s*)?"
     r"(?P<num>\d{1,2}|[a-z]+)(?P<rest>.*)$",
     re.I,
 )
@@ -126,18 +160,19 @@ _HEADING_TITLE = re.compile(rf"^(?:\s*[:)]|\s*{DASH}|\.(?=\s|$))\s*(?P<title>.*)
 # "1. text", "1) text", "1 – text", "1.1 text", "1.1. text", "Objective 3.10: text"; a lone number
 # needs its punctuation, or "20 percent…" at the start of a wrapped line would become objective 20.
 _ITEM = re.compile(
-    rf"^(?:objective\s+)?(?P<a>\d{{1,2}})(?:\.(?P<b>\d{{1,2}}))?(?P<sep>\.|\)|:|\s*{DASH})?(?:\s+(?P<text>.*)|$)",
+    rf"^(?:objective\s+|objetivo\s+|ujeeddo\s+)?(?P<a>\d{{1,2}})(?:\.(?P<b>\d{{1,2}}))?(?P<sep>\.|\)|:|\s*{DASH})?(?:\s+(?P<text>.*)|$)",
     re.I,
 )
 _BULLET = re.compile(rf"^(?:[•*·▪▫●◦‣■□➢►✓]|{DASH})\s+(?P<text>.+)$")
 _VALUE = re.compile(rf"^(?P<name>\S.{{0,{SHORT - 1}}}?)(?P<sep>\.|:|\s{DASH})\s+(?P<desc>\S.*)$")
 _BOLD = re.compile(rf"^(\*\*|__)(?P<name>[^*_]+?)\1\s*(?:[.:]|{DASH})?\s*(?P<desc>.*)$")
 _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen")  # fmt: skip
+_SPANISH_NUMBER_WORDS = ("uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce", "trece", "catorce", "quince")  # fmt: skip
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv")
 # Opening words of an introduction ("These values guide…"), never of a value's name.
-_INTRO_WORDS = frozenset(("we", "our", "these", "this", "each", "below", "here", "all"))
-_SMALL_WORDS = frozenset(("a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "our"))  # fmt: skip
-_JOINERS_AT_END = re.compile(r"(?:\s+(?:for|from|of|to|through|in))+\s*$", re.I)
+_INTRO_WORDS = frozenset(("we", "our", "these", "this", "each", "below", "here", "all", "nosotros", "nuestros", "nuestras", "estos", "estas", "este", "esta", "cada", "todos", "todas"))  # fmt: skip
+_SMALL_WORDS = frozenset(("a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "our", "de", "del", "la", "el", "los", "las", "y", "e", "o", "u", "en", "para", "por", "con", "al", "iyo", "ee", "ka", "thiab", "ntawm", "rau"))  # fmt: skip
+_JOINERS_AT_END = re.compile(r"(?:\s+(?:for|from|of|to|through|in|para|de|del|en|rau))+\s*$", re.I)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", **dict.fromkeys(DASHES, "-")})
 
 
@@ -287,7 +322,7 @@ def _number(word: str) -> int | None:
     word = word.lower()
     if word.isdigit():
         return int(word)
-    for table in (_NUMBER_WORDS, _ROMAN):
+    for table in (_NUMBER_WORDS, _SPANISH_NUMBER_WORDS, _ROMAN):
         if word in table:
             return table.index(word) + 1
     return None
@@ -322,6 +357,11 @@ def _section(text: str) -> tuple[str, str] | None:
         return None
     kind = next(k for k in ("mission", "vision", "values", "overview") if match[k])
     return kind, (match["rest"] or "").strip()
+
+
+def heading_language(text: str) -> str | None:
+    """The interface language a recognised heading is written in ("Nuestra Misión" → "es")."""
+    return next((code for code, words in HEADING_LANGUAGES.items() if words.search(text)), None)
 
 
 def _is_heading(text: str) -> bool:

@@ -207,7 +207,7 @@ def plan_import(
         plan = Plan.objects.create(
             title=title, slug=_unique_slug(f"{title} {start.year} {end.year}"), period_start=start, period_end=end,
             mission=parsed.mission, vision=parsed.vision, predecessor=predecessor, visibility=visibility,
-            source_name=source_name[:255], source_text=text,
+            source_name=source_name[:255], source_text=text, language=parsed.language,
         )
         changes = PlanChanges(created=True)
         _plan_apply(parsed=parsed, plan=plan, write=True)
@@ -220,6 +220,7 @@ def plan_import(
         if (plan.period_start, plan.period_end) != (start, end):
             changes.updated.insert(0, _("Period"))
         plan.mission, plan.vision, plan.period_start, plan.period_end = parsed.mission, parsed.vision, start, end
+        plan.language = parsed.language
         if title:
             plan.title = title.strip()[:200]
         plan.revision += 1

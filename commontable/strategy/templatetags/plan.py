@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from commontable.core.charts import sparkline_svg
@@ -75,3 +77,13 @@ def status_label(code: str) -> str:
         return Status(code).label
     except ValueError:
         return code
+
+
+@register.filter
+def text_lang(plan) -> str:
+    """` lang="es"` for an element holding the plan's own text when the document's language differs
+    from the page's (WCAG 3.1.2), so a screen reader reads a Spanish plan in Spanish on an English page."""
+    code = getattr(plan, "language", "")
+    if not code or code == (get_language() or "").split("-")[0]:
+        return ""
+    return format_html(' lang="{}"', code)
