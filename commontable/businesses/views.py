@@ -43,6 +43,7 @@ from commontable.core.http import (
     require,
 )
 from commontable.core.visibility import viewer_for
+from commontable.directory.selectors import record_history
 
 GET_POST = require_http_methods(["GET", "POST"])
 ACTIVITY_LIMIT = 20
@@ -51,7 +52,7 @@ ACTIVITY_LIMIT = 20
 def _staff_activity(user, obj) -> dict:
     if not viewer_for(user).is_staff:
         return {}
-    return {"activity": list(activity_for(obj)[:ACTIVITY_LIMIT])}
+    return {"activity": list(activity_for(obj)[:ACTIVITY_LIMIT]), "history": record_history(obj)}
 
 
 def _dollars(cents: int | None) -> float | None:
