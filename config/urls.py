@@ -10,6 +10,7 @@ urlpatterns = [
     path("plan/", include("commontable.strategy.urls")),
     path("investments/", include("commontable.investments.urls")),
     path("businesses/", include("commontable.businesses.urls")),
+    path("workforce/", include("commontable.workforce.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -195,3 +195,106 @@ def _n(number: float) -> str:
     """A coordinate with at most one decimal: "12.5", "3" — short SVG, no float noise."""
     text = f"{number:.1f}"
     return text[:-2] if text.endswith(".0") else text
+
+
+# -- goal against actual, per period ---------------------------------------------------------------
+
+BAR_COLOUR = LINE_COLOUR
+BELOW_COLOUR = LAST_COLOUR
+AXIS_COLOUR = "#595959"
+GRID_COLOUR = "#d9d9d9"
+TEXT_COLOUR = "#1f1f1f"
+_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+Bar = tuple[str, float | None, float | None]  # (period label, actual, goal)
+
+
+def goal_actual_svg(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    description: str,
+    id_prefix: str,
+    width: int = 640,
+    height: int = 240,
+    maximum: float | None = None,
+    value_format: Callable[[float], str] | None = None,
+) -> SafeString:
+    """A bar chart of an actual value per period against the goal for that period, as
+    accessible SVG for pages and PDFs alike (no script, no inline style).
+
+    Each bar is labelled with its value (so colour is never the only cue); bars below their goal
+    are drawn in the second colour and hatched. The goal is a dashed dark line across each
+    period's slot. `title` and `description` become the SVG's <title> and <desc> (escaped), named
+    by `aria-labelledby`; the page should also give the same numbers in a table. `maximum` is the
+    top of the scale (default: the largest value or goal, rounded up to a multiple of 10, so
+    percentages usually get 0–100 only when needed). `id_prefix` keeps ids unique on a page.
+    """
+    width, height = int(width), int(height)
+    if width < 120 or height < 80:
+        raise ValueError("a goal chart needs at least 120×80 pixels")
+    fmt = value_format or format_value
+    prefix = _ID.sub("-", id_prefix) or "chart"
+    clean = [(NOT_XML.sub("", str(label)), _finite(actual), _finite(goal)) for label, actual, goal in bars]
+    values = [v for _l, a, g in clean for v in (a, g) if v is not None]
+    top = _finite(maximum) or max(10.0, math.ceil(max(values, default=0.0) / 10.0) * 10.0)
+    left, right, upper, lower = 40.0, width - 8.0, 18.0, height - 28.0
+    t, d = escape(NOT_XML.sub("", str(title))), escape(NOT_XML.sub("", str(description)))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="goal-chart" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" focusable="false">'
+        f'<title id="{prefix}-title">{t}</title><desc id="{prefix}-desc">{d}</desc>'
+        f'<defs><pattern id="{prefix}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{BELOW_COLOUR}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="2"/></pattern></defs>'
+    ]
+
+    def y_of(value: float) -> float:
+        return lower - (lower - upper) * min(1.0, max(0.0, value / top))
+
+    for step in range(5):
+        value = top * step / 4
+        y = _n(y_of(value))
+        parts.append(
+            f'<line class="goal-chart-grid" x1="{_n(left)}" y1="{y}" x2="{_n(right)}" y2="{y}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+            f'<text x="{_n(left - 4)}" y="{y}" font-size="10" text-anchor="end" dominant-baseline="middle" '
+            f'fill="{TEXT_COLOUR}">{escape(fmt(value))}</text>'
+        )
+    parts.append(
+        f'<line x1="{_n(left)}" y1="{_n(lower)}" x2="{_n(right)}" y2="{_n(lower)}" stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    )
+    if clean:
+        slot = (right - left) / len(clean)
+        bar_width = max(2.0, slot * 0.6)
+        every = max(1, math.ceil(len(clean) * 48 / (right - left)))  # thin out labels that would overlap
+        for index, (label, actual, goal) in enumerate(clean):
+            x0 = left + slot * index
+            centre = x0 + slot / 2
+            below = actual is not None and goal is not None and actual < goal
+            if actual is not None:
+                y = y_of(actual)
+                fill = f"url(#{prefix}-hatch)" if below else BAR_COLOUR
+                parts.append(
+                    f'<rect class="goal-chart-bar{" goal-chart-below" if below else ""}" x="{_n(centre - bar_width / 2)}" '
+                    f'y="{_n(y)}" width="{_n(bar_width)}" height="{_n(max(0.0, lower - y))}" fill="{fill}" '
+                    f'stroke="{BELOW_COLOUR if below else BAR_COLOUR}" stroke-width="1"/>'
+                )
+                if index % every == 0 or len(clean) <= 12:
+                    parts.append(
+                        f'<text class="goal-chart-value" x="{_n(centre)}" y="{_n(y - 3)}" font-size="9" '
+                        f'text-anchor="middle" fill="{TEXT_COLOUR}">{escape(fmt(actual))}</text>'
+                    )
+            if goal is not None:
+                gy = _n(y_of(goal))
+                parts.append(
+                    f'<line class="goal-chart-goal" x1="{_n(x0 + 1)}" y1="{gy}" x2="{_n(x0 + slot - 1)}" y2="{gy}" '
+                    f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="4 2"/>'
+                )
+            if index % every == 0:
+                parts.append(
+                    f'<text class="goal-chart-label" x="{_n(centre)}" y="{_n(lower + 14)}" font-size="10" '
+                    f'text-anchor="middle" fill="{TEXT_COLOUR}">{escape(label)}</text>'
+                )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every interpolated text was escaped above

@@ -9,3 +9,5 @@ class WorkforceConfig(AppConfig):
     name = "commontable.workforce"
     label = "workforce"
     verbose_name = _("Workforce")
+    navigation = [("workforce:workforce_overview", _("Workforce"), "member")]
+    indicators = "commontable.workforce.indicators"

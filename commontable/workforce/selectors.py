@@ -1,0 +1,190 @@
+"""Reads of workforce goals and hours: an investment's hours by month with shares against its
+goals, its contractors, and the overview across investments. Each is a fixed number of queries
+whatever the number of records: sums are computed by the database, shares in `shares.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Min, Sum
+from django.db.models.functions import TruncMonth
+
+from commontable.investments.models import Investment
+from commontable.workforce.choices import Measure
+from commontable.workforce.models import PART_FIELDS, HoursRecord, WorkforceGoal
+from commontable.workforce.shares import Totals, meets_goal
+
+SUMS = {f"sum_{name}": Sum(name) for name in ("total_hundredths", *PART_FIELDS)}
+SORTS = ("name", "-name", "bipoc", "-bipoc", "gap", "-gap", "hours", "-hours")
+
+
+@dataclass
+class PeriodRow:
+    """One month of an investment's hours (records whose period ends in that month)."""
+
+    month: dt.date
+    totals: Totals
+    goals: dict[str, Decimal | None] = field(default_factory=dict)  # measure → target in force
+
+    @property
+    def shares(self) -> dict[str, Decimal | None]:
+        return self.totals.shares
+
+    def meets(self, measure: str) -> bool | None:
+        return meets_goal(self.totals.share(measure), self.goals.get(measure))
+
+
+@dataclass
+class ContractorRow:
+    employer_name: str
+    totals: Totals
+    first: dt.date
+    last: dt.date
+    records: int
+
+
+@dataclass
+class WorkforcePage:
+    investment: Investment
+    goals: list[WorkforceGoal]
+    periods: list[PeriodRow]
+    contractors: list[ContractorRow]
+    totals: Totals
+    current_goals: dict[str, WorkforceGoal]
+
+    @property
+    def measures(self) -> list[str]:
+        """The measures worth a column and a chart: those with a goal or with hours reported."""
+        shown = [Measure.BIPOC, Measure.WOMEN, Measure.APPRENTICE]
+        if Measure.LOCAL in self.current_goals or self.totals.local is not None:
+            shown.append(Measure.LOCAL)
+        return [str(m) for m in shown]
+
+
+def goal_in_force(goals: list[WorkforceGoal], measure: str, day: dt.date) -> WorkforceGoal | None:
+    """The goal for `measure` in force on `day`; the latest-starting one when several are."""
+    found = [g for g in goals if g.measure == measure and g.applies_on(day)]
+    return max(found, key=lambda g: (g.starts_on or dt.date.min, g.pk), default=None)
+
+
+def goal_list(investment: Investment) -> list[WorkforceGoal]:
+    """An investment's workforce goals, by measure and start (one query)."""
+    return list(WorkforceGoal.objects.filter(investment=investment).order_by("measure", "starts_on", "pk"))
+
+
+def workforce_detail(investment: Investment, *, today: dt.date | None = None) -> WorkforcePage:
+    """Everything the workforce page shows, in three queries: the goals, the hours summed by
+    month, the hours summed by contractor."""
+    today = today or dt.date.today()
+    goals = goal_list(investment)
+    records = HoursRecord.objects.filter(investment=investment)
+    periods = []
+    for row in records.annotate(month=TruncMonth("period_end")).values("month").annotate(**SUMS).order_by("month"):
+        month = row["month"]
+        month = month.date() if isinstance(month, dt.datetime) else month
+        # The goal in force at the end of the month decides whether the month met it.
+        end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        in_force = {m: goal_in_force(goals, m, end) for m in Measure.values}
+        periods.append(
+            PeriodRow(
+                month=month,
+                totals=_totals(row),
+                goals={m: (g.target_percent if g else None) for m, g in in_force.items()},
+            )
+        )
+    contractors = [
+        ContractorRow(
+            employer_name=row["employer_name"],
+            totals=_totals(row),
+            first=row["first"],
+            last=row["last"],
+            records=row["records"],
+        )
+        for row in records.values("employer_name")
+        .annotate(**SUMS, first=Min("period_start"), last=Max("period_end"), records=Count("pk"))
+        .order_by("employer_name")
+    ]
+    totals = sum((p.totals for p in periods), Totals())
+    current = {m: g for m in Measure.values if (g := goal_in_force(goals, m, today)) is not None}
+    return WorkforcePage(investment, goals, periods, contractors, totals, current)
+
+
+def _totals(row: dict) -> Totals:
+    return Totals(
+        total=row["sum_total_hundredths"] or 0,
+        bipoc=row["sum_bipoc_hundredths"] or 0,
+        women=row["sum_women_hundredths"] or 0,
+        apprentice=row["sum_apprentice_hundredths"] or 0,
+        apprentice_bipoc=row["sum_apprentice_bipoc_hundredths"],
+        local=row["sum_local_hundredths"],
+        unknown_race=row["sum_unknown_race_hundredths"],
+    )
+
+
+@dataclass
+class OverviewRow:
+    """One investment in the overview: its hours to date, shares, and current goals."""
+
+    investment: Investment
+    totals: Totals
+    goals: dict[str, Decimal] = field(default_factory=dict)
+
+    def share(self, measure: str) -> Decimal | None:
+        return self.totals.share(measure)
+
+    def gap(self, measure: str = Measure.BIPOC) -> Decimal | None:
+        """Share minus goal (negative: below goal)."""
+        actual, target = self.share(measure), self.goals.get(measure)
+        return None if actual is None or target is None else actual - target
+
+    def meets(self, measure: str = Measure.BIPOC) -> bool | None:
+        return meets_goal(self.share(measure), self.goals.get(measure))
+
+
+def workforce_overview(user, *, sort: str = "name", today: dt.date | None = None) -> list[OverviewRow]:
+    """Every investment the user may see that has workforce goals or hours, with its shares to
+    date against the goals in force today, sorted by name, BIPOC share, gap to the BIPOC goal or
+    hours. Three queries: the visible investments concerned, the sums per investment, the goals."""
+    today = today or dt.date.today()
+    visible = Investment.objects.visible_to(user)
+    sums = {
+        row["investment"]: _totals(row)
+        for row in HoursRecord.objects.filter(investment__in=visible).values("investment").annotate(**SUMS).order_by()
+    }
+    goals_by_investment: dict[int, list[WorkforceGoal]] = {}
+    for goal in WorkforceGoal.objects.filter(investment__in=visible).order_by("pk"):
+        goals_by_investment.setdefault(goal.investment_id, []).append(goal)
+    ids = set(sums) | set(goals_by_investment)
+    if not ids:
+        return []
+    rows = []
+    for investment in Investment.objects.filter(pk__in=ids).only("pk", "name", "slug", "visibility"):
+        goals = goals_by_investment.get(investment.pk, [])
+        current = {m: g.target_percent for m in Measure.values if (g := goal_in_force(goals, m, today))}
+        rows.append(OverviewRow(investment, sums.get(investment.pk, Totals()), current))
+    return sort_overview(rows, sort)
+
+
+def sort_overview(rows: list[OverviewRow], sort: str) -> list[OverviewRow]:
+    """Sorted by the column asked for; rows without a value last whatever the direction."""
+    sort = sort if sort in SORTS else "name"
+    reverse = sort.startswith("-")
+    key = sort.lstrip("-")
+    rows = sorted(rows, key=lambda r: r.investment.name.casefold())
+    if key == "name":
+        return list(reversed(rows)) if reverse else rows
+    value = {
+        "bipoc": lambda r: r.share(Measure.BIPOC),
+        "gap": lambda r: r.gap(Measure.BIPOC),
+        "hours": lambda r: r.totals.total if r.totals.total else None,
+    }[key]
+    known = [r for r in rows if value(r) is not None]
+    unknown = [r for r in rows if value(r) is None]
+    return sorted(known, key=value, reverse=reverse) + unknown
+
+
+def hours_list(investment: Investment):
+    """An investment's hours records, by period and contractor (for the API's list)."""
+    return HoursRecord.objects.filter(investment=investment).order_by("period_start", "employer_name", "trade", "pk")
