@@ -11,3 +11,11 @@ class InvestmentsConfig(AppConfig):
     verbose_name = _("Investment watch")
     navigation = [("investments:investment_list", _("Investments"), "member")]
     indicators = "commontable.investments.indicators"
+
+    def ready(self) -> None:
+        from commontable.core.imports import register_import
+        from commontable.investments.imports import CapitalPlanImport
+        from commontable.investments.usaspending import UsaspendingImport
+
+        register_import(CapitalPlanImport())
+        register_import(UsaspendingImport())

@@ -38,7 +38,7 @@ from commontable.investments.models import (
 
 MAX_CENTS = 10**15  # ten trillion dollars: anything above is a typing mistake
 # Words the investment pages use in their addresses (/investments/commitments/…), never a slug.
-RESERVED_SLUGS = frozenset({"new", "map", "calendar", "commitments", "asks"})
+RESERVED_SLUGS = frozenset({"new", "map", "calendar", "commitments", "asks", "import", "imports"})
 
 
 def _user(actor):

@@ -27,6 +27,10 @@ def _kwargs(pattern: URLPattern, world) -> dict:
             values[name] = world.commitments[Compliance.MISSED].public_id
         elif name == "public_id" and route.startswith("asks/"):
             values[name] = world.ask.public_id
+        elif name == "format":
+            values[name] = "capital-plan"
+        elif name == "public_id" and route.startswith("imports/"):
+            values[name] = "00000000-0000-4000-8000-000000000000"  # no such import: 404, never a 500
         else:
             raise AssertionError(f"teach investments' test_url_inventory how to fill <{name}> in {route}")
     return values
