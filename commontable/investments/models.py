@@ -398,3 +398,9 @@ class Decision(PublicIdModel, TimeStampedModel):
     @property
     def is_deadline(self) -> bool:
         return self.kind == DecisionKind.COMMENT_DEADLINE
+
+    @property
+    def zone_abbreviation(self) -> str:
+        """CST or CDT (etc.) as on that date, to print beside the local time."""
+        local = self.local_start
+        return local.tzname() if local is not None else ""

@@ -1,0 +1,319 @@
+"""The decision calendar of the investment watch: who may do what, reads and writes (ADR 9).
+
+Hearings, votes and comment deadlines on investments, watchers, and the iCalendar feeds. The
+schedule rules (local time + zone, daylight saving, SEQUENCE), the feeds' tokens and caching, and
+the notifications are core's shared pieces; this module applies them to decisions. It keeps the
+app's shape in sections: permissions, selectors, services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import rules
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commontable.core import deadlines, feeds, ical, notifications, schedule
+from commontable.core.audit import log_action
+from commontable.investments.models import Decision, DecisionKind, DecisionStatus, Investment
+from commontable.investments.permissions import is_staff
+
+WATCH_TOPIC = "investments.decisions"
+# Days before a decision that watchers are reminded: a week to prepare testimony or comments, and
+# the day before. When a run finds both due (a decision added 3 days ahead), only the nearer goes.
+REMINDER_DAYS = (7, 1)
+TIME_ZONES = ("America/Chicago", "America/New_York", "America/Denver", "America/Phoenix",
+              "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu")
+
+# --- permissions ------------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated)
+
+
+can_edit_decision = is_staff
+# Anyone signed in who can see the investment may watch it (the getter gives 404 otherwise).
+can_watch_investment = is_signed_in
+
+
+def decision_get_for_user(user, public_id) -> Decision:
+    """A decision on an investment the user may see (404 otherwise)."""
+    return get_object_or_404(
+        Decision.objects.visible_to(user).select_related("investment", "body"), public_id=public_id
+    )
+
+
+# --- selectors -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarFilter:
+    investment: Investment | None = None
+    body_id: int | None = None
+    kind: str = ""
+
+
+def decision_list(user, *, start: dt.datetime | None = None, end: dt.datetime | None = None,
+                  filters: CalendarFilter = CalendarFilter(), undated: bool = True):
+    """Decisions the user may see between two moments (and, if `undated`, the rolling and open
+    deadlines that have no date), earliest first, with their investment and deciding body."""
+    decisions = Decision.objects.visible_to(user).select_related("investment", "body")
+    dated = {}
+    if start is not None:
+        dated["starts_at__gte"] = start
+    if end is not None:
+        dated["starts_at__lt"] = end
+    if dated:
+        condition = Q(**dated)
+        if undated:
+            condition |= Q(starts_at__isnull=True)
+        decisions = decisions.filter(condition)
+    if filters.investment is not None:
+        decisions = decisions.filter(investment=filters.investment)
+    if filters.body_id:
+        decisions = decisions.filter(body_id=filters.body_id)
+    if filters.kind:
+        decisions = decisions.filter(kind=filters.kind)
+    return decisions.order_by("starts_at", "id")
+
+
+def month_bounds(year: int, month: int, zone: str = schedule.DEFAULT_ZONE) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC moments a local calendar month starts and ends (midnight exists in US zones)."""
+    first = dt.date(year, month, 1)
+    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    return schedule.local_to_utc(first, dt.time(0), zone), schedule.local_to_utc(after, dt.time(0), zone)
+
+
+def decision_agenda(user, *, year: int, month: int, filters: CalendarFilter = CalendarFilter()):
+    """A month's decisions grouped by their local date (days with none are left out), and the
+    undated deadlines (rolling, open until filled) apart. One query."""
+    start, end = month_bounds(year, month)
+    days: OrderedDict[dt.date, list[Decision]] = OrderedDict()
+    undated = []
+    for decision in decision_list(user, start=start, end=end, filters=filters):
+        if decision.starts_on is None:
+            undated.append(decision)
+        else:
+            days.setdefault(decision.starts_on, []).append(decision)
+    return days, undated
+
+
+def decisions_upcoming(user, investment: Investment, *, now: dt.datetime | None = None, limit: int = 10):
+    """An investment's coming decisions (and those with no date), for its page."""
+    now = now or timezone.now()
+    return list(decision_list(user, start=now, filters=CalendarFilter(investment=investment))[:limit])
+
+
+def watched_investment_ids(user):
+    return notifications.subscribed_object_ids(user, WATCH_TOPIC)
+
+
+def is_watching(user, investment: Investment) -> bool:
+    return notifications.subscription_for(user, WATCH_TOPIC, investment.pk) is not None
+
+
+def feed_decisions(user, *, investment: Investment | None = None, watchlist: bool = False,
+                   now: dt.datetime | None = None):
+    """The decisions a feed shows: what `user` may see (anonymous: public investments), within the
+    feeds' window (ADR 9), optionally one investment's or the user's watchlist."""
+    start, end = feeds.window(now)
+    decisions = decision_list(user, start=start, end=end, filters=CalendarFilter(investment=investment))
+    if watchlist:
+        decisions = decisions.filter(investment_id__in=watched_investment_ids(user))
+    return decisions
+
+
+def feed_version(decisions) -> str:
+    """Changes whenever the feed would: the latest change, the count, and the day (the window moves)."""
+    summary = decisions.order_by().aggregate(latest=Max("updated_at"), count=Count("id"))
+    return f"{summary['latest']}|{summary['count']}|{timezone.localdate()}"
+
+
+ICAL_STATUS = {DecisionStatus.SCHEDULED: "CONFIRMED", DecisionStatus.HELD: "CONFIRMED",
+               DecisionStatus.POSTPONED: "TENTATIVE", DecisionStatus.CANCELLED: "CANCELLED"}
+
+
+def decision_event(decision: Decision, url: str) -> ical.Event:
+    """A decision as an iCalendar event: local time with its zone, UID and SEQUENCE of its own."""
+    summary = decision.title
+    if decision.status in (DecisionStatus.CANCELLED, DecisionStatus.POSTPONED):
+        summary = _("%(status)s: %(title)s") % {"status": decision.get_status_display(), "title": decision.title}
+    lines = [_("Investment: %(name)s") % {"name": decision.investment.name}]
+    if decision.body_label:
+        lines.append(_("Deciding body: %(body)s") % {"body": decision.body_label})
+    if decision.deadline_kind:
+        lines.append(_("Kind of deadline: %(kind)s") % {"kind": decision.get_deadline_kind_display()})
+    if decision.description:
+        lines.append(decision.description)
+    if decision.link_url:
+        lines.append(decision.link_url)
+    return ical.Event(
+        uid=decision.uid, sequence=decision.sequence, summary=summary, on=decision.starts_on,
+        at=decision.starts_at_time, ends_at=decision.ends_at_time, zone=decision.time_zone,
+        description="\n".join(lines), location=decision.location, url=url,
+        status=ICAL_STATUS[decision.status], categories=(decision.get_kind_display(),),
+        last_modified=decision.updated_at,
+    )
+
+
+def feed_calendar(decisions, *, name: str, url_for) -> bytes:
+    """The VCALENDAR of these decisions (those without a date cannot be calendar events)."""
+    start, end = feeds.window()
+    events = [decision_event(d, url_for(d)) for d in decisions if d.starts_on is not None]
+    return ical.calendar_bytes(events, name=name, window=(start.date(), end.date()))
+
+
+# --- services ------------------------------------------------------------------------------------------
+
+TIMING_FIELDS = ("kind", "deadline_kind", "starts_on", "starts_at_time", "ends_at_time", "time_zone")
+
+
+def decision_timing_errors(*, kind: str, deadline_kind: str, starts_on, starts_at_time, ends_at_time,
+                           time_zone: str) -> dict[str, str]:
+    """What is wrong with a decision's time, field by field (the form and the service both ask)."""
+    errors: dict[str, str] = {}
+    if not schedule.is_valid_zone(time_zone):
+        errors["time_zone"] = _("Choose a time zone from the list.")
+        return errors
+    if kind == DecisionKind.COMMENT_DEADLINE:
+        if not deadline_kind:
+            errors["deadline_kind"] = _("Say what kind of deadline it is.")
+        else:
+            errors.update(deadlines.validate(deadline_kind, starts_on, field="starts_on"))
+    elif deadline_kind:
+        errors["deadline_kind"] = _("Only a comment deadline has a kind of deadline; leave it empty.")
+    elif starts_on is None:
+        errors["starts_on"] = _("A hearing or vote needs its date.")
+    if ends_at_time is not None and starts_at_time is None:
+        errors["ends_at_time"] = _("Give the start time too, or leave the end time empty.")
+    elif ends_at_time is not None and ends_at_time <= starts_at_time:
+        errors["ends_at_time"] = _("The end time must be after the start time.")
+    if starts_on is not None and starts_at_time is not None and "starts_on" not in errors:
+        if schedule.is_nonexistent(starts_on, starts_at_time, time_zone):
+            errors["starts_at_time"] = _(
+                "%(time)s does not exist on %(date)s: the clocks jump forward an hour that night. "
+                "Choose a time after the change."
+            ) % {"time": starts_at_time.strftime("%H:%M"), "date": starts_on.isoformat()}
+        elif ends_at_time is not None and schedule.is_nonexistent(starts_on, ends_at_time, time_zone):
+            errors["ends_at_time"] = _("This end time does not exist that night: the clocks jump forward an hour.")
+    return errors
+
+
+def _starts_at(decision: Decision) -> dt.datetime | None:
+    """The UTC moment of a decision: its start; for a hard-date deadline, when it closes."""
+    if decision.starts_on is None:
+        return None
+    if decision.deadline_kind == deadlines.DeadlineKind.HARD_DATE:
+        return deadlines.closes_at(decision.deadline_kind, decision.starts_on, decision.starts_at_time,
+                                   decision.time_zone)
+    return schedule.local_to_utc(decision.starts_on, decision.starts_at_time or dt.time(0), decision.time_zone)
+
+
+def _snapshot(decision: Decision) -> schedule.Snapshot:
+    return schedule.Snapshot(decision.starts_on, decision.starts_at_time, decision.ends_at_time,
+                             decision.time_zone, decision.location, decision.status)
+
+
+def _validate(decision: Decision) -> None:
+    errors = decision_timing_errors(**{f: getattr(decision, f) for f in TIMING_FIELDS})
+    if not decision.title.strip():
+        errors["title"] = _("Give the decision a title.")
+    if errors:
+        raise ValidationError(errors)
+
+
+EDITABLE_FIELDS = ("kind", "title", "body", "body_name", "description", "deadline_kind", "starts_on",
+                   "starts_at_time", "ends_at_time", "time_zone", "location", "link_url", "status")
+
+
+@transaction.atomic
+def decision_create(*, actor, investment: Investment, **fields) -> Decision:
+    """Add a hearing, vote or comment deadline to an investment's calendar (staff)."""
+    decision = Decision(investment=investment, created_by=actor if actor and actor.is_authenticated else None,
+                        **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    decision.body_name = decision.body_name or ""
+    decision.deadline_kind = decision.deadline_kind or ""
+    _validate(decision)
+    decision.starts_at = _starts_at(decision)
+    decision.save()
+    log_action(decision, "investments.decision.created", actor=actor,
+               data={"investment": investment.slug, "kind": decision.kind, "starts_on": decision.starts_on})
+    return decision
+
+
+@transaction.atomic
+def decision_update(*, actor, decision: Decision, **fields) -> Decision:
+    """Change a decision. Calendar programs are told (SEQUENCE + 1) when its time, place or status
+    changes; a new time also gives new reminders (their key holds the time)."""
+    before = _snapshot(Decision.objects.select_for_update().get(pk=decision.pk))
+    changed = {}
+    for name, value in fields.items():
+        if name in EDITABLE_FIELDS:
+            if name in ("body_name", "deadline_kind") and value is None:
+                value = ""
+            if getattr(decision, name) != value:
+                changed[name] = str(value)
+                setattr(decision, name, value)
+    if not changed:
+        return decision
+    _validate(decision)
+    decision.starts_at = _starts_at(decision)
+    decision.sequence = schedule.next_sequence(before, _snapshot(decision), decision.sequence)
+    decision.save()
+    log_action(decision, "investments.decision.changed", actor=actor, data=changed)
+    return decision
+
+
+def investment_watch(*, user, investment: Investment):
+    """The user asks to be reminded of the investment's decisions (their own act: resubscribes)."""
+    sub = notifications.subscribe(user=user, topic=WATCH_TOPIC, object_id=investment.pk, resubscribe=True)
+    log_action(investment, "investments.investment.watched", actor=user)
+    return sub
+
+
+def investment_unwatch(*, user, investment: Investment) -> None:
+    sub = notifications.subscription_for(user, WATCH_TOPIC, investment.pk)
+    if sub is not None:
+        notifications.unsubscribe(sub)
+        log_action(investment, "investments.investment.unwatched", actor=user)
+
+
+# --- reminders -----------------------------------------------------------------------------------------
+
+
+def reminder_offset_due(starts_at: dt.datetime, now: dt.datetime) -> int | None:
+    """Which reminder is due now for a decision at `starts_at`: the nearest offset (in days) whose
+    moment has come, or None (too early, or already started)."""
+    if starts_at <= now:
+        return None
+    due = [days for days in REMINDER_DAYS if starts_at - dt.timedelta(days=days) <= now]
+    return min(due) if due else None
+
+
+def reminder_key(decision: Decision, days: int, subscription_id: int) -> str:
+    return (f"investments.decision-reminder:{decision.public_id}:{decision.starts_at:%Y%m%dT%H%M%SZ}:"
+            f"{days}d:{subscription_id}")
+
+
+def decisions_due_for_reminders(now: dt.datetime):
+    """(decision id, days) for scheduled decisions with a reminder due and someone watching."""
+    horizon = now + dt.timedelta(days=max(REMINDER_DAYS))
+    watched = notifications.Subscription.objects.filter(topic=WATCH_TOPIC, unsubscribed_at__isnull=True).values(
+        "object_id")
+    rows = (Decision.objects.filter(status=DecisionStatus.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon,
+                                    investment_id__in=watched)
+            .values_list("pk", "starts_at").order_by("starts_at", "pk"))
+    return [(pk, days) for pk, starts_at in rows if (days := reminder_offset_due(starts_at, now)) is not None]
+
+
+def still_visible(user, decision: Decision) -> bool:
+    return Decision.objects.visible_to(user).filter(pk=decision.pk).exists()
