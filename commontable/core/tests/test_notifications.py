@@ -2,11 +2,11 @@
 there is nothing to say, one-click unsubscribe without signing in (RFC 8058)."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from commontable.accounts.tests.factories import UserFactory
 from commontable.core import notifications
 from commontable.core.models import Delivery, Subscription
 from commontable.core.notifications import Message, Result
@@ -21,7 +21,7 @@ def _render(recipient):
 
 @pytest.fixture
 def user(db):
-    return UserFactory(email="watcher@example.org", preferred_language="es")
+    return get_user_model().objects.create_user("watcher@example.org", preferred_language="es")
 
 
 def test_subscribe_is_idempotent_and_keeps_an_ended_subscription_ended(user):
