@@ -35,6 +35,7 @@ from commontable.businesses.schemas import (
     CertificationOut,
     CloseIn,
     Error,
+    NotifyOut,
     OpportunityDetailOut,
     OpportunityFilters,
     OpportunityIn,
@@ -367,3 +368,19 @@ def opportunity_award(request: HttpRequest, public_id: uuid.UUID, payload: Award
     return _opportunity_detail(opportunity, user)
 
 
+
+
+@router.post("/opportunities/{public_id}/notify", auth=api_auth_signed_in, response={200: NotifyOut, **WRITE},
+             operation_id="opportunity_notify", summary="Notify the matching businesses",
+             description=STAFF_ONLY + "Emails each business matching the open opportunity that agreed to hear about "
+             "opportunities and has an address, once, in its language: calling again sends nothing twice.")
+def opportunity_notify(request: HttpRequest, public_id: uuid.UUID):
+    user = request.user
+    opportunity = permissions.opportunity_get_for_user(user, public_id)
+    if not permissions.can_manage_opportunities.test(user):
+        raise _forbidden()
+    try:
+        counts = services.opportunity_notify(actor=user, opportunity=opportunity)
+    except DjangoValidationError as exc:
+        raise shapes.validation_error(exc, {}) from exc
+    return {"sent": counts.sent, "already_sent": counts.already_sent, "skipped": counts.skipped}

@@ -116,13 +116,13 @@ def opportunity_criteria(opportunity: ContractingOpportunity) -> OpportunityCrit
                                place_ids=place_and_ancestors(place_ids) if place_ids else [])
 
 
-def matching_businesses(opportunity: ContractingOpportunity, user=None, *, on: dt.date | None = None,
+def matching_businesses(opportunity: ContractingOpportunity, user=None, *, everyone: bool = False, on: dt.date | None = None,
                         criteria: OpportunityCriteria | None = None):
-    """Businesses (that the user may see; all of them when `user` is None, for notices) matching
+    """Businesses (that the user may see; all of them with `everyone`, for notices) matching
     the opportunity: a trade under one of its codes, a current certification among those wanted
     if it wants any, and a place served among its places (or containing one) if it names places."""
     criteria = criteria or opportunity_criteria(opportunity)
-    items = Business.objects.all() if user is None else visible_businesses(user)
+    items = Business.objects.all() if everyone else visible_businesses(user)
     items = items.filter(trade_condition(criteria.codes))
     if criteria.programs:
         items = items.filter(certified_condition(criteria.programs, on))
@@ -190,8 +190,11 @@ def opportunity_count_for_investment(investment, user) -> int:
 
 
 def opportunities_matched(on: dt.date | None = None) -> int:
-    """Opportunities with at least one matching business (for the plan's indicator)."""
-    return sum(1 for o in ContractingOpportunity.objects.all() if matching_businesses(o, on=on).exists())
+    """Opportunities posted by the day with at least one business matching them that day (for the
+    plan's indicator). One query per opportunity: their number is in the tens, not thousands."""
+    on = on or timezone.localdate()
+    opportunities = ContractingOpportunity.objects.filter(created_at__date__lte=on)
+    return sum(1 for o in opportunities if matching_businesses(o, everyone=True, on=on).exists())
 
 
 def awarded_to_bipoc(on: dt.date | None = None) -> int:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from commontable.businesses import naics
+from commontable.businesses import naics, notifications, selectors
 from commontable.businesses.choices import CertificationProgram, OpportunityStatus
 from commontable.businesses.models import (
     Business,
@@ -330,3 +330,16 @@ def opportunity_award(*, actor, opportunity: ContractingOpportunity, business: B
     log_action(opportunity, "businesses.opportunity.awarded", actor=actor,
                data={"business": business.slug, "amount_cents": cents, "awarded_on": awarded_on})
     return opportunity
+
+
+def opportunity_notify(*, actor, opportunity: ContractingOpportunity):
+    """Email every business matching the open opportunity, that consents to notices and has an
+    address, once, in its language (core's notifications: clicking twice sends nothing twice).
+    Not atomic on purpose: each message is recorded as it is sent, so a failure part-way keeps
+    what went out and a second click sends only the rest."""
+    if opportunity.status != OpportunityStatus.OPEN:
+        raise ValidationError({"status": _("Only an open opportunity can be sent to businesses.")})
+    counts = notifications.send_opportunity_notices(opportunity, selectors.matching_businesses(opportunity, everyone=True))
+    log_action(opportunity, "businesses.opportunity.notified", actor=actor,
+               data={"sent": counts.sent, "already_sent": counts.already_sent, "skipped": counts.skipped})
+    return counts

@@ -12,6 +12,7 @@ urlpatterns = [
     path("opportunities/<uuid:public_id>/edit/", views.opportunity_edit, name="opportunity_edit"),
     path("opportunities/<uuid:public_id>/close/", views.opportunity_close, name="opportunity_close"),
     path("opportunities/<uuid:public_id>/award/", views.opportunity_award, name="opportunity_award"),
+    path("opportunities/<uuid:public_id>/notify/", views.opportunity_notify, name="opportunity_notify"),
     path("certifications/<uuid:public_id>/remove/", views.certification_remove, name="certification_remove"),
     path("<slug:slug>/", views.business_detail, name="business_detail"),
     path("<slug:slug>/edit/", views.business_edit, name="business_edit"),

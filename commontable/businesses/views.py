@@ -240,13 +240,15 @@ def opportunity_detail(request: HttpRequest, public_id) -> HttpResponse:
     opportunity = permissions.opportunity_get_for_user(request.user, public_id)
     user = request.user
     trades = [(code, naics.label(code)) for code in opportunity.trades.order_by("code").values_list("code", flat=True)]
+    matches = selectors.opportunity_matches(opportunity, user)
     return render(request, "businesses/opportunity_detail.html", {
         "opportunity": opportunity,
         "investment": opportunity.investment,
         "trades": trades,
         "programs": [PROGRAM_SHORT.get(p, p) for p in opportunity.certifications_wanted or []],
         "places": list(opportunity.places.order_by("name")),
-        "matches": selectors.opportunity_matches(opportunity, user),
+        "matches": matches,
+        "reachable": sum(1 for m in matches if m.business.consents_to_notices and m.business.email),
         "can_manage": permissions.can_manage_opportunities.test(user),
         **_staff_activity(user, opportunity),
     })
@@ -324,3 +326,21 @@ def opportunity_award(request: HttpRequest, public_id) -> HttpResponse:
             return redirect("businesses:opportunity_detail", public_id=opportunity.public_id)
     return render(request, "businesses/opportunity_award.html", {"form": form, "opportunity": opportunity},
                   status=form_status(form))
+
+
+@login_required
+@require_POST
+def opportunity_notify(request: HttpRequest, public_id) -> HttpResponse:
+    """Staff: email each matching business that consents to notices, once (a second click sends
+    nothing twice), in its language."""
+    opportunity = permissions.opportunity_get_for_user(request.user, public_id)
+    require(permissions.can_manage_opportunities, request.user)
+    try:
+        counts = services.opportunity_notify(actor=request.user, opportunity=opportunity)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Sent: %(sent)s. Already sent before: %(already)s. Not sent (no consent or no email, "
+                                    "or unsubscribed): %(skipped)s.")
+                         % {"sent": counts.sent, "already": counts.already_sent, "skipped": counts.skipped})
+    return redirect("businesses:opportunity_detail", public_id=opportunity.public_id)

@@ -1,0 +1,105 @@
+"""Which businesses match an opportunity, and why: a trade under a code asked for, a current
+certification among those wanted (expired ones never count), a place served that covers the work
+(a county covers its cities); only businesses the viewer may see."""
+
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from commontable.businesses import selectors
+from commontable.businesses.models import Business, Certification
+from commontable.businesses.tests.conftest import DAY, TODAY
+from commontable.businesses.tests.factories import BusinessFactory, CertificationFactory, OpportunityFactory
+
+
+def _names(matches):
+    return [m.business.name for m in matches]
+
+
+def test_matches_explain_the_trade_certification_and_place(personas, world):
+    matches = selectors.opportunity_matches(world.opportunity, personas.user("staff"))
+    assert _names(matches) == ["Aurora Plumbing Co", "Bright Current Electric"]
+    plumber, electrician = matches
+    assert plumber.trades == ["238220"] and [c.program for c in plumber.certifications] == ["cert"]
+    assert [p.slug for p in plumber.places] == ["ramsey-county"]  # the county covers Saint Paul
+    # The electrician's TGB expired; its DBE is what counts.
+    assert [c.program for c in electrician.certifications] == ["dbe"]
+
+
+def test_an_expired_certification_does_not_count(personas, world):
+    Certification.objects.filter(business=world.electrician, program="dbe").update(valid_until=TODAY - DAY)
+    assert _names(selectors.opportunity_matches(world.opportunity, personas.user("staff"))) == ["Aurora Plumbing Co"]
+
+
+def test_a_certification_not_yet_valid_does_not_count(personas, world):
+    Certification.objects.filter(business=world.plumber).update(valid_from=TODAY + DAY)
+    assert "Aurora Plumbing Co" not in _names(selectors.opportunity_matches(world.opportunity, personas.user("staff")))
+
+
+def test_a_business_with_a_broader_code_does_not_answer_a_narrower_ask(personas, world):
+    narrow = OpportunityFactory(investment=world.investment, codes=["238220"])
+    names = _names(selectors.opportunity_matches(narrow, personas.user("staff")))
+    assert "Aurora Plumbing Co" in names and "Quiet Mechanical" not in names  # that one only says 2382
+
+
+def test_without_places_or_certifications_any_business_with_the_trade_matches(personas, world):
+    anywhere = OpportunityFactory(investment=world.investment, codes=["23"])
+    assert _names(selectors.opportunity_matches(anywhere, personas.user("staff"))) == [
+        "Aurora Plumbing Co", "Bright Current Electric", "Quiet Mechanical"]
+
+
+def test_a_business_serving_another_county_does_not_match(personas, world):
+    world.plumber.places_served.set([world.places.hennepin])
+    assert "Aurora Plumbing Co" not in _names(selectors.opportunity_matches(world.opportunity, personas.user("staff")))
+
+
+@pytest.mark.parametrize(("persona", "expected"), [
+    ("anonymous", ["Aurora Plumbing Co"]),
+    ("member_b", ["Aurora Plumbing Co", "Bright Current Electric"]),
+])
+def test_matches_show_only_businesses_the_viewer_may_see(personas, world, persona, expected):
+    world.secret.places_served.add(world.places.saint_paul)
+    user = personas.user(persona) or AnonymousUser()
+    assert _names(selectors.opportunity_matches(world.opportunity, user)) == expected
+    assert "Quiet Mechanical" in _names(selectors.opportunity_matches(world.opportunity, personas.user("staff")))
+
+
+def test_matching_takes_a_fixed_number_of_queries(personas, world, django_assert_num_queries):
+    for n in range(6):
+        b = BusinessFactory(codes=[f"23822{n}"])
+        b.places_served.add(world.places.saint_paul)
+        CertificationFactory(business=b, program="dbe")
+    staff = personas.user("staff")
+    # Queries: the opportunity's codes, its places, their containing places (three levels up to the
+    # state, then one that finds none), the businesses, their matching trades, certifications, places.
+    with django_assert_num_queries(10):
+        assert len(selectors.opportunity_matches(world.opportunity, staff)) == 8
+
+
+def test_indicator_counts(personas, world):
+    # The station work (plumber, electrician) and both design jobs (the architect, anywhere).
+    assert selectors.opportunities_matched() == 3
+    assert selectors.opportunities_matched(TODAY - DAY) == 0  # none was posted yet
+    assert selectors.businesses_certified() == 3
+    assert selectors.businesses_certified(TODAY - 20 * DAY) == 3
+    assert selectors.awarded_to_bipoc() == 0
+
+
+@pytest.mark.django_db
+@settings(max_examples=20, deadline=None)
+@given(
+    programs=st.lists(st.sampled_from(["cert", "tgb", "dbe"]), max_size=2, unique=True),
+    held=st.lists(st.tuples(st.sampled_from(["cert", "tgb", "dbe"]), st.integers(-5, 5), st.integers(-5, 5)), max_size=3),
+)
+def test_the_certification_rule_in_sql_agrees_with_the_dates(programs, held):
+    Business.objects.all().delete()
+    business = BusinessFactory(codes=["238220"])
+    for program, start, end in held:
+        start, end = sorted((start, end))
+        Certification.objects.create(business=business, program=program, valid_from=TODAY + start * DAY,
+                                     valid_until=TODAY + end * DAY)
+    found = Business.objects.filter(selectors.certified_condition(programs)).exists()
+    assert found == any((not programs or p in programs) and s <= 0 <= e for p, s, e in
+                        [(p, min(a, b), max(a, b)) for p, a, b in held])
