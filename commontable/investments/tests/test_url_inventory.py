@@ -27,6 +27,10 @@ def _kwargs(pattern: URLPattern, world) -> dict:
             values[name] = world.commitments[Compliance.MISSED].public_id
         elif name == "public_id" and route.startswith("asks/"):
             values[name] = world.ask.public_id
+        elif name == "public_id" and route.startswith("decisions/"):
+            values[name] = world.decision.public_id
+        elif name == "token":
+            values[name] = world.feed_token
         elif name == "format":
             values[name] = "capital-plan"
         elif name == "public_id" and route.startswith("imports/"):
@@ -36,10 +40,28 @@ def _kwargs(pattern: URLPattern, world) -> dict:
     return values
 
 
+def _add_decision(world):
+    import datetime as dt
+
+    from commontable.core.feeds import feed_token_create
+    from commontable.investments.calendar import decision_create
+
+    world.decision = decision_create(actor=None, investment=world.investment, kind="hearing", title="Hearing",
+                                     starts_on=dt.date.today() + dt.timedelta(days=3), starts_at_time=dt.time(18))
+    world.feed_token = feed_token_create(user=_staff())[1]
+
+
+def _staff():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(email="staff@example.org")
+
+
 @pytest.mark.parametrize("visibility", [Visibility.MEMBERS, Visibility.STAFF, Visibility.PUBLIC])
 def test_no_investment_page_answers_any_persona_with_a_server_error(client, personas, world, visibility):
     world.investment.visibility = visibility
     world.investment.save()
+    _add_decision(world)
     failures = server_errors(client, personas, _routes(), lambda pattern: _kwargs(pattern, world))
     assert not failures, "\n".join(failures)
 
