@@ -79,9 +79,11 @@ from commontable.directory.api import router as directory_router  # noqa: E402
 from commontable.investments.api import router as investments_router  # noqa: E402
 from commontable.investments.api_calendar import router as decisions_router  # noqa: E402
 from commontable.strategy.api import router as strategy_router  # noqa: E402
+from commontable.workforce.api import router as workforce_router  # noqa: E402
 
 api.add_router("/", directory_router)
 api.add_router("/", strategy_router)
 api.add_router("/", investments_router)
 api.add_router("/", decisions_router)
 api.add_router("/", businesses_router)
+api.add_router("/", workforce_router)
