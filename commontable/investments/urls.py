@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commontable.investments import views, views_calendar
+from commontable.investments import views, views_calendar, views_imports
 
 app_name = "investments"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("commitments/<uuid:public_id>/escalate/", views.commitment_escalate, name="commitment_escalate"),
     path("asks/<uuid:public_id>/actions/new/", views.ask_action_add, name="ask_action_add"),
     path("asks/<uuid:public_id>/outcome/", views.ask_outcome_set, name="ask_outcome_set"),
+    path("import/<slug:format>/", views_imports.investment_import, name="investment_import"),
+    path("imports/<uuid:public_id>/", views_imports.investment_import_detail, name="investment_import_detail"),
+    path("imports/<uuid:public_id>/apply/", views_imports.investment_import_apply, name="investment_import_apply"),
     path("calendar/", views_calendar.decision_calendar, name="decision_calendar"),
     path("calendar/decisions.ics", views_calendar.decision_feed_public, name="decision_feed_public"),
     path("calendar/feeds/<str:token>/decisions.ics", views_calendar.decision_feed_personal,
