@@ -27,4 +27,7 @@ class DirectoryConfig(AppConfig):
         from commontable.directory.selectors import viewer_build
 
         set_viewer_provider(viewer_build)
+        from commontable.directory import page_cache
+
+        page_cache.connect_signals()
         import commontable.directory.importers  # noqa: F401  (registers the people and organisations imports)

@@ -34,7 +34,7 @@ from commontable.core.http import (  # noqa: F401  (re-exported for views_people
     require,
 )
 from commontable.core.visibility import viewer_for
-from commontable.directory import permissions, selectors, services
+from commontable.directory import page_cache, permissions, selectors, services
 from commontable.directory.filters import OrganizationFilter
 from commontable.directory.forms import (
     OrganizationCreateForm,
@@ -103,29 +103,38 @@ def _organization_export_header() -> list[str]:
 @require_GET
 def organization_list(request: HttpRequest) -> HttpResponse:
     """Everyone: the organisations they may see (anonymous visitors see the public ones),
-    filtered, 50 a page; `?format=csv|xlsx` downloads exactly the filtered rows."""
-    filterset = OrganizationFilter(
-        request.GET or None, queryset=selectors.organization_list(request.user), request=request
-    )
-    valid = filterset.is_valid() if filterset.is_bound else True
+    filtered, 50 a page; `?format=csv|xlsx` downloads exactly the filtered rows. The page body is
+    cached per data version and visibility class (`page_cache`)."""
+
+    def filtered() -> tuple[OrganizationFilter, bool]:
+        filterset = OrganizationFilter(
+            request.GET or None, queryset=selectors.organization_list(request.user), request=request
+        )
+        return filterset, (filterset.is_valid() if filterset.is_bound else True)
+
     fmt = export_format(request)
-    if fmt and valid:
-        # Rows are made now, inside the request: its language and database connection are active.
-        rows = list(_organization_rows(filterset.qs.iterator(chunk_size=500)))
-        return export_response(fmt, "organizations", _organization_export_header(), rows)
-    page, query = paginate(request, filterset.qs)
-    return render_list(
-        request,
-        "directory/organization_list.html",
-        {
+    if fmt:
+        filterset, valid = filtered()
+        if valid:
+            # Rows are made now, inside the request: its language and database connection are active.
+            rows = list(_organization_rows(filterset.qs.iterator(chunk_size=500)))
+            return export_response(fmt, "organizations", _organization_export_header(), rows)
+
+    def build() -> page_cache.Fragment:
+        filterset, valid = filtered()
+        page, query = paginate(request, filterset.qs)
+        context = {
             "filter": filterset,
             "page_obj": page,
             "organizations": page.object_list,
             "querystring_without_page": query,
             "can_create": permissions.can_manage_directory.test(request.user),
-        },
-        status=200 if valid else 400,
-    )
+        }
+        return page_cache.render_fragment(
+            request, "directory/organization_list.html", context, status=200 if valid else 400
+        )
+
+    return page_cache.cached_page(request, "directory/organization_list.html", "organization_list", build)
 
 
 ROSTER_LIMIT = 50
@@ -134,25 +143,25 @@ ROSTER_LIMIT = 50
 @require_GET
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Everyone who may see the organisation (anonymous visitors: public ones). Its people's
-    contact details appear only where `can_see_contacts` allows; staff also see its activity."""
-    organization = permissions.organization_get_for_user(request.user, slug)
-    organization = selectors.organization_get(organization, request.user)
+    contact details appear only where `can_see_contacts` allows; staff also see its activity.
+    Who may see it is decided on every request; its body is cached (`page_cache`)."""
+    found = permissions.organization_get_for_user(request.user, slug)
     user = request.user
-    # The first ROSTER_LIMIT people, and a link to the full (paginated, searchable) list beyond.
-    affiliations = list(selectors.organization_roster(organization, user)[: ROSTER_LIMIT + 1])
-    roster = [
-        (
-            affiliation,
-            permissions.can_see_contacts_given(
-                user, affiliation.person, [a.organization for a in affiliation.person.current_affiliations]
-            ),
-        )
-        for affiliation in affiliations[:ROSTER_LIMIT]
-    ]
-    return render(
-        request,
-        "directory/organization_detail.html",
-        {
+
+    def build() -> page_cache.Fragment:
+        organization = selectors.organization_get(found, user)
+        # The first ROSTER_LIMIT people, and a link to the full (paginated, searchable) list beyond.
+        affiliations = list(selectors.organization_roster(organization, user)[: ROSTER_LIMIT + 1])
+        roster = [
+            (
+                affiliation,
+                permissions.can_see_contacts_given(
+                    user, affiliation.person, [a.organization for a in affiliation.person.current_affiliations]
+                ),
+            )
+            for affiliation in affiliations[:ROSTER_LIMIT]
+        ]
+        context = {
             "organization": organization,
             "roster": roster,
             "roster_more": len(affiliations) > ROSTER_LIMIT,
@@ -160,8 +169,12 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_manage": permissions.can_manage_directory.test(user),
             "can_add_person": permissions.can_add_person.test(user, organization),
             **staff_activity(user, organization),
-        },
-    )
+        }
+        return page_cache.render_fragment(
+            request, "directory/organization_detail.html", context, title=organization.name
+        )
+
+    return page_cache.cached_page(request, "directory/organization_detail.html", "organization_detail", build)
 
 
 @login_required
@@ -271,24 +284,25 @@ def organization_values_affirm(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def table_list(request: HttpRequest) -> HttpResponse:
     """Everyone: the tables they may see (anonymous visitors see the public ones), 50 a page.
-    A convenor is named only where the user may see that organisation."""
-    page, query = paginate(request, selectors.table_list(request.user))
-    visible_convenors = set(
-        permissions.visible_organizations(request.user)
-        .filter(pk__in={t.convenor_id for t in page.object_list if t.convenor_id})
-        .values_list("pk", flat=True)
-    )
-    return render_list(
-        request,
-        "directory/table_list.html",
-        {
+    A convenor is named only where the user may see that organisation. The body is cached."""
+
+    def build() -> page_cache.Fragment:
+        page, query = paginate(request, selectors.table_list(request.user))
+        visible_convenors = set(
+            permissions.visible_organizations(request.user)
+            .filter(pk__in={t.convenor_id for t in page.object_list if t.convenor_id})
+            .values_list("pk", flat=True)
+        )
+        context = {
             "page_obj": page,
             "tables": page.object_list,
             "querystring_without_page": query,
             "visible_convenors": visible_convenors,
             "can_create": permissions.can_edit_table.test(request.user),
-        },
-    )
+        }
+        return page_cache.render_fragment(request, "directory/table_list.html", context)
+
+    return page_cache.cached_page(request, "directory/table_list.html", "table_list", build)
 
 
 @require_GET

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from commontable.core.exports import export_response
 from commontable.core.text import language_label
 from commontable.core.visibility import viewer_for
-from commontable.directory import permissions, selectors, services
+from commontable.directory import page_cache, permissions, selectors, services
 from commontable.directory.choices import ConsentPurpose
 from commontable.directory.filters import PersonFilter
 from commontable.directory.forms import (
@@ -127,27 +127,35 @@ def _organizations_user_adds_people_to(user):
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
     """Members: the people they may see, filtered, 50 a page. Contact details show only on rows
-    where `can_see_contacts` allows, in the page and in the CSV/XLSX download alike."""
-    filterset = PersonFilter(
-        request.GET or None, queryset=selectors.person_list(request.user), request=request
-    )
-    valid = filterset.is_valid() if filterset.is_bound else True
+    where `can_see_contacts` allows, in the page and in the CSV/XLSX download alike. The body is
+    cached per data version and visibility class (`page_cache`), except when filtering by consent,
+    which changes with the clock as consent expires."""
+
+    def filtered() -> tuple[PersonFilter, bool]:
+        filterset = PersonFilter(request.GET or None, queryset=selectors.person_list(request.user), request=request)
+        return filterset, (filterset.is_valid() if filterset.is_bound else True)
+
     fmt = export_format(request)
-    if fmt and valid:
-        rows = _person_rows(request.user, filterset.qs.iterator(chunk_size=500))
-        return export_response(fmt, "people", _person_export_header(), _person_export_rows(rows))
-    page, query = paginate(request, filterset.qs)
-    return render_list(
-        request,
-        "directory/person_list.html",
-        {
+    if fmt:
+        filterset, valid = filtered()
+        if valid:
+            rows = _person_rows(request.user, filterset.qs.iterator(chunk_size=500))
+            return export_response(fmt, "people", _person_export_header(), _person_export_rows(rows))
+
+    def build() -> page_cache.Fragment:
+        filterset, valid = filtered()
+        page, query = paginate(request, filterset.qs)
+        context = {
             "filter": filterset,
             "page_obj": page,
             "rows": _person_rows(request.user, page.object_list),
             "querystring_without_page": query,
             "can_create": permissions.can_add_any_person.test(request.user),
-        },
-        status=200 if valid else 400,
+        }
+        return page_cache.render_fragment(request, "directory/person_list.html", context, status=200 if valid else 400)
+
+    return page_cache.cached_page(
+        request, "directory/person_list.html", "person_list", build, cacheable=not request.GET.get("contact_consent")
     )
 
 
@@ -189,18 +197,18 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
         return _redirect_to_kept(request, person)
     user = request.user
     _require_member_or_self(user, person)
-    person = selectors.person_get(person)
-    show_contacts = permissions.can_see_contacts(user, person)
-    can_edit = permissions.can_edit_person.test(user, person)
-    can_see_needs = permissions.can_see_access_needs.test(user, person)
-    affiliations = [
-        (affiliation, affiliation.end_on is None and permissions.can_end_affiliation.test(user, affiliation))
-        for affiliation in person.affiliations.all()
-    ]
-    return render(
-        request,
-        "directory/person_detail.html",
-        {
+    found = person
+
+    def build() -> page_cache.Fragment:
+        person = selectors.person_get(found)
+        show_contacts = permissions.can_see_contacts(user, person)
+        can_edit = permissions.can_edit_person.test(user, person)
+        can_see_needs = permissions.can_see_access_needs.test(user, person)
+        affiliations = [
+            (affiliation, affiliation.end_on is None and permissions.can_end_affiliation.test(user, affiliation))
+            for affiliation in person.affiliations.all()
+        ]
+        context = {
             "person": person,
             "affiliations": affiliations,
             "show_contacts": show_contacts,
@@ -214,8 +222,16 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
             "language_name": language_label(person.preferred_language) if person.preferred_language else "",
             "is_staff": viewer_for(user).is_staff,
             **staff_activity(user, person),
-        },
-    )
+        }
+        fragment = page_cache.render_fragment(request, "directory/person_detail.html", context, title=person.full_name)
+        # Consent starts, expires or is withdrawn by the clock too: keep the page no longer than that.
+        fragment.seconds = page_cache.seconds_until(
+            [when for record in person.consents.all() for when in (record.given_at, record.expires_at, record.withdrawn_at)],
+            fragment.seconds,
+        )
+        return fragment
+
+    return page_cache.cached_page(request, "directory/person_detail.html", "person_detail", build)
 
 
 @login_required
