@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from commontable.core import schedule
 from commontable.core.models import Place
 from commontable.core.visibility import Visibility
 from commontable.directory import services as directory_services
 from commontable.directory.choices import MembershipStatus, OrganizationKind
 from commontable.directory.models import Organization, Table
-from commontable.investments import services
+from commontable.investments import calendar, services
 from commontable.investments.choices import AskOutcome, Escalation, Stage
 from commontable.investments.models import Investment
 
@@ -430,4 +431,41 @@ def investments_demo_load(*, today: dt.date | None = None) -> DemoSummary | None
         outcome_on=today - 260 * DAY,
         evidence="Adopted in the capital improvement budget.",
     )
+    _decisions(today, line=line, yards=yards, arena=arena, solar=solar, org=org)
     return summary
+
+
+def next_spring_forward(after: dt.date) -> dt.date:
+    """The next Sunday the clocks jump forward in Chicago (2:30 am does not exist that night)."""
+    day = after
+    while not schedule.is_nonexistent(day, dt.time(2, 30), schedule.DEFAULT_ZONE):
+        day += DAY
+    return day
+
+
+def _decisions(today: dt.date, *, line, yards, arena, solar, org) -> None:
+    """Hearings either side of the spring-forward change (6:30 pm both times), a cancelled one,
+    a vote, and comment deadlines of two kinds, for the decision calendar."""
+    change = next_spring_forward(today + DAY)
+
+    def decide(investment, title, kind, on, at=None, **kwargs):
+        return calendar.decision_create(actor=None, investment=investment, title=title, kind=kind, starts_on=on,
+                                        starts_at_time=at, **kwargs)
+
+    transit = org["transit"]
+    decide(line, "Public hearing on the station plans (week before the clock change)", "hearing",
+           change - 6 * DAY, dt.time(18, 30), body=transit, body_name="Board of directors",
+           location="Regional Transit Center, 560 Sixth Avenue", link_url="https://example.org/demo/hearing-1")
+    decide(line, "Public hearing on the station plans (week after the clock change)", "hearing",
+           change + DAY, dt.time(18, 30), ends_at_time=dt.time(20, 30), body=transit, body_name="Board of directors",
+           location="Regional Transit Center, 560 Sixth Avenue")
+    cancelled = decide(arena, "Council hearing on the arena subsidy", "hearing", today + 12 * DAY, dt.time(17),
+                       body_name="Capitol City Council", location="City Hall, room 300")
+    calendar.decision_update(actor=None, decision=cancelled, status="cancelled")
+    decide(yards, "Council vote on the redevelopment agreement", "vote", today + 2 * DAY, dt.time(10),
+           body_name="Capitol City Council", location="City Hall, council chambers")
+    decide(yards, "Comments due on the environmental assessment", "comment_deadline", today + 20 * DAY,
+           dt.time(16, 30), deadline_kind="hard_date", body=org["hra"],
+           link_url="https://example.org/demo/eaw-comments")
+    decide(solar, "Comments on the microgrid's second phase", "comment_deadline", None, deadline_kind="rolling",
+           body_name="Frogtown Community Solar Cooperative")

@@ -309,3 +309,18 @@ def test_feed_query_count(client, cal, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert client.get(url).content == first.content
     assert first.content.decode().count("BEGIN:VEVENT") == 7
+
+
+# --- the demo ---------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_hearings_either_side_of_the_clock_change_a_cancelled_one_and_deadlines(personas):
+    from django.core.management import call_command
+
+    call_command("investments_demo_load", "--allow-without-debug", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    before, after = Decision.objects.filter(title__startswith="Public hearing on the station plans").order_by("starts_at")
+    assert before.starts_at_time == after.starts_at_time == dt.time(18, 30)
+    assert before.local_start.utcoffset() != after.local_start.utcoffset()  # CST, then CDT
+    assert Decision.objects.filter(status=DecisionStatus.CANCELLED, sequence=1).count() == 1
+    assert set(Decision.objects.filter(kind=DecisionKind.COMMENT_DEADLINE).values_list("deadline_kind", flat=True)) == {
+        "hard_date", "rolling"}
