@@ -241,7 +241,8 @@ def goal_actual_svg(
     left, right, upper, lower = 40.0, width - 8.0, 18.0, height - 28.0
     t, d = escape(NOT_XML.sub("", str(title))), escape(NOT_XML.sub("", str(description)))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="goal-chart" width="{width}" height="{height}" '
+        # Fluid width (the viewBox keeps the proportions), so the chart fits a 320 px phone too.
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="goal-chart" width="100%" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" focusable="false">'
         f'<title id="{prefix}-title">{t}</title><desc id="{prefix}-desc">{d}</desc>'
         f'<defs><pattern id="{prefix}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
