@@ -92,8 +92,11 @@ def _on_write(sender, using=None, **kwargs) -> None:
         state["dirty"] = False
 
 
-def _read_happened() -> None:
+def data_version_now() -> str:
+    """The directory's data version, as a page about to be built from the data must read it:
+    any write after this moment replaces it."""
     connections[DEFAULT_DB_ALIAS].__dict__.setdefault("_ct_pages", {})["dirty"] = False
+    return data_version(LABEL)
 
 
 def connect_signals() -> None:
@@ -138,7 +141,7 @@ def _partial(request: HttpRequest) -> bool:
 def page_key(request: HttpRequest, name: str) -> str:
     parts = [
         name,
-        data_version(LABEL),
+        data_version_now(),
         visibility_class(request.user),
         get_language() or "",
         timezone.get_current_timezone_name(),
@@ -163,7 +166,6 @@ def cached_page(
     """Serve the page from the cache, or `build()` it (running its queries) and keep it. Pages
     with errors (status ≠ 200) and unusually long addresses are built every time."""
     key = page_key(request, name) if cacheable else ""
-    _read_happened()
     stored = cache.get(key) if key else None
     fragment = Fragment(*stored) if stored is not None else build()
     if stored is None and key and fragment.status == 200 and len(request.get_full_path()) <= MAX_KEPT_PATH:
