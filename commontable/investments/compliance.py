@@ -22,6 +22,9 @@ from commontable.investments.choices import Compliance, TargetDirection
 
 STALE_AFTER_DAYS = 180
 ON_TRACK_SHARE = Decimal("0.9")
+# "Until further notice": the date a settled status is kept with (a date, so that lists compare it
+# with the day without a NULL case).
+NEVER_CHANGES = dt.date(9999, 12, 31)
 
 
 def commitment_status(
@@ -52,3 +55,31 @@ def commitment_status(
     # same comparison the commitment list makes in SQL (`selectors.commitment_status_expression`).
     on_track = latest_value * span >= target * elapsed * ON_TRACK_SHARE
     return Compliance.ON_TRACK if on_track else Compliance.AT_RISK
+
+
+def status_holds_until(
+    *,
+    direction: str,
+    target: Decimal,
+    starts_on: dt.date,
+    deadline: dt.date,
+    latest_value: Decimal | None,
+    latest_on: dt.date | None,
+    today: dt.date,
+) -> dt.date:
+    """The last day on which `commitment_status` stays what it is `today`, if nothing is reported
+    meanwhile (`NEVER_CHANGES` when only a new report can change it). The calendar moves a status
+    only at two moments: the day after the deadline (missed, or for an *at most* target met or
+    missed) and the 181st day of silence (at risk). Lists keep the status with this date, so that
+    it is recomputed on the very day it changes (ADR 8)."""
+    status = commitment_status(direction=direction, target=target, starts_on=starts_on, deadline=deadline,
+                               latest_value=latest_value, latest_on=latest_on, today=today)
+    if status == Compliance.NO_DATA or today > deadline:
+        return NEVER_CHANGES  # no report yet, or the deadline has passed: settled until a report
+    if direction == TargetDirection.AT_MOST:
+        return deadline
+    if status == Compliance.MET:
+        return NEVER_CHANGES
+    if status == Compliance.ON_TRACK:
+        return min(deadline, latest_on + dt.timedelta(days=STALE_AFTER_DAYS))  # type: ignore[operator]
+    return deadline  # at risk: silence keeps it at risk; the day after the deadline it is missed

@@ -6,6 +6,9 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from commontable.core.forms import BaseForm
@@ -15,7 +18,23 @@ from commontable.investments.choices import CommitmentCategory, Compliance, Inve
 from commontable.investments.forms import jurisdictions
 from commontable.investments.models import Commitment, Investment
 from commontable.investments.permissions import visible_investments
-from commontable.investments.selectors import with_ask
+from commontable.investments.selectors import with_ask, with_status_filter
+
+
+class MenuSelect(forms.Select):
+    """A menu written in Python with the markup of the project's `select.html` (options carry only
+    `selected`): the commitment list's menu of some 300 organisations took 25 ms through the
+    template engine, this well under one."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '\n  <option value="{}"{}>{}</option>',
+            ((str(key), mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        return format_html("<select{}>{}\n</select>", flatatt({"name": name, **self.build_attrs(self.attrs, attrs)}), options)
+
 
 HAS_ASK_CHOICES = [("yes", _("With a coalition ask")), ("won", _("With an ask won or partly won"))]
 
@@ -78,7 +97,7 @@ class CommitmentFilter(django_filters.FilterSet):
     investment. The queryset comes from `selectors.commitment_list`, which annotates `status`."""
 
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Compliance.choices, empty_label=_("Any status")
+        label=_("Status"), method="filter_status", choices=Compliance.choices, empty_label=_("Any status")
     )
     category = django_filters.ChoiceFilter(
         label=_("Category"), choices=CommitmentCategory.choices, empty_label=_("Any category")
@@ -88,6 +107,7 @@ class CommitmentFilter(django_filters.FilterSet):
         queryset=lambda request: None,
         to_field_name="slug",
         empty_label=_("Any organization"),
+        widget=MenuSelect,
     )
     investment = django_filters.ModelChoiceFilter(
         label=_("Investment"),
@@ -100,12 +120,16 @@ class CommitmentFilter(django_filters.FilterSet):
         form = BaseForm
         fields: list[str] = []
 
+    def filter_status(self, queryset, name, value):
+        return with_status_filter(queryset, value)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = _user(self.request)
         obligors = (
             visible_organizations(user)
             .filter(Exists(Commitment.objects.visible_to(user).filter(obligor=OuterRef("pk"))))
+            .only("pk", "slug", "name")  # the menu's value and label
             .order_by("name")
         )
         investments = visible_investments(user).order_by("name")

@@ -19,12 +19,13 @@ from commontable.core import schedule
 from commontable.core.deadlines import DeadlineKind
 from commontable.core.models import Place, PublicIdModel, StoredFile, TimeStampedModel
 from commontable.core.schedule import DEFAULT_ZONE
-from commontable.core.visibility import Visibility, VisibilityQuerySet, VisibleModel
+from commontable.core.visibility import Visibility, VisibilityQuerySet, VisibleModel, viewer_for
 from commontable.investments.choices import (
     AskActionKind,
     AskOutcome,
     CommitmentCategory,
     CommitmentSource,
+    Compliance,
     Escalation,
     FundingProgram,
     InvestmentKind,
@@ -135,16 +136,48 @@ class FundingSource(models.Model):
 
 class CommitmentQuerySet(VisibilityQuerySet):
     def visible_to(self, user):
-        # Seen only on an investment the user may see too (evidence downloads check this).
+        # Seen only on an investment the user may see too (evidence downloads check this). Staff
+        # see every investment: no `investment_id IN (every investment)`, which would make the
+        # database walk the commitments investment by investment instead of by their indexes.
+        if viewer_for(user).is_staff:
+            return self.all()
         return super().visible_to(user).filter(investment__in=Investment.objects.visible_to(user))
 
     def refresh_latest_report(self) -> int:
         """Set these commitments' `latest_value`/`latest_on` from their latest report by
-        (as_of, id), the order every list and page reads, whatever order the reports came in."""
+        (as_of, id), the order every list and page reads, whatever order the reports came in,
+        and their stored status with them."""
         latest = CommitmentReport.objects.filter(commitment=models.OuterRef("pk")).order_by("-as_of", "-id")
-        return self.update(
+        count = self.update(
             latest_value=models.Subquery(latest.values("value")[:1]), latest_on=models.Subquery(latest.values("as_of")[:1])
         )
+        self.refresh_status()  # the status follows the latest report
+        return count
+
+    def refresh_status(self, today=None) -> int:
+        """Store these commitments' status for `today` with the last day it holds
+        (`compliance.status_holds_until`), computed by the stated rules from their columns: the
+        lists count and filter on the stored status while it holds and compute it in SQL where
+        it does not (ADR 0008). Returns how many commitments were written."""
+        from django.utils import timezone
+
+        from commontable.investments.compliance import commitment_status, status_holds_until
+
+        today = today or timezone.localdate()
+        fields = ("pk", "direction", "target", "starts_on", "deadline", "latest_value", "latest_on")
+        groups: dict[tuple, list[int]] = {}
+        for pk, direction, target, starts_on, deadline, value, on in self.order_by().values_list(*fields).iterator(5000):
+            facts = {"direction": direction, "target": target, "starts_on": starts_on, "deadline": deadline,
+                     "latest_value": value, "latest_on": on, "today": today}
+            groups.setdefault((commitment_status(**facts), status_holds_until(**facts)), []).append(pk)
+        # One UPDATE per (status, last day) and 5,000 rows: bulk_update's CASE per row takes half
+        # a minute at 50,000 commitments, this a second or two.
+        for (status, until), pks in groups.items():
+            for start in range(0, len(pks), 5000):
+                Commitment.objects.filter(pk__in=pks[start:start + 5000]).update(
+                    stored_status=status, stored_status_on=today, stored_status_until=until
+                )
+        return sum(len(pks) for pks in groups.values())
 
 
 class Commitment(PublicIdModel, TimeStampedModel, VisibleModel):
@@ -174,15 +207,32 @@ class Commitment(PublicIdModel, TimeStampedModel, VisibleModel):
     # status from two columns instead of subqueries (ADR 0008). Not in the history: reports are.
     latest_value = models.DecimalField(null=True, blank=True, editable=False, **VALUE_DIGITS)
     latest_on = models.DateField(null=True, blank=True, editable=False)
+    # The status by the stated rules as computed on `stored_status_on`, which holds through
+    # `stored_status_until` (the calendar changes it only the day after the deadline or on the
+    # 181st day of silence): lists count and filter on it with an index while it holds, and
+    # compute the status in SQL for the rows where it does not. Written with the latest report
+    # and by the daily `commitment_status_refresh`. Derived: not in the history (ADR 0008).
+    stored_status = models.CharField(max_length=10, choices=Compliance.choices, null=True, blank=True, editable=False)
+    stored_status_on = models.DateField(null=True, blank=True, editable=False)
+    stored_status_until = models.DateField(null=True, blank=True, editable=False)
 
     objects = CommitmentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "latest_value", "latest_on"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "latest_value", "latest_on", "stored_status", "stored_status_on", "stored_status_until"]
+    )
 
     class Meta:
         ordering = ["investment", "deadline", "id"]
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-        indexes = [models.Index(fields=["investment", "deadline"], name="commitment_investment_idx")]
+        indexes = [
+            models.Index(fields=["investment", "deadline"], name="commitment_investment_idx"),
+            # The lists' order, and each status in that order (ADR 0008).
+            models.Index(fields=["deadline", "id"], name="commitment_deadline_idx"),
+            models.Index(fields=["stored_status", "deadline", "id"], name="commitment_status_idx"),
+            models.Index(fields=["stored_status_until"], name="commitment_status_until_idx"),
+            models.Index(fields=["stored_status_on"], name="commitment_status_on_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(deadline__gt=models.F("starts_on")), name="commitment_deadline_after_start"),
             models.CheckConstraint(condition=models.Q(target__gte=0), name="commitment_target_not_negative"),

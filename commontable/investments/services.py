@@ -22,6 +22,7 @@ from commontable.investments.choices import (
     Stage,
     stage_may_follow,
 )
+from commontable.investments.compliance import commitment_status, status_holds_until
 from commontable.investments.geo import parse_location
 from commontable.investments.models import (
     FIRST_FISCAL_YEAR,
@@ -263,10 +264,15 @@ def commitment_create(
         errors["visibility_table"] = _("Choose the table that may see it.")
     if errors:
         raise ValidationError(errors)
+    # Its status (no data until a report) is stored from the start, as the lists read it (ADR 8).
+    today = timezone.localdate()
+    facts = {"direction": direction, "target": target_value, "starts_on": starts_on, "deadline": deadline,
+             "latest_value": None, "latest_on": None, "today": today}
     commitment = Commitment.objects.create(
         investment=investment, source=source, source_reference=source_reference.strip()[:200], obligor=obligor,
         text=text.strip(), category=category, unit=unit.strip()[:40], direction=direction, target=target_value,
         starts_on=starts_on, deadline=deadline, ami_percent=ami_percent, visibility=visibility, visibility_table=visibility_table,
+        stored_status=commitment_status(**facts), stored_status_on=today, stored_status_until=status_holds_until(**facts),
     )
     log_action(commitment, "investments.commitment.created", actor=actor,
                data={"investment": investment.slug, "obligor": obligor.pk, "target": str(target_value), "deadline": deadline.isoformat()})
