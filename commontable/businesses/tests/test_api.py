@@ -8,6 +8,7 @@ from django.core import mail
 
 from commontable.businesses.models import Business, Certification, ContractingOpportunity
 from commontable.businesses.tests.factories import BusinessFactory, CertificationFactory, OpportunityFactory
+from commontable.businesses.tests.queries import assert_own_queries
 from commontable.core.testing import login_as
 from commontable.investments.tests.test_api import AUTH_MODES, assert_matrix, errors, send, tokens  # noqa: F401
 
@@ -64,7 +65,7 @@ def test_the_opportunity_explains_its_matches(client, personas, world):
     ]
 
 
-def test_list_queries_do_not_grow_with_rows(client, personas, world, django_assert_num_queries):
+def test_list_queries_do_not_grow_with_rows(client, personas, world):
     for n in range(6):
         b = BusinessFactory(codes=[f"23822{n}"], organization=personas.org_b)
         b.places_served.add(world.places.saint_paul)
@@ -72,13 +73,13 @@ def test_list_queries_do_not_grow_with_rows(client, personas, world, django_asse
         OpportunityFactory(investment=world.investment, codes=["238"], awarded_to=b, status="awarded")
     login_as(client, personas, "member_a")
     client.get(f"{API}/businesses")
-    # session, user, viewer (person, organisations, tables); COUNT, the page's ids, the rows with
-    # organisations, their trades, places, current certifications; the visible organisations.
-    with django_assert_num_queries(12):
+    # COUNT, the page's ids, the rows with organisations, their trades, places, current
+    # certifications; the organisations the caller may see.
+    with assert_own_queries(7):
         assert len(client.get(f"{API}/businesses").json()["items"]) == 9
-    # session, user, viewer (person, organisations, tables); COUNT, the page's ids, the rows with
-    # investments and winners, their trades; the winners the caller may see.
-    with django_assert_num_queries(10):
+    # COUNT, the page's ids, the rows with investments and winners, their trades; the winners the
+    # caller may see.
+    with assert_own_queries(5):
         assert len(client.get(f"{API}/opportunities").json()["items"]) == 8
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from commontable.businesses.models import Business, Certification, ContractingOpportunity
 from commontable.businesses.tests.conftest import DAY, TODAY
 from commontable.businesses.tests.factories import BusinessFactory, CertificationFactory, OpportunityFactory
+from commontable.businesses.tests.queries import assert_own_queries
 from commontable.core.testing import assert_permission_matrix, login_as
 
 EVERYONE = {"anonymous": 200}
@@ -93,29 +94,29 @@ def test_contact_details_follow_the_business_consent(client, personas, world, pe
     assert ("office@aurora-plumbing.example" in body) == shown
 
 
-def test_the_list_queries_do_not_grow_with_rows(client, personas, world, django_assert_num_queries):
+def test_the_list_queries_do_not_grow_with_rows(client, personas, world):
     for n in range(6):
         b = BusinessFactory(codes=[f"23822{n}", "541"], organization=personas.org_b)
         b.places_served.add(world.places.saint_paul, world.places.ramsey)
         CertificationFactory(business=b)
     login_as(client, personas, "member_a")
     client.get(url("business_list"))  # warm the content-type cache
-    # session, user, viewer (person, represented organisations, tables); the paginator's count, the
-    # page with organisations; its trades, places and current certifications; the place filter's choices.
-    with django_assert_num_queries(11):
+    # The paginator's count, the place filter's choices, the page with organisations, then its
+    # trades, places and current certifications.
+    with assert_own_queries(6):
         response = client.get(url("business_list"))
     assert len(response.context["businesses"]) == 9
 
 
-def test_the_detail_queries_do_not_grow_with_rows(client, personas, world, django_assert_num_queries):
+def test_the_detail_queries_do_not_grow_with_rows(client, personas, world):
     for n in range(6):
         CertificationFactory(business=world.plumber, program="sbe", number=f"S{n}")
         world.plumber.trades.create(code=f"5416{n}")
     login_as(client, personas, "staff")
     client.get(url("business_detail", "aurora-plumbing"))
-    # session, user, viewer (person); the business with its organisation; trades, places,
-    # certifications, awards; the staff's activity and history (the content type is cached).
-    with django_assert_num_queries(10):
+    # The business with its organisation; trades, places, certifications, awards; the staff's
+    # activity and history (the content type is cached).
+    with assert_own_queries(7):
         response = client.get(url("business_detail", "aurora-plumbing"))
     assert len(response.context["certifications"]) == 7
 
@@ -223,30 +224,30 @@ def test_the_opportunity_list_filters_by_investment_for_the_investment_page(clie
     assert "Park design" in csv and "Land survey" not in csv
 
 
-def test_the_opportunity_list_queries_do_not_grow_with_rows(client, personas, world, django_assert_num_queries):
+def test_the_opportunity_list_queries_do_not_grow_with_rows(client, personas, world):
     for n in range(6):
         OpportunityFactory(investment=world.investment, codes=["238", f"54{n}"], awarded_to=world.plumber,
                            status="awarded")
     login_as(client, personas, "member_a")
     client.get(url("opportunity_list"))
-    # session, user, viewer…; the paginator's count, the page with investments and winners, their
-    # trades; the investment filter's choices.
-    with django_assert_num_queries(9):
+    # The paginator's count, the investment filter's choices, the page with investments and
+    # winners, their trades.
+    with assert_own_queries(4):
         response = client.get(url("opportunity_list"))
     assert len(response.context["opportunities"]) == 8
 
 
-def test_the_opportunity_page_queries_do_not_grow_with_matches(client, personas, world, django_assert_num_queries):
+def test_the_opportunity_page_queries_do_not_grow_with_matches(client, personas, world):
     for n in range(6):
         b = BusinessFactory(codes=[f"23822{n}"])
         b.places_served.add(world.places.saint_paul)
         CertificationFactory(business=b, program="dbe")
     login_as(client, personas, "member_a")
     client.get(url("opportunity_detail", world.opportunity.public_id))
-    # session, user, viewer (person, organisations, tables); the opportunity with investment and
-    # winner; its trades; the matching: its codes, its places, the containing places (county, state,
-    # none above), the businesses, their matching trades, certifications and places; its places.
-    with django_assert_num_queries(17):
+    # The opportunity with investment and winner; its trades; the matching: its codes, its places,
+    # the containing places (county, state, none above), the businesses, their matching trades,
+    # certifications and places; its places for the page.
+    with assert_own_queries(12):
         response = client.get(url("opportunity_detail", world.opportunity.public_id))
     assert len(response.context["matches"]) == 8
 
