@@ -292,3 +292,23 @@ def test_staff_edit_close_and_award(client, personas, world):
     assert world.opportunity.status == "awarded" and world.opportunity.awarded_to == world.plumber
     close = client.post(url("opportunity_close", world.opportunity.public_id), {})
     assert close.status_code == 400  # an awarded opportunity is not open
+
+
+def test_the_investment_page_can_link_to_its_opportunities(rf, personas, world):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    template = Template("{% load businesses %}{% contracting_opportunities_link investment %}")
+    request = rf.get("/")
+    request.user = personas.user("member_b")
+    html = template.render(Context({"request": request, "investment": world.investment}))
+    assert html == '<a href="/businesses/opportunities/?investment=snelling-station">1 contracting opportunity</a>'
+    request.user = AnonymousUser()
+    assert "0 contracting opportunities" in template.render(Context({"request": request, "investment": world.investment}))
+
+
+def test_staff_find_businesses_in_the_admin(client, personas, world):
+    login_as(client, personas, "admin")
+    for path in ("/admin/businesses/business/", f"/admin/businesses/business/{world.plumber.pk}/change/",
+                 "/admin/businesses/contractingopportunity/", "/admin/businesses/certification/"):
+        assert client.get(path).status_code == 200, path
