@@ -9,14 +9,19 @@ is the record's last change, not the time of the request) so that feeds can be c
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import icalendar
+from django.core.cache import cache
 
 from commontable.core import schedule
 
 PRODID = "-//Common Table//Decision calendar//EN"
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+EVENT_CACHE_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -66,9 +71,16 @@ def _vevent(event: Event, fallback_stamp: dt.datetime) -> icalendar.Event:
     return vevent
 
 
+@lru_cache(maxsize=32)
+def _timezone_bytes(zone: str, first: dt.date, last: dt.date) -> bytes:
+    return icalendar.Timezone.from_tzid(zone, first_date=first, last_date=last).to_ical()
+
+
 def calendar_bytes(events: Iterable[Event], *, name: str, window: tuple[dt.date, dt.date] | None = None,
                    refresh: dt.timedelta = dt.timedelta(hours=1)) -> bytes:
-    """A whole VCALENDAR with the events and the VTIMEZONE of each zone they use."""
+    """A whole VCALENDAR with the events and the VTIMEZONE of each zone they use. Each VEVENT's
+    bytes are kept in the cache under a digest of everything it shows, so a feed rebuilt after one
+    change serialises only the changed events (icalendar takes about a millisecond an event)."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -76,12 +88,22 @@ def calendar_bytes(events: Iterable[Event], *, name: str, window: tuple[dt.date,
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-    epoch = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     items = list(events)
-    for event in items:
-        cal.add_component(_vevent(event, epoch))
+    end = b"END:VCALENDAR\r\n"
+    parts = [cal.to_ical().removesuffix(end)]
     if items:
         first = window[0] if window else min(e.on for e in items)
         last = window[1] if window else max(e.on for e in items)
-        cal.add_missing_timezones(first_date=first - dt.timedelta(days=366), last_date=last + dt.timedelta(days=366))
-    return cal.to_ical()
+        span = (first - dt.timedelta(days=366), last + dt.timedelta(days=366))
+        parts.extend(_timezone_bytes(zone, *span) for zone in sorted({e.zone for e in items if e.at is not None}))
+        keys = {"ical:event:" + hashlib.sha256(repr(e).encode()).hexdigest(): e for e in items}
+        found = cache.get_many(list(keys))
+        missing = {}
+        for key, event in keys.items():
+            if key not in found:
+                missing[key] = found[key] = _vevent(event, EPOCH).to_ical()
+        if missing:
+            cache.set_many(missing, EVENT_CACHE_SECONDS)
+        parts.extend(found[key] for key in keys)
+    parts.append(end)
+    return b"".join(parts)

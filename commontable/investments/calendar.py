@@ -142,16 +142,30 @@ ICAL_STATUS = {DecisionStatus.SCHEDULED: "CONFIRMED", DecisionStatus.HELD: "CONF
                DecisionStatus.POSTPONED: "TENTATIVE", DecisionStatus.CANCELLED: "CANCELLED"}
 
 
-def decision_event(decision: Decision, url: str) -> ical.Event:
+class _Labels:
+    """The feed's words, translated once per feed rather than once per event."""
+
+    def __init__(self):
+        self.status = {k: str(v) for k, v in DecisionStatus.choices}
+        self.kind = {k: str(v) for k, v in DecisionKind.choices}
+        self.deadline = {k: str(v) for k, v in deadlines.DeadlineKind.choices}
+        self.cancelled = _("%(status)s: %(title)s")
+        self.investment = _("Investment: %(name)s")
+        self.body = _("Deciding body: %(body)s")
+        self.deadline_kind = _("Kind of deadline: %(kind)s")
+
+
+def decision_event(decision: Decision, url: str, labels: _Labels | None = None) -> ical.Event:
     """A decision as an iCalendar event: local time with its zone, UID and SEQUENCE of its own."""
+    labels = labels or _Labels()
     summary = decision.title
     if decision.status in (DecisionStatus.CANCELLED, DecisionStatus.POSTPONED):
-        summary = _("%(status)s: %(title)s") % {"status": decision.get_status_display(), "title": decision.title}
-    lines = [_("Investment: %(name)s") % {"name": decision.investment.name}]
+        summary = labels.cancelled % {"status": labels.status[decision.status], "title": decision.title}
+    lines = [labels.investment % {"name": decision.investment.name}]
     if decision.body_label:
-        lines.append(_("Deciding body: %(body)s") % {"body": decision.body_label})
+        lines.append(labels.body % {"body": decision.body_label})
     if decision.deadline_kind:
-        lines.append(_("Kind of deadline: %(kind)s") % {"kind": decision.get_deadline_kind_display()})
+        lines.append(labels.deadline_kind % {"kind": labels.deadline[decision.deadline_kind]})
     if decision.description:
         lines.append(decision.description)
     if decision.link_url:
@@ -160,7 +174,7 @@ def decision_event(decision: Decision, url: str) -> ical.Event:
         uid=decision.uid, sequence=decision.sequence, summary=summary, on=decision.starts_on,
         at=decision.starts_at_time, ends_at=decision.ends_at_time, zone=decision.time_zone,
         description="\n".join(lines), location=decision.location, url=url,
-        status=ICAL_STATUS[decision.status], categories=(decision.get_kind_display(),),
+        status=ICAL_STATUS[decision.status], categories=(labels.kind[decision.kind],),
         last_modified=decision.updated_at,
     )
 
@@ -168,7 +182,8 @@ def decision_event(decision: Decision, url: str) -> ical.Event:
 def feed_calendar(decisions, *, name: str, url_for) -> bytes:
     """The VCALENDAR of these decisions (those without a date cannot be calendar events)."""
     start, end = feeds.window()
-    events = [decision_event(d, url_for(d)) for d in decisions if d.starts_on is not None]
+    labels = _Labels()
+    events = [decision_event(d, url_for(d), labels) for d in decisions if d.starts_on is not None]
     return ical.calendar_bytes(events, name=name, window=(start.date(), end.date()))
 
 
