@@ -8,9 +8,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncMonth
 
+from commontable.core.indicators import data_version
 from commontable.investments.models import Investment
 from commontable.workforce.choices import Measure
 from commontable.workforce.models import PART_FIELDS, HoursRecord, WorkforceGoal
@@ -18,6 +20,20 @@ from commontable.workforce.shares import Totals, meets_goal
 
 SUMS = {f"sum_{name}": Sum(name) for name in ("total_hundredths", *PART_FIELDS)}
 SORTS = ("name", "-name", "bipoc", "-bipoc", "gap", "-gap", "hours", "-hours")
+# Sums over hours records are cached under the records' data version (ADR 7's tokens: saving or
+# deleting a record, or an import's `data_changed()`, replaces it), so a page reads them in one
+# cache hit and the first load after a change recomputes them. ADR 11 has the measurements.
+CACHE_SECONDS = 24 * 3600
+VERSION_LABEL = "workforce.HoursRecord"
+
+
+def _cached(name: str, compute):
+    key = f"ct:wf:{name}:{data_version(VERSION_LABEL)}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 @dataclass
@@ -75,40 +91,56 @@ def goal_list(investment: Investment) -> list[WorkforceGoal]:
 
 
 def workforce_detail(investment: Investment, *, today: dt.date | None = None) -> WorkforcePage:
-    """Everything the workforce page shows, in three queries: the goals, the hours summed by
-    month, the hours summed by contractor."""
+    """Everything the workforce page shows: the goals (one query), the hours summed by month and by
+    contractor (one query each, cached until hours change)."""
     today = today or dt.date.today()
     goals = goal_list(investment)
-    records = HoursRecord.objects.filter(investment=investment)
+    months = _cached(f"months:{investment.pk}", lambda: _month_sums(investment))
     periods = []
-    for row in records.annotate(month=TruncMonth("period_end")).values("month").annotate(**SUMS).order_by("month"):
-        month = row["month"]
-        month = month.date() if isinstance(month, dt.datetime) else month
+    for month, totals in months:
         # The goal in force at the end of the month decides whether the month met it.
         end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         in_force = {m: goal_in_force(goals, m, end) for m in Measure.values}
         periods.append(
-            PeriodRow(
-                month=month,
-                totals=_totals(row),
-                goals={m: (g.target_percent if g else None) for m, g in in_force.items()},
-            )
+            PeriodRow(month=month, totals=totals, goals={m: (g.target_percent if g else None) for m, g in in_force.items()})
         )
-    contractors = [
-        ContractorRow(
-            employer_name=row["employer_name"],
-            totals=_totals(row),
-            first=row["first"],
-            last=row["last"],
-            records=row["records"],
-        )
-        for row in records.values("employer_name")
-        .annotate(**SUMS, first=Min("period_start"), last=Max("period_end"), records=Count("pk"))
-        .order_by("employer_name")
-    ]
+    contractors = _cached(f"contractors:{investment.pk}", lambda: _contractor_sums(investment))
     totals = sum((p.totals for p in periods), Totals())
     current = {m: g for m in Measure.values if (g := goal_in_force(goals, m, today)) is not None}
     return WorkforcePage(investment, goals, periods, contractors, totals, current)
+
+
+def _month_sums(investment: Investment) -> list[tuple[dt.date, Totals]]:
+    """Hours summed by the month each pay period ends in (one query)."""
+    found = []
+    records = HoursRecord.objects.filter(investment=investment)
+    for row in records.annotate(month=TruncMonth("period_end")).values("month").annotate(**SUMS).order_by("month"):
+        month = row["month"]
+        found.append((month.date() if isinstance(month, dt.datetime) else month, _totals(row)))
+    return found
+
+
+def _contractor_sums(investment: Investment) -> list[ContractorRow]:
+    """Hours summed by contractor (one query)."""
+    return [
+        ContractorRow(
+            employer_name=row["employer_name"], totals=_totals(row), first=row["first"], last=row["last"],
+            records=row["records"],
+        )
+        for row in HoursRecord.objects.filter(investment=investment)
+        .values("employer_name")
+        .annotate(**SUMS, first=Min("period_start"), last=Max("period_end"), records=Count("pk"))
+        .order_by("employer_name")
+    ]
+
+
+def _sums_by_investment() -> dict[int, Totals]:
+    """Hours to date summed per investment, for every investment (one query; cached, and narrowed
+    to what a viewer may see by the caller)."""
+    return {
+        row["investment"]: _totals(row)
+        for row in HoursRecord.objects.values("investment").annotate(**SUMS).order_by()
+    }
 
 
 def _totals(row: dict) -> Totals:
@@ -146,13 +178,11 @@ class OverviewRow:
 def workforce_overview(user, *, sort: str = "name", today: dt.date | None = None) -> list[OverviewRow]:
     """Every investment the user may see that has workforce goals or hours, with its shares to
     date against the goals in force today, sorted by name, BIPOC share, gap to the BIPOC goal or
-    hours. Three queries: the visible investments concerned, the sums per investment, the goals."""
+    hours. Queries: the goals and the visible investments concerned; the sums per investment are
+    one more query, cached until hours change."""
     today = today or dt.date.today()
     visible = Investment.objects.visible_to(user)
-    sums = {
-        row["investment"]: _totals(row)
-        for row in HoursRecord.objects.filter(investment__in=visible).values("investment").annotate(**SUMS).order_by()
-    }
+    sums = _cached("sums", _sums_by_investment)
     goals_by_investment: dict[int, list[WorkforceGoal]] = {}
     for goal in WorkforceGoal.objects.filter(investment__in=visible).order_by("pk"):
         goals_by_investment.setdefault(goal.investment_id, []).append(goal)
@@ -160,7 +190,8 @@ def workforce_overview(user, *, sort: str = "name", today: dt.date | None = None
     if not ids:
         return []
     rows = []
-    for investment in Investment.objects.filter(pk__in=ids).only("pk", "name", "slug", "visibility"):
+    # Only the investments this viewer may see: the cached sums cover every investment.
+    for investment in visible.filter(pk__in=ids).only("pk", "name", "slug", "visibility"):
         goals = goals_by_investment.get(investment.pk, [])
         current = {m: g.target_percent for m in Measure.values if (g := goal_in_force(goals, m, today))}
         rows.append(OverviewRow(investment, sums.get(investment.pk, Totals()), current))

@@ -180,6 +180,8 @@ def _write(checked: HoursPreview, batch: ImportBatch, investment: Investment, ac
     rows = [row for row in preview.rows if row.action in ("create", "update")]
     written = preview.spec.write(rows, actor=actor, batch=batch) if rows else {}
     data_changed()  # bulk writes send no signals: the plan's figures must hear of them
+    # And again once committed: a page computed meanwhile from the old rows must not stay cached.
+    transaction.on_commit(data_changed)
     summary = {**preview.summary(), "written": written, "layout": checked.layout, "investment": investment.slug}
     batch.status = ImportBatch.Status.APPLIED
     batch.applied_at = timezone.now()

@@ -40,3 +40,15 @@ def world(personas):
             )
     HoursRecordFactory(investment=hidden, total_hundredths=100_00, bipoc_hundredths=10_00)
     return SimpleNamespace(investment=investment, hidden=hidden, goal=goal, hidden_goal=hidden_goal)
+
+
+def own_queries(client, url, **params) -> list[str]:
+    """The queries a request makes of the workforce and investment tables, leaving out sign-in and
+    the viewer's roles (which the directory may cache, so their count is not this app's to fix)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return [q["sql"] for q in captured if "workforce_" in q["sql"] or '"investments_investment"' in q["sql"]]
