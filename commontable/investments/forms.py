@@ -131,7 +131,9 @@ class InvestmentForm(VisibilityFields):
         label=_("Location (GeoJSON)"),
         required=False,
         help_text=LOCATION_HELP,
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        # data-location-draw: the page's map draws into it (static/investments/draw.js); it stays
+        # the value sent, and works on its own without JavaScript.
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "data-location-draw": "true"}),
     )
     tables = forms.ModelMultipleChoiceField(
         label=_("Tables engaged"),
