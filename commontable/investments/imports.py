@@ -48,6 +48,8 @@ from commontable.core.imports import (
     Preview,
     Row,
     display_value,
+    insert_history,
+    insert_rows,
     lookup_in,
 )
 from commontable.core.models import ActivityLog, Place
@@ -73,6 +75,7 @@ ACCOUNTING_NEGATIVE = re.compile(r"^\(\s*(.*?)\s*\)$")
 # Fiscal-year columns are recognised from 1900 to 2199 so that a year outside the allowed range is
 # named as an error rather than silently ignored as an unknown column.
 YEAR_COLUMNS = range(1900, 2200)
+YEAR_BY_COLUMN = {f"fy{year}": year for year in YEAR_COLUMNS}
 
 # Words people write in capital plans for each kind, besides the kinds' own names and labels.
 KIND_WORDS = {
@@ -167,8 +170,17 @@ def fiscal_year(value) -> int:
     return year
 
 
+_WORD_MAPS: dict[tuple, dict[str, str]] = {}
+
+
 def _word_map(choices, extra: dict[str, str]) -> dict[str, str]:
-    words: dict[str, str] = {}
+    """Values by folded value, label (the reader's language and English) and usual word; built once
+    per language, since every row of a file asks."""
+    cache_key = (id(extra), translation.get_language())  # each word list goes with one set of choices
+    words = _WORD_MAPS.get(cache_key)
+    if words is not None:
+        return words
+    words = {}
     for value, label in choices:
         words[fold_name(value.replace("_", " "))] = value
         words[fold_name(str(label))] = value
@@ -177,6 +189,7 @@ def _word_map(choices, extra: dict[str, str]) -> dict[str, str]:
             words.setdefault(fold_name(str(label)), value)
     for word, value in extra.items():
         words.setdefault(fold_name(word), value)
+    _WORD_MAPS[cache_key] = words
     return words
 
 
@@ -281,7 +294,7 @@ def write_plans(rows: list[Row], *, actor, batch) -> dict[str, int]:
     change (with their history and stage history), engaged organisations, funding lines; then one
     audit entry per investment touched. Rows carry `extra["investment"]` (at most one row per
     investment) and `extra["funding"]`."""
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+    from simple_history.utils import bulk_update_with_history
 
     from commontable.directory.services import organization_create
 
@@ -306,7 +319,7 @@ def write_plans(rows: list[Row], *, actor, batch) -> dict[str, int]:
         if plan["target"] is None:
             investment = Investment(slug=plan["slug"], stage_since=today, **fields)
             creates.append(investment)
-            stage_changes.append((investment, investment.stage, note))
+            stage_changes.append((investment, investment.stage))
             touched[plan["slug"]] = (investment, True, plan["changes"])
         else:
             investment = plan["target"]
@@ -317,27 +330,27 @@ def write_plans(rows: list[Row], *, actor, batch) -> dict[str, int]:
                 setattr(investment, name, value)
             if plan.get("stage"):
                 investment.stage, investment.stage_since = plan["stage"], today
-                stage_changes.append((investment, plan["stage"], note))
+                stage_changes.append((investment, plan["stage"]))
             investment.updated_at = timezone.now()
             updates.append((investment, set(fields) | ({"stage", "stage_since"} if plan.get("stage") else set())))
             touched[plan["slug"]] = (investment, False, plan["changes"])
         by_slug[plan["slug"]] = investment
-    if creates:
-        bulk_create_with_history(creates, Investment, batch_size=WRITE_BATCH, default_user=user,
-                                 default_change_reason=reason)
-        if any(i.pk is None for i in creates):  # a database that does not return ids
-            ids = dict(Investment.objects.filter(slug__in=[i.slug for i in creates]).values_list("slug", "pk"))
-            for investment in creates:
-                investment.pk = investment.id = ids[investment.slug]
+    # New investments go in from their values, with their history copied by the database (the
+    # fast path of ADR 3): building and saving thousands of instances is what an import waits on.
+    given = ("name", "slug", "kind", "description", "sponsor_id", "jurisdiction_id", "total_cost_cents", "stage",
+             "stage_since", "geometry", "min_lon", "min_lat", "max_lon", "max_lat", "visibility")
+    done = insert_rows(Investment, [{name: getattr(i, name) for name in given} for i in creates], batch_size=WRITE_BATCH)
+    for investment, written in zip(creates, done, strict=True):
+        investment.pk = investment.id = written["id"]
+    insert_history(Investment, [i.pk for i in creates], history_type="+", user=user, reason=reason)
     if updates:
         names = sorted({"updated_at"} | {name for _inv, changed in updates for name in changed})
         bulk_update_with_history([inv for inv, _changed in updates], Investment, names,
                                  batch_size=WRITE_BATCH, default_user=user, default_change_reason=reason)
-    StageChange.objects.bulk_create(
-        [StageChange(investment=inv, stage=stage, effective_on=today, note=text, recorded_by=user)
-         for inv, stage, text in stage_changes],
-        batch_size=WRITE_BATCH,
-    )
+    insert_rows(StageChange, [
+        {"investment_id": inv.pk, "stage": stage, "effective_on": today, "note": note, "recorded_by_id": getattr(user, "pk", None)}
+        for inv, stage in stage_changes
+    ], batch_size=WRITE_BATCH)
     links = [
         Investment.organizations.through(investment_id=by_slug[plan["slug"]].pk, organization_id=org_id)
         for plan in plans for org_id in plan.get("organizations", ())
@@ -349,17 +362,18 @@ def write_plans(rows: list[Row], *, actor, batch) -> dict[str, int]:
             existing = line.get("existing")
             if existing is None:
                 investment = by_slug.get(line["slug"]) or line["investment"]
-                new_lines.append(FundingSource(
-                    investment_id=investment.pk, program=line["program"], fiscal_year=line["fiscal_year"],
-                    amount_cents=line["amount_cents"], award_id=line.get("award_id", ""), note=line.get("note", "")[:500],
-                ))
+                new_lines.append({
+                    "investment_id": investment.pk, "program": line["program"], "fiscal_year": line["fiscal_year"],
+                    "amount_cents": line["amount_cents"], "award_id": line.get("award_id", ""),
+                    "note": line.get("note", "")[:500],
+                })
                 touched.setdefault(line["slug"], (investment, False, []))
             elif line.get("changed"):
                 for name, value in line["changed"].items():
                     setattr(existing, name, value)
                 changed_lines.append(existing)
                 touched.setdefault(line["slug"], (existing.investment, False, []))
-    FundingSource.objects.bulk_create(new_lines, batch_size=WRITE_BATCH)
+    insert_rows(FundingSource, new_lines, batch_size=WRITE_BATCH)
     FundingSource.objects.bulk_update(changed_lines, ["program", "fiscal_year", "amount_cents", "note"],
                                       batch_size=WRITE_BATCH)
     _audit(touched, actor=actor, batch=batch)
@@ -379,15 +393,15 @@ def _audit(touched: dict, *, actor, batch) -> None:
     content_type = ContentType.objects.get_for_model(Investment)
     user = _user(actor)
     entries = [
-        ActivityLog(
-            content_type=content_type, object_id=str(investment.pk), object_repr=str(investment)[:300],
-            action="investments.investment.created" if created else "investments.investment.imported",
-            actor=user, actor_repr=str(user)[:300] if user else "",
-            data={"import": str(batch.public_id), "filename": batch.filename, "changes": [str(c) for c in changes]},
-        )
+        {
+            "content_type_id": content_type.pk, "object_id": str(investment.pk), "object_repr": str(investment)[:300],
+            "action": "investments.investment.created" if created else "investments.investment.imported",
+            "actor_id": getattr(user, "pk", None), "actor_repr": str(user)[:300] if user else "",
+            "data": {"import": str(batch.public_id), "filename": batch.filename, "changes": [str(c) for c in changes]},
+        }
         for investment, created, changes in touched.values()
     ]
-    ActivityLog.objects.bulk_create(entries, batch_size=WRITE_BATCH)
+    insert_rows(ActivityLog, entries, batch_size=WRITE_BATCH)
 
 
 def funding_matches(investment_ids) -> dict[tuple, list[FundingSource]]:
@@ -513,9 +527,9 @@ class CapitalPlanImport(ImportSpec):
                     years[fiscal_year(row.get("fiscal_year"))] = row.get("amount")
                 except CellError as exc:
                     row.error(str(exc), "fiscal_year")
-        for year in YEAR_COLUMNS:
-            name = f"fy{year}"
-            if not row.has(name):
+        for name, raw in list(values.items()):
+            year = YEAR_BY_COLUMN.get(name)
+            if year is None or raw is None:
                 continue
             if not FIRST_FISCAL_YEAR <= year <= LAST_FISCAL_YEAR:
                 row.error(_("The fiscal year %(year)d is outside the years %(first)d to %(last)d.")
