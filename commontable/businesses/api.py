@@ -261,6 +261,7 @@ def _opportunity_detail(opportunity: ContractingOpportunity, user) -> dict:
         "matches": [{"business": {"slug": m.business.slug, "name": m.business.name}, "trades": m.trades,
                      "certifications": [c.program for c in m.certifications], "places": [p.slug for p in m.places]}
                     for m in matches],
+        "matches_count": matches.count,
         "can_manage": permissions.can_manage_opportunities.test(user),
     }
 

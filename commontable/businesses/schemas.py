@@ -265,7 +265,8 @@ class OpportunityDetailOut(OpportunityOut):
     description: str
     places: list[PlaceOut]
     links: list[str]
-    matches: list[MatchOut]
+    matches: list[MatchOut] = Field(description="The first 200 matching businesses you may see, by name.")
+    matches_count: int = Field(description="How many businesses you may see match in all.")
     can_manage: bool
 
 

@@ -131,10 +131,32 @@ def matching_businesses(opportunity: ContractingOpportunity, user=None, *, every
     return items.order_by("name", "pk")
 
 
-def opportunity_matches(opportunity: ContractingOpportunity, user, *, on: dt.date | None = None) -> list[Match]:
-    """The matching businesses with the reasons, for the opportunity's page and API. Queries: the
-    opportunity's codes, its places (and up to four levels of containing places), the businesses,
-    then one each for their matching trades, certifications and places."""
+MATCH_LIMIT = 200
+
+
+@dataclass
+class Matches:
+    """The first `MATCH_LIMIT` matches by name, and how many there are in all."""
+
+    items: list[Match]
+    count: int
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def opportunity_matches(opportunity: ContractingOpportunity, user, *, on: dt.date | None = None,
+                        limit: int = MATCH_LIMIT) -> Matches:
+    """The matching businesses with the reasons, for the opportunity's page and API (the first
+    `limit` by name: a code as broad as "23" may match thousands). Queries: the opportunity's
+    codes, its places (and up to four levels of containing places), the businesses, then one each
+    for their matching trades, certifications and places; a COUNT only when the limit is reached."""
     on = on or timezone.localdate()
     criteria = opportunity_criteria(opportunity)
     prefix = Q()
@@ -151,12 +173,13 @@ def opportunity_matches(opportunity: ContractingOpportunity, user, *, on: dt.dat
     if criteria.place_ids:
         prefetches.append(Prefetch("places_served", queryset=Place.objects.filter(pk__in=criteria.place_ids).order_by("name"),
                                    to_attr="matching_places"))
-    businesses = matching_businesses(opportunity, user, on=on, criteria=criteria).prefetch_related(*prefetches)
-    return [
+    matching = matching_businesses(opportunity, user, on=on, criteria=criteria)
+    items = [
         Match(business=b, trades=[t.code for t in b.matching_trades], certifications=b.matching_certifications,
               places=getattr(b, "matching_places", []))
-        for b in businesses
+        for b in matching.prefetch_related(*prefetches)[:limit]
     ]
+    return Matches(items=items, count=matching.count() if len(items) == limit else len(items))
 
 
 def business_detail(business: Business):

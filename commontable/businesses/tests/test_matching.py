@@ -105,3 +105,12 @@ def test_the_certification_rule_in_sql_agrees_with_the_dates(programs, held):
     found = Business.objects.filter(selectors.certified_condition(programs)).exists()
     assert found == any((not programs or p in programs) and s <= 0 <= e for p, s, e in
                         [(p, min(a, b), max(a, b)) for p, a, b in held])
+
+
+def test_a_broad_ask_lists_the_first_matches_and_counts_them_all(personas, world):
+    for n in range(4):
+        BusinessFactory(name=f"Zed Builder {n}", codes=["236220"])
+    broad = OpportunityFactory(investment=world.investment, codes=["23"])
+    matches = selectors.opportunity_matches(broad, personas.user("staff"), limit=3)
+    assert len(matches) == 3 and matches.count == 7
+    assert _names(matches) == ["Aurora Plumbing Co", "Bright Current Electric", "Quiet Mechanical"]
