@@ -37,6 +37,7 @@ def test_draw_an_area_by_clicking_and_save_it(site, page, context, sign_in):
     page.locator("#id_visibility").select_option("members")
     page.get_by_role("button", name="Area").click()
     expect(page.get_by_role("button", name="Area")).to_have_attribute("aria-pressed", "true")
+    page.locator(".location-draw-map").scroll_into_view_if_needed()  # mouse clicks land in the viewport
     box = page.locator(".location-draw-map").bounding_box()
     middle_x, middle_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     for dx, dy in [(-40, -30), (40, -30), (50, 30), (-30, 40)]:
