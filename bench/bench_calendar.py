@@ -12,8 +12,10 @@ Measured through the whole middleware stack with Django's test client, against t
 
     BENCH calendar.month_page …        the month agenda (this month), as staff and anonymous
     BENCH calendar.feed_all_cached …   the public iCalendar feed served from the cache
-    BENCH calendar.feed_all_cold …     the same, built every time (cache emptied first)
-    BENCH calendar.feed_personal_cold … a staff member's personal feed (every decision in the window)
+    BENCH calendar.feed_all_first …    the same, built with nothing remembered (a fresh worker)
+    BENCH calendar.feed_all_after_change …  rebuilt after one decision changed
+    BENCH calendar.feed_personal_after_change … a staff member's personal feed (every decision in
+                                       the window), rebuilt after one decision changed
     BENCH calendar.feed_304 …          a calendar program asking with the ETag it has
 
 Environment: BENCH_N (requests per page, default 200).
@@ -115,23 +117,39 @@ def measure(client, name: str, url: str, baseline_p95: float, **extra) -> None:
     print(line(name, result, baseline_p95) + words, flush=True)
 
 
-def timed_cold(client, url: str, n: int):
-    """The feed built on every request: the cache is emptied before each one."""
+def timed_rebuilt(client, url: str, n: int, *, first: bool):
+    """The feed built on every request. `first`: nothing remembered at all (the cache and the
+    process's serialised events emptied: a fresh worker); otherwise one decision changes before
+    each request, as when staff edit one (the feed's cache entry is then stale, the other events'
+    bytes are remembered)."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from commontable.core import ical
+    from commontable.investments.models import Decision
+
+    one = Decision.objects.filter(investment__visibility="public").order_by("pk")[:1]
+
+    def prepare():
+        if first:
+            cache.clear()
+            ical._events.clear()
+        else:
+            Decision.objects.filter(pk__in=one).update(updated_at=timezone.now())
 
     n = max(5, n // 4)
     for _ in range(3):
-        cache.clear()
+        prepare()
         client.get(url)
-    cache.clear()
+    prepare()
     with CaptureQueriesContext(connection) as captured:
         body = client.get(url).content
     queries = len(captured)
     times = []
     for _ in range(n):
-        cache.clear()
+        prepare()
         started = time.perf_counter()
         client.get(url)
         times.append((time.perf_counter() - started) * 1000)
@@ -176,13 +194,12 @@ def main() -> int:
         body = anonymous.get(public_feed).content
         measure(anonymous, "feed_all_cached", public_feed, baseline_p95, bytes=len(body),
                 events=body.count(b"BEGIN:VEVENT"))
-        cold, body = timed_cold(anonymous, public_feed, N)
-        print(line("feed_all_cold", cold, baseline_p95) + f" bytes={len(body)} events={body.count(b'BEGIN:VEVENT')}",
-              flush=True)
         personal = reverse("investments:decision_feed_personal", args=[raw])
-        cold, body = timed_cold(anonymous, personal, N)
-        print(line("feed_personal_cold", cold, baseline_p95)
-              + f" bytes={len(body)} events={body.count(b'BEGIN:VEVENT')}", flush=True)
+        for name, url, first in (("feed_all_first", public_feed, True), ("feed_all_after_change", public_feed, False),
+                                 ("feed_personal_after_change", personal, False)):
+            result, body = timed_rebuilt(anonymous, url, N, first=first)
+            print(line(name, result, baseline_p95) + f" bytes={len(body)} events={body.count(b'BEGIN:VEVENT')}",
+                  flush=True)
         etag = anonymous.get(public_feed)["ETag"]
         conditional = Client(raise_request_exception=False, headers={"If-None-Match": etag})
         status = conditional.get(public_feed).status_code

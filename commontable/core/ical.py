@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import icalendar
-from django.core.cache import cache
 
 from commontable.core import schedule
 
 PRODID = "-//Common Table//Decision calendar//EN"
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-EVENT_CACHE_SECONDS = 7 * 24 * 3600
+EVENTS_REMEMBERED = 20_000  # about 10 MB per process
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,27 @@ def _vevent(event: Event, fallback_stamp: dt.datetime) -> icalendar.Event:
     return vevent
 
 
+_events_lock = threading.Lock()
+_events: OrderedDict[str, bytes] = OrderedDict()
+
+
+def _event_bytes(event: Event) -> bytes:
+    """One VEVENT's bytes, remembered in this process (least recently used first out) under a
+    digest of everything it shows: a changed event gets a new digest, so nothing goes stale."""
+    key = hashlib.sha256(repr(event).encode()).hexdigest()
+    with _events_lock:
+        body = _events.get(key)
+        if body is not None:
+            _events.move_to_end(key)
+            return body
+    body = _vevent(event, EPOCH).to_ical()
+    with _events_lock:
+        _events[key] = body
+        while len(_events) > EVENTS_REMEMBERED:
+            _events.popitem(last=False)
+    return body
+
+
 @lru_cache(maxsize=32)
 def _timezone_bytes(zone: str, first: dt.date, last: dt.date) -> bytes:
     return icalendar.Timezone.from_tzid(zone, first_date=first, last_date=last).to_ical()
@@ -79,8 +101,8 @@ def _timezone_bytes(zone: str, first: dt.date, last: dt.date) -> bytes:
 def calendar_bytes(events: Iterable[Event], *, name: str, window: tuple[dt.date, dt.date] | None = None,
                    refresh: dt.timedelta = dt.timedelta(hours=1)) -> bytes:
     """A whole VCALENDAR with the events and the VTIMEZONE of each zone they use. Each VEVENT's
-    bytes are kept in the cache under a digest of everything it shows, so a feed rebuilt after one
-    change serialises only the changed events (icalendar takes about a millisecond an event)."""
+    bytes are remembered in the process, so a feed rebuilt after one change serialises only the
+    changed events (icalendar takes about a millisecond an event)."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -96,14 +118,6 @@ def calendar_bytes(events: Iterable[Event], *, name: str, window: tuple[dt.date,
         last = window[1] if window else max(e.on for e in items)
         span = (first - dt.timedelta(days=366), last + dt.timedelta(days=366))
         parts.extend(_timezone_bytes(zone, *span) for zone in sorted({e.zone for e in items if e.at is not None}))
-        keys = {"ical:event:" + hashlib.sha256(repr(e).encode()).hexdigest(): e for e in items}
-        found = cache.get_many(list(keys))
-        missing = {}
-        for key, event in keys.items():
-            if key not in found:
-                missing[key] = found[key] = _vevent(event, EPOCH).to_ical()
-        if missing:
-            cache.set_many(missing, EVENT_CACHE_SECONDS)
-        parts.extend(found[key] for key in keys)
+        parts.extend(_event_bytes(event) for event in items)
     parts.append(end)
     return b"".join(parts)
