@@ -34,6 +34,7 @@ from commontable.businesses.schemas import (
     CertificationIn,
     CertificationOut,
     CloseIn,
+    ConsentIn,
     Error,
     NotifyOut,
     OpportunityDetailOut,
@@ -196,6 +197,20 @@ def business_update(request: HttpRequest, slug: Slug, payload: BusinessPatch):
         business = services.business_update(actor=user, business=business, bonding_limit=bonding, **data)
     except DjangoValidationError as exc:
         raise shapes.validation_error(exc, BusinessPatch.model_fields, RENAMES) from exc
+    return _business_detail(business, user)
+
+
+@router.post("/businesses/{slug}/notices-consent", auth=api_auth_signed_in, response={200: BusinessDetailOut, **WRITE},
+             operation_id="business_notices_consent", summary="Agree to, or stop, opportunity notices",
+             description="Staff, or a representative of the business's organization. `consent: true` records that the "
+             "business agrees to one email about each contracting opportunity that matches it (with the version of the "
+             "text); `false` stops them at once.")
+def business_notices_consent(request: HttpRequest, slug: Slug, payload: ConsentIn):
+    user = request.user
+    business = permissions.business_get_for_user(user, slug)
+    if not permissions.can_edit_business.test(user, business):
+        raise _forbidden()
+    business = services.business_notices_consent_set(actor=user, business=business, consent=payload.consent)
     return _business_detail(business, user)
 
 

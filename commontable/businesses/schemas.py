@@ -121,6 +121,10 @@ class BusinessPatch(InSchema):
     visibility_table: Slug | None = None
 
 
+class ConsentIn(InSchema):
+    consent: bool = Field(strict=True, description="True: the business agrees to opportunity notices; false: it stops them.")
+
+
 class CertificationIn(InSchema):
     program: CertificationProgram
     program_other: Line100 = Field("", description="The program's name when `program` is `other`.")

@@ -158,3 +158,13 @@ def test_notify_over_the_api_is_idempotent(client, personas, tokens, world):  # 
     login_as(client, personas, "staff")
     assert send(client, "post", url).json() == {"sent": 0, "already_sent": 1, "skipped": 1}
     assert len(mail.outbox) == 1
+
+
+def test_consent_to_notices_over_the_api(client, personas, tokens, world):  # noqa: F811
+    url = f"{API}/businesses/aurora-plumbing/notices-consent"
+    assert_matrix(client, personas, tokens, "post", url,
+                  {"anonymous": 401, "public_user": 403, "member_a": 200, "member_b": 403, "table_member": 403,
+                   "board": 403, "staff": 200, "admin": 200}, body={"consent": False})
+    login_as(client, personas, "member_a")
+    assert send(client, "post", url, {"consent": True}).json()["consents_to_notices"] is True
+    assert errors(send(client, "post", url, {"consent": "yes"})) == {("body", "payload", "consent"): "bool_type"}
