@@ -238,7 +238,8 @@ class Directory:
 
     def __init__(self, org_texts, place_texts):
         org_texts = {str(t).strip() for t in org_texts if t}
-        self.orgs_by_slug = {o.slug: o for o in lookup_in(Organization.objects.all(), "slug", org_texts)}
+        slugs = org_texts | {slugify(t)[:80] for t in org_texts}
+        self.orgs_by_slug = {o.slug: o for o in lookup_in(Organization.objects.all(), "slug", slugs)}
         self.orgs_by_name: dict[str, list[Organization]] = defaultdict(list)
         for org in lookup_in(Organization.objects.all(), "name_folded", {fold_name(t) for t in org_texts}):
             self.orgs_by_name[org.name_folded].append(org)
@@ -261,7 +262,11 @@ class Directory:
         if len(found) > 1:
             return None, _("%(count)d organizations are named like this (%(slugs)s); write the short name of one.") % {
                 "count": len(found), "slugs": ", ".join(sorted(o.slug for o in found))}
-        return (found[0] if found else None), None
+        if found:
+            return found[0], None
+        # The short name a new agency of this name would get: the same agency on the next import,
+        # so that a project's key (made from it) never changes.
+        return self.orgs_by_slug.get(slugify(text)[:80]), None
 
     def place(self, text: str, kinds=None) -> tuple[Place | None, str | None]:
         text = str(text).strip()
@@ -307,7 +312,7 @@ def write_plans(rows: list[Row], *, actor, batch) -> dict[str, int]:
         name = plan.get("new_sponsor")
         if name and agency_key(name) not in agencies:
             agencies[agency_key(name)] = organization_create(
-                actor=actor, name=name[:200], kind=OrganizationKind.AGENCY,
+                actor=actor, name=name[:200], slug=slugify(name)[:80] or None, kind=OrganizationKind.AGENCY,
                 membership_status=MembershipStatus.NOT_MEMBER, visibility=Visibility.MEMBERS,
             )
     by_slug: dict[str, Investment] = {}

@@ -291,3 +291,27 @@ def test_an_existing_agency_is_matched_by_name_not_created_again(region):
     apply(sample("capital_plan_by_year_columns.csv"))
     assert Investment.objects.get(slug="mpls-public-works-pw-2026-014").sponsor.slug == "mpls-public-works"
     assert Organization.objects.filter(name="Minneapolis Public Works").count() == 1
+
+
+def test_an_agency_whose_short_name_is_taken_by_its_own_name_is_that_agency(region):
+    """The key of a project is made from the agency's short name: an agency on file under another
+    name but with the short name this name makes is the same agency, so the key never changes."""
+    OrganizationFactory(name="Public Works (Minneapolis)", slug="minneapolis-public-works")
+    apply(sample("capital_plan_by_year_columns.csv"))
+    assert [r.action for r in check(sample("capital_plan_by_year_columns.csv")).rows] == ["unchanged"] * 3
+    assert Investment.objects.count() == 3
+
+
+def test_checking_a_file_costs_the_same_queries_for_5_or_50_rows(region, django_assert_num_queries):
+    def plan(rows: int) -> bytes:
+        lines = ["Project ID,Project Name,Department,Jurisdiction,2026"]
+        lines += [f"Q-{n},Project {n},Department {n % 3},Minneapolis,{n}00" for n in range(rows)]
+        return csv_bytes("\n".join(lines))
+
+    apply(plan(50))
+    # agencies by short name, agencies by folded name, places, investments by short name, their
+    # funding lines — whatever the number of rows
+    with django_assert_num_queries(5):
+        assert [r.action for r in check(plan(5)).rows] == ["unchanged"] * 5
+    with django_assert_num_queries(5):
+        assert [r.action for r in check(plan(50)).rows] == ["unchanged"] * 50
