@@ -265,8 +265,9 @@ def _visible_business_ids(user, ids) -> set[int] | None:
     return set(permissions.visible_businesses(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
 
-def _opportunity_detail(opportunity: ContractingOpportunity, user) -> dict:
-    opportunity = permissions.opportunity_get_for_user(user, opportunity.public_id)
+def _opportunity_detail(opportunity: ContractingOpportunity, user, *, reload: bool = True) -> dict:
+    if reload:  # after a write: as the caller now sees it
+        opportunity = permissions.opportunity_get_for_user(user, opportunity.public_id)
     matches = selectors.opportunity_matches(opportunity, user)
     return {
         **_opportunity_out(opportunity, _visible_business_ids(user, [opportunity.awarded_to_id])),
@@ -300,7 +301,7 @@ def opportunity_list(request: HttpRequest, filters: Query[OpportunityFilters]):
             description="An opportunity with the businesses you may see that match it, and why each matched: its trades "
             "under the codes asked for, its current certifications among those wanted, its places covering the work.")
 def opportunity_get(request: HttpRequest, public_id: uuid.UUID):
-    return _opportunity_detail(permissions.opportunity_get_for_user(request.user, public_id), request.user)
+    return _opportunity_detail(permissions.opportunity_get_for_user(request.user, public_id), request.user, reload=False)
 
 
 @router.post("/opportunities", auth=api_auth_signed_in, response={201: OpportunityDetailOut, **CREATE},

@@ -152,13 +152,13 @@ class Matches:
 
 
 def opportunity_matches(opportunity: ContractingOpportunity, user, *, on: dt.date | None = None,
-                        limit: int = MATCH_LIMIT) -> Matches:
+                        limit: int = MATCH_LIMIT, criteria: OpportunityCriteria | None = None) -> Matches:
     """The matching businesses with the reasons, for the opportunity's page and API (the first
     `limit` by name: a code as broad as "23" may match thousands). Queries: the opportunity's
     codes, its places (and up to four levels of containing places), the businesses, then one each
     for their matching trades, certifications and places; a COUNT only when the limit is reached."""
     on = on or timezone.localdate()
-    criteria = opportunity_criteria(opportunity)
+    criteria = criteria or opportunity_criteria(opportunity)
     prefix = Q()
     for code in criteria.codes:
         prefix |= Q(code__startswith=code)
@@ -180,6 +180,17 @@ def opportunity_matches(opportunity: ContractingOpportunity, user, *, on: dt.dat
         for b in matching.prefetch_related(*prefetches)[:limit]
     ]
     return Matches(items=items, count=matching.count() if len(items) == limit else len(items))
+
+
+def opportunity_page(opportunity: ContractingOpportunity, user) -> dict:
+    """An opportunity's page: its trades with their names, the programs wanted, its places, and
+    the matching businesses with why."""
+    criteria = opportunity_criteria(opportunity)
+    return {
+        "trades": [(code, naics.label(code)) for code in criteria.codes],
+        "places": list(opportunity.places.order_by("name")),
+        "matches": opportunity_matches(opportunity, user, criteria=criteria),
+    }
 
 
 def business_detail(business: Business):

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commontable.businesses import naics, permissions, selectors, services
+from commontable.businesses import permissions, selectors, services
 from commontable.businesses.choices import PROGRAM_SHORT
 from commontable.businesses.filters import BusinessFilter, OpportunityFilter
 from commontable.businesses.forms import (
@@ -239,16 +239,13 @@ def opportunity_detail(request: HttpRequest, public_id) -> HttpResponse:
     """An opportunity: what it needs, and the businesses that match it, each with why."""
     opportunity = permissions.opportunity_get_for_user(request.user, public_id)
     user = request.user
-    trades = [(code, naics.label(code)) for code in opportunity.trades.order_by("code").values_list("code", flat=True)]
-    matches = selectors.opportunity_matches(opportunity, user)
+    page = selectors.opportunity_page(opportunity, user)
     return render(request, "businesses/opportunity_detail.html", {
         "opportunity": opportunity,
         "investment": opportunity.investment,
-        "trades": trades,
+        **page,
         "programs": [PROGRAM_SHORT.get(p, p) for p in opportunity.certifications_wanted or []],
-        "places": list(opportunity.places.order_by("name")),
-        "matches": matches,
-        "reachable": sum(1 for m in matches if m.business.consents_to_notices and m.business.email),
+        "reachable": sum(1 for m in page["matches"] if m.business.consents_to_notices and m.business.email),
         "can_manage": permissions.can_manage_opportunities.test(user),
         **_staff_activity(user, opportunity),
     })

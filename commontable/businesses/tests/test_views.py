@@ -244,10 +244,10 @@ def test_the_opportunity_page_queries_do_not_grow_with_matches(client, personas,
         CertificationFactory(business=b, program="dbe")
     login_as(client, personas, "member_a")
     client.get(url("opportunity_detail", world.opportunity.public_id))
-    # The opportunity with investment and winner; its trades; the matching: its codes, its places,
+    # The opportunity with investment and winner; the matching: its codes, its places,
     # the containing places (county, state, none above), the businesses, their matching trades,
     # certifications and places; its places for the page.
-    with assert_own_queries(12):
+    with assert_own_queries(11):
         response = client.get(url("opportunity_detail", world.opportunity.public_id))
     assert len(response.context["matches"]) == 8
 
