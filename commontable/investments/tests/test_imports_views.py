@@ -120,3 +120,20 @@ def test_the_investment_list_offers_imports_to_staff_only(client, personas):
     assert reverse("investments:investment_import", args=["usaspending"]) in client.get(url).text
     login_as(client, personas, "member_a")
     assert reverse("investments:investment_import", args=["usaspending"]) not in client.get(url).text
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(client, personas, settings):
+    settings.COMMONTABLE_UPLOAD_MAX_BYTES = 1_000
+    login_as(client, personas, "staff")
+    response = client.post(reverse("investments:investment_import", args=["capital-plan"]),
+                           {"file": SimpleUploadedFile("plan.csv", PLAN.read_bytes() * 10, content_type="text/csv")})
+    assert response.status_code == 400 and "the limit is" in response.text
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_utf8_file_with_a_bom_and_semicolons_is_read(client, personas):
+    login_as(client, personas, "staff")
+    data = "\ufeffProject ID;Project Name;Department;2026\r\nA-1;Plaza Café;Obras Públicas;100\r\n".encode()
+    response = client.post(reverse("investments:investment_import", args=["capital-plan"]),
+                           {"file": SimpleUploadedFile("plan.csv", data, content_type="text/csv")}, follow=True)
+    assert "Ready to import" in response.text and "Plaza Café" in response.text
