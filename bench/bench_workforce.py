@@ -128,7 +128,7 @@ def check_seconds(busy) -> None:
     rng = random.Random(5)
     for i in range(5_000):
         end = dt.date(2024, 1, 7) + dt.timedelta(days=7 * (i % 50))
-        rows.append(f"Contractor {i % 8},{end.isoformat()},{i % 100},Worker {i},Trade {i % 4},"
+        rows.append(f"Contractor {i % 8},{end.isoformat()},{i},Worker {i},Trade {i % 4},"
                     f"{rng.choice(['Y', 'N'])},{rng.choice(['F', 'M'])},{rng.choice(['White', 'Black', 'Hmong', 'Declined'])},"
                     f"{rng.choice([32, 40])},{rng.choice([0, 2.5])}")
     data = ("\n".join(rows) + "\n").encode()

@@ -25,6 +25,7 @@ SORTS = ("name", "-name", "bipoc", "-bipoc", "gap", "-gap", "hours", "-hours")
 # cache hit and the first load after a change recomputes them. ADR 11 has the measurements.
 CACHE_SECONDS = 24 * 3600
 VERSION_LABEL = "workforce.HoursRecord"
+MEASURES = tuple(Measure.values)
 
 
 def _cached(name: str, compute):
@@ -79,7 +80,7 @@ class WorkforcePage:
         return [str(m) for m in shown]
 
 
-def goal_in_force(goals: list[WorkforceGoal], measure: str, day: dt.date) -> WorkforceGoal | None:
+def goal_in_force(goals: list, measure: str, day: dt.date) -> WorkforceGoal | None:
     """The goal for `measure` in force on `day`; the latest-starting one when several are."""
     found = [g for g in goals if g.measure == measure and g.applies_on(day)]
     return max(found, key=lambda g: (g.starts_on or dt.date.min, g.pk), default=None)
@@ -100,13 +101,13 @@ def workforce_detail(investment: Investment, *, today: dt.date | None = None) ->
     for month, totals in months:
         # The goal in force at the end of the month decides whether the month met it.
         end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        in_force = {m: goal_in_force(goals, m, end) for m in Measure.values}
+        in_force = {m: goal_in_force(goals, m, end) for m in MEASURES}
         periods.append(
             PeriodRow(month=month, totals=totals, goals={m: (g.target_percent if g else None) for m, g in in_force.items()})
         )
     contractors = _cached(f"contractors:{investment.pk}", lambda: _contractor_sums(investment))
     totals = sum((p.totals for p in periods), Totals())
-    current = {m: g for m in Measure.values if (g := goal_in_force(goals, m, today)) is not None}
+    current = {m: g for m in MEASURES if (g := goal_in_force(goals, m, today)) is not None}
     return WorkforcePage(investment, goals, periods, contractors, totals, current)
 
 
@@ -155,11 +156,34 @@ def _totals(row: dict) -> Totals:
     )
 
 
+@dataclass(frozen=True)
+class InvestmentRef:
+    pk: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class GoalTerm:
+    """A goal's terms as plain values (what the overview and indicators need of it)."""
+
+    FIELDS = ("pk", "investment_id", "measure", "target_percent", "starts_on", "ends_on")
+    pk: int
+    investment_id: int
+    measure: str
+    target_percent: Decimal
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+
+    def applies_on(self, day: dt.date) -> bool:
+        return (self.starts_on is None or self.starts_on <= day) and (self.ends_on is None or day <= self.ends_on)
+
+
 @dataclass
 class OverviewRow:
     """One investment in the overview: its hours to date, shares, and current goals."""
 
-    investment: Investment
+    investment: InvestmentRef
     totals: Totals
     goals: dict[str, Decimal] = field(default_factory=dict)
 
@@ -183,18 +207,21 @@ def workforce_overview(user, *, sort: str = "name", today: dt.date | None = None
     today = today or dt.date.today()
     visible = Investment.objects.visible_to(user)
     sums = _cached("sums", _sums_by_investment)
-    goals_by_investment: dict[int, list[WorkforceGoal]] = {}
-    for goal in WorkforceGoal.objects.filter(investment__in=visible).order_by("pk"):
-        goals_by_investment.setdefault(goal.investment_id, []).append(goal)
+    # Plain values, not model instances: a list of hundreds of investments and goals spends most
+    # of its time building instances otherwise.
+    goals_by_investment: dict[int, list[GoalTerm]] = {}
+    for values in WorkforceGoal.objects.filter(investment__in=visible).order_by("pk").values_list(*GoalTerm.FIELDS):
+        term = GoalTerm(*values)
+        goals_by_investment.setdefault(term.investment_id, []).append(term)
     ids = set(sums) | set(goals_by_investment)
     if not ids:
         return []
     rows = []
     # Only the investments this viewer may see: the cached sums cover every investment.
-    for investment in visible.filter(pk__in=ids).only("pk", "name", "slug", "visibility"):
-        goals = goals_by_investment.get(investment.pk, [])
-        current = {m: g.target_percent for m in Measure.values if (g := goal_in_force(goals, m, today))}
-        rows.append(OverviewRow(investment, sums.get(investment.pk, Totals()), current))
+    for pk, name, slug in visible.filter(pk__in=ids).values_list("pk", "name", "slug"):
+        goals = goals_by_investment.get(pk, [])
+        current = {m: g.target_percent for m in MEASURES if (g := goal_in_force(goals, m, today))} if goals else {}
+        rows.append(OverviewRow(InvestmentRef(pk, name, slug), sums.get(pk, Totals()), current))
     return sort_overview(rows, sort)
 
 

@@ -16,13 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commontable.core.charts import goal_actual_svg
-from commontable.core.http import add_service_error, bound_data, form_status, login_and, require
+from commontable.core.http import (
+    add_service_error,
+    bound_data,
+    form_status,
+    login_and,
+    paginate,
+    render_list,
+    require,
+)
 from commontable.core.imports import ImportRefused, describe_counts
 from commontable.core.models import ImportBatch
 from commontable.workforce import permissions, selectors, services
 from commontable.workforce.choices import Measure
 from commontable.workforce.forms import GoalForm, HoursUploadForm
-from commontable.workforce.importer import KIND
+from commontable.workforce.importer import KIND, TOTALS_COLUMNS, WORKER_COLUMNS
 
 GET_POST = require_http_methods(["GET", "POST"])
 PREVIEW_ROWS_PER_PAGE = 100
@@ -63,9 +71,11 @@ def workforce_overview(request: HttpRequest) -> HttpResponse:
     """Members: the investments they may see with workforce goals or hours, each with its share of
     BIPOC, women and apprentice hours to date against the goals in force; sortable."""
     sort = request.GET.get("sort", "name")
-    rows = selectors.workforce_overview(request.user, sort=sort)
-    return render(request, "workforce/workforce_overview.html", {
-        "rows": rows, "sort": sort if sort in selectors.SORTS else "name",
+    # Sorted in full (the sort keys are computed shares), then shown 50 a page.
+    page, query = paginate(request, selectors.workforce_overview(request.user, sort=sort))
+    return render_list(request, "workforce/workforce_overview.html", {
+        "rows": page.object_list, "page_obj": page, "querystring_without_page": query,
+        "sort": sort if sort in selectors.SORTS else "name",
         "measures": [Measure.BIPOC.value, Measure.WOMEN.value, Measure.APPRENTICE.value],
     })
 
@@ -161,8 +171,6 @@ def hours_import_create(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("workforce:hours_import_detail", slug=investment.slug, public_id=batch.public_id)
         for problem in checked.preview.file_errors:
             form.add_error("file", str(problem))
-    from commontable.workforce.importer import TOTALS_COLUMNS, WORKER_COLUMNS
-
     return render(request, "workforce/hours_import_create.html", {
         "form": form, "investment": investment, "worker_columns": WORKER_COLUMNS, "totals_columns": TOTALS_COLUMNS,
     }, status=form_status(form))
