@@ -11,6 +11,8 @@ and the one audit entry per import.
     validate_file(spec, data, …)  -> Preview      (reads the file, sheets and companion sheets)
     import_batch_create(…)        -> (ImportBatch | None, Preview)
     import_batch_apply(batch=…)   -> Preview      (re-validates; writes everything or nothing)
+    import_batch_apply_later(…)                   (the same, as a background task, with progress)
+    import_progress(batch)        -> Progress | None
 
 Validation never queries per row: a spec's `resolve` looks up existing records for all rows at
 once (`lookup_in` splits long `IN` lists), and `write` uses `bulk_create`/`bulk_update` in batches.
@@ -23,16 +25,18 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, override
 
 from commontable.core.audit import log_action
 from commontable.core.bulk import WRITE_BATCH, bulk_session, chunks, insert_history, insert_rows, lookup_in
@@ -573,21 +577,24 @@ def import_batch_preview(batch: ImportBatch) -> Preview:
     return validate_file(spec, bytes(batch.content), batch.filename)
 
 
-def import_batch_apply(*, batch: ImportBatch, actor) -> Preview:
+def import_batch_apply(*, batch: ImportBatch, actor, progress: Callable[[str], None] | None = None) -> Preview:
     """Apply a kept file: check it again (the database may have changed since the preview) and,
     if no row has an error, write every row in one transaction — companions first — with one
     audit entry on the batch. Refused (ImportRefused, nothing written, the batch marked refused)
     when any problem appears. Applying the same batch twice is refused; applying the same file in
-    a new batch changes nothing (its rows are unchanged)."""
+    a new batch changes nothing (its rows are unchanged). `progress`, if given, hears each stage
+    as it starts (`checking`, `writing`)."""
     spec = get_import(batch.kind)
     if spec is None:
         raise ImportRefused(_("This kind of import is no longer available."))
+    report = progress or (lambda stage: None)
     preview = None
     try:
         with bulk_session(), transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
             if locked.status == ImportBatch.Status.APPLIED:
                 raise ImportRefused(_("This file was already applied."))
+            report(STAGE_CHECKING)
             preview = validate_file(spec, bytes(locked.content), locked.filename)
             if preview.has_errors:
                 raise ImportRefused(
@@ -599,6 +606,7 @@ def import_batch_apply(*, batch: ImportBatch, actor) -> Preview:
                     % {"count": preview.error_count},
                     preview,
                 )
+            report(STAGE_WRITING)
             _write(spec, preview, locked, actor)
     except ImportRefused as exc:
         if exc.preview is not None:
@@ -701,3 +709,95 @@ def describe_counts(counts: dict[str, int]) -> str:
 
 def template_headers(spec: ImportSpec) -> list[str]:
     return [column.name for column in spec.columns]
+
+
+# --- applying in the background -----------------------------------------------------------------
+#
+# A file of many thousand rows takes seconds to check again and write. The page then hands it to a
+# background task (`django.tasks`) and shows its progress; the task calls `import_batch_apply`, so
+# it is exactly as all-or-nothing as applying in the request. Progress lives in the shared cache
+# (every worker and web process sees it) under the batch's public id; a lost entry only means
+# "no news", and the batch's own status always says whether it was applied.
+
+STAGE_QUEUED = "queued"
+STAGE_CHECKING = "checking"
+STAGE_WRITING = "writing"
+STAGE_APPLIED = "applied"
+STAGE_FAILED = "failed"
+# Percent shown for each stage: checking again takes about a third of an import, writing the rest.
+STAGE_PERCENT = {STAGE_QUEUED: 0, STAGE_CHECKING: 5, STAGE_WRITING: 40, STAGE_APPLIED: 100, STAGE_FAILED: 100}
+PROGRESS_SECONDS = 24 * 3600
+# From this many rows, pages apply a file in the background rather than within the request.
+BACKGROUND_ROWS = 5000
+
+
+@dataclass
+class Progress:
+    """Where a background import has got to. `message` (for a refused import) is in the language
+    of the person who started it."""
+
+    stage: str
+    percent: int
+    message: str = ""
+
+    @property
+    def finished(self) -> bool:
+        return self.stage in (STAGE_APPLIED, STAGE_FAILED)
+
+
+def _progress_key(batch: ImportBatch) -> str:
+    return f"ct:import:progress:{batch.public_id}"
+
+
+def _set_progress(batch: ImportBatch, stage: str, message: str = "") -> None:
+    cache.set(_progress_key(batch), {"stage": stage, "message": message}, PROGRESS_SECONDS)
+
+
+def import_progress(batch: ImportBatch) -> Progress | None:
+    """The progress of a background import of this batch, or None if none was started (or its
+    news was lost: the batch's status then tells the outcome)."""
+    found = cache.get(_progress_key(batch))
+    if found is None:
+        return None
+    stage = found.get("stage", STAGE_QUEUED)
+    return Progress(stage=stage, percent=STAGE_PERCENT.get(stage, 0), message=found.get("message", ""))
+
+
+def import_batch_row_count(batch: ImportBatch) -> int:
+    """Rows the preview counted when the file was kept (0 if unknown)."""
+    return sum((batch.summary or {}).get("counts", {}).values())
+
+
+def import_batch_apply_later(*, batch: ImportBatch, actor) -> None:
+    """Apply the batch in a background task once the current transaction commits (the worker must
+    see the batch), showing `queued` until the task starts. Refused at once if it was applied."""
+    if batch.status == ImportBatch.Status.APPLIED:
+        raise ImportRefused(_("This file was already applied."))
+    _set_progress(batch, STAGE_QUEUED)
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    transaction.on_commit(lambda: import_batch_apply_task.enqueue(batch.pk, actor_id))
+
+
+@task()
+def import_batch_apply_task(batch_id: int, actor_id: int | None) -> dict:
+    """The background step: `import_batch_apply` with its progress kept for the progress page,
+    in the language of the person who started it. A refusal (nothing written) is kept as that
+    page's message; the task itself succeeds, since the refusal is the answer."""
+    from django.contrib.auth import get_user_model
+
+    batch = ImportBatch.objects.get(pk=batch_id)
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    language = getattr(actor, "preferred_language", "") or None
+    with override(language):
+        try:
+            preview = import_batch_apply(batch=batch, actor=actor, progress=lambda stage: _set_progress(batch, stage))
+        except ImportRefused as refused:
+            _set_progress(batch, STAGE_FAILED, str(refused.message))
+            return {"applied": False}
+        except Exception:
+            # Not a refusal: still nothing was written (one transaction); say so, then let the
+            # task backend record the error.
+            _set_progress(batch, STAGE_FAILED, _("The import stopped before the end, so nothing was written."))
+            raise
+    _set_progress(batch, STAGE_APPLIED, _("Imported: %(counts)s.") % {"counts": describe_counts(preview.counts)})
+    return {"applied": True, "counts": preview.counts}
