@@ -33,7 +33,7 @@ from commontable.workforce.schemas import (
     HoursPage,
     ImportOut,
     OverviewFilters,
-    OverviewRowOut,
+    OverviewPage,
     Slug,
     ValidationErrorOut,
     WorkforceDetailOut,
@@ -77,14 +77,16 @@ def _record_totals(record: HoursRecord) -> Totals:
                   local=record.local_hundredths, unknown_race=record.unknown_race_hundredths)
 
 
-@router.get("/workforce", response={200: list[OverviewRowOut], 422: ValidationErrorOut}, operation_id="workforce_overview",
+@router.get("/workforce", response={200: OverviewPage, 422: ValidationErrorOut}, operation_id="workforce_overview",
             summary="Workforce shares against goals, by investment",
             description="Every investment you may see with workforce goals or hours: its hours to date, each group's "
-            "share, and the goals in force today. Without credentials, public investments only.")
+            "share, and the goals in force today; `limit` and `offset` page through them in the order asked. "
+            "Without credentials, public investments only.")
 def workforce_overview(request: HttpRequest, filters: Query[OverviewFilters]):
     _reject_unknown_query(request, OverviewFilters)
     rows = selectors.workforce_overview(request.user, sort=filters.sort)
-    return [
+    page = rows[filters.offset : filters.offset + filters.limit]
+    items = [
         {
             "investment": {"slug": row.investment.slug, "name": row.investment.name},
             "totals": totals_out(row.totals),
@@ -92,8 +94,9 @@ def workforce_overview(request: HttpRequest, filters: Query[OverviewFilters]):
             "bipoc_gap": _pct(row.gap()),
             "meets_bipoc_goal": row.meets(),
         }
-        for row in rows
+        for row in page
     ]
+    return {"count": len(rows), "limit": filters.limit, "offset": filters.offset, "items": items}
 
 
 @router.get("/workforce/{slug}", response={200: WorkforceDetailOut, **READ}, operation_id="workforce_get",

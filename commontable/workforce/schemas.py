@@ -27,7 +27,7 @@ Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=4, decimal_places=1)
 Note = Annotated[str, Field(max_length=300), AfterValidator(_single_line)]
 
 
-class OverviewFilters(InSchema):
+class OverviewFilters(Page):
     sort: Literal["name", "-name", "bipoc", "-bipoc", "gap", "-gap", "hours", "-hours"] = Field(
         "name", description="Order: name, BIPOC share, gap to the BIPOC goal (negative: below), or total hours; "
         "a leading `-` reverses it."
@@ -97,6 +97,13 @@ class OverviewRowOut(Schema):
     goals: dict[str, float] = Field(description="The goal in force today per measure, percent.")
     bipoc_gap: float | None = Field(description="BIPOC share minus the BIPOC goal (negative: below the goal).")
     meets_bipoc_goal: bool | None
+
+
+class OverviewPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[OverviewRowOut]
 
 
 class PeriodOut(Schema):

@@ -28,10 +28,12 @@ def test_detail_follows_the_investments_visibility(client, personas, world):
 
 
 def test_anonymous_callers_see_public_investments_only(client, personas, world):
-    assert client.get(f"{API}/workforce").json() == []
+    assert client.get(f"{API}/workforce").json()["items"] == []
     world.investment.visibility = Visibility.PUBLIC
     world.investment.save()
-    rows = client.get(f"{API}/workforce").json()
+    body = client.get(f"{API}/workforce", {"limit": 10}).json()
+    assert (body["count"], body["limit"], body["offset"]) == (1, 10, 0)
+    rows = body["items"]
     assert [r["investment"]["slug"] for r in rows] == ["snelling-station"]
     assert rows[0]["totals"]["shares"]["bipoc"] == 26.7
     assert rows[0]["goals"] == {"bipoc": 32.0, "women": 20.0}
