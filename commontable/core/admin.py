@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from commontable.core.models import ActivityLog, ImportBatch, IssueTopic, Place
+from commontable.core.models import (
+    ActivityLog,
+    Delivery,
+    FeedToken,
+    ImportBatch,
+    IssueTopic,
+    Place,
+    Subscription,
+)
 
 
 @admin.register(Place)
@@ -50,3 +58,40 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(_ReadOnly):
+    """Read-only: people opt in and out themselves (watch buttons, one-click unsubscribe)."""
+
+    list_display = ("topic", "object_id", "user", "email", "language", "cadence", "unsubscribed_at")
+    list_filter = ("topic", "cadence", "channel")
+    search_fields = ("email", "user__email", "topic")
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(_ReadOnly):
+    """Read-only: what was sent, once, to whom (no opens or clicks are recorded)."""
+
+    list_display = ("created_at", "topic", "recipient", "status", "sent_at")
+    list_filter = ("status", "topic")
+    search_fields = ("key", "recipient")
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(_ReadOnly):
+    """Read-only: the owner makes and revokes feed links; only the prefix is shown."""
+
+    list_display = ("prefix", "user", "created_at", "last_used_at", "revoked_at")
+    exclude = ("token_hash",)

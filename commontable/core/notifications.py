@@ -29,9 +29,12 @@ How to use it from any app (services and tasks; never from a view directly):
                                    render=render)
     # result is one of Result.SENT, ALREADY_SENT, SKIPPED (render said None), INACTIVE, FAILED.
 
-    # To notify an address once with no standing subscription (e.g. "you were matched"), make the
-    # subscription on the fly: subscribe(...) returns the existing one if there is one, and an
-    # unsubscribed one stays unsubscribed (the person said no: we do not ask again by ourselves).
+    # To notify an address with no standing subscription (e.g. "you were matched"):
+    notifications.notify_address(email="owner@shop.example", language="so", topic="businesses.matches",
+                                 key=f"businesses.opportunity-match:{opportunity_id}:owner@shop.example",
+                                 render=render)
+    # It subscribes the address on the fly (so the email has its unsubscribe link); one that
+    # unsubscribed stays unsubscribed (the person said no: we do not ask again by ourselves).
 
 The key names the message in the sender's words (what, which version of it, to whom): a unique
 database row per key, so a re-run of a task or of `notifications_send_due` sends nothing twice.
@@ -294,3 +297,11 @@ def deliver(subscription: Subscription, *, key: str, render: Callable[[Recipient
         return Result.FAILED
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT, sent_at=timezone.now())
     return Result.SENT
+
+
+def notify_address(*, email: str, language: str, topic: str, key: str,
+                   render: Callable[[Recipient], Message | None], object_id: int | None = None) -> Result:
+    """Send to an address outside the site once per `key`: subscribes it to `topic` if it is not
+    yet (so the email carries its unsubscribe link), and sends nothing if it unsubscribed."""
+    subscription = subscribe(email=email, language=language, topic=topic, object_id=object_id)
+    return deliver(subscription, key=key, render=render)

@@ -117,3 +117,15 @@ def test_unsubscribe_answers_everyone(client, personas, user):
     sub = notifications.subscribe(user=user, topic=TOPIC)
     url = reverse("core:unsubscribe", kwargs={"token": notifications.unsubscribe_token(sub)})
     assert_permission_matrix(client, personas, "get", url, {}, default=200)
+
+
+def test_notify_address_sends_once_and_respects_an_unsubscribe(db):
+    result = notifications.notify_address(email="shop@example.org", language="es", topic=TOPIC, key="m-1",
+                                          render=_render)
+    assert result == Result.SENT and mail.outbox[0].subject == "Hello in es"
+    assert notifications.notify_address(email="shop@example.org", language="es", topic=TOPIC, key="m-1",
+                                        render=_render) == Result.ALREADY_SENT
+    notifications.unsubscribe(Subscription.objects.get(email="shop@example.org"))
+    assert notifications.notify_address(email="shop@example.org", language="es", topic=TOPIC, key="m-2",
+                                        render=_render) == Result.INACTIVE
+    assert len(mail.outbox) == 1
