@@ -15,7 +15,6 @@ from ninja import Query, Router
 from ninja import Status as Respond
 
 from commontable.accounts.api import api_auth_signed_in
-from commontable.core import schedule
 from commontable.directory.api import _forbidden, _visible_organization_ids
 from commontable.directory.permissions import visible_organizations
 from commontable.directory.schemas import Error, Slug, ValidationErrorOut
@@ -57,14 +56,13 @@ def decision_list(request: HttpRequest, filters: Query[DecisionFilters]):
     user = request.user
     start_day = filters.start or timezone.localdate()
     end_day = filters.end or start_day + dt.timedelta(days=366)
-    midnight = dt.time(0)
     investment = (permissions.investment_get_for_user(user, filters.investment) if filters.investment else None)
     body_id = None
     if filters.body:
         body_id = visible_organizations(user).filter(slug=filters.body).values_list("pk", flat=True).first()
         body_id = body_id or -1
     decisions = calendar.decision_list(
-        user, start=schedule.local_to_utc(start_day, midnight), end=schedule.local_to_utc(end_day, midnight),
+        user, days=(start_day, end_day),
         filters=calendar.CalendarFilter(investment=investment, body_id=body_id, kind=filters.kind or ""),
     )
     count = decisions.count()

@@ -63,19 +63,23 @@ class CalendarFilter:
 
 
 def decision_list(user, *, start: dt.datetime | None = None, end: dt.datetime | None = None,
-                  filters: CalendarFilter = CalendarFilter(), undated: bool = True):
-    """Decisions the user may see between two moments (and, if `undated`, the rolling and open
-    deadlines that have no date), earliest first, with their investment and deciding body."""
+                  days: tuple[dt.date, dt.date] | None = None, filters: CalendarFilter = CalendarFilter(),
+                  undated: bool = True):
+    """Decisions the user may see between two moments, or on local dates `days` (first included,
+    last excluded; a deadline at the end of its day is still on its day), and, if `undated`, the
+    rolling and open deadlines that have no date; earliest first, with investment and body."""
     decisions = Decision.objects.visible_to(user).select_related("investment", "body")
     dated = {}
     if start is not None:
         dated["starts_at__gte"] = start
     if end is not None:
         dated["starts_at__lt"] = end
+    if days is not None:
+        dated.update(starts_on__gte=days[0], starts_on__lt=days[1])
     if dated:
         condition = Q(**dated)
         if undated:
-            condition |= Q(starts_at__isnull=True)
+            condition |= Q(starts_on__isnull=True)
         decisions = decisions.filter(condition)
     if filters.investment is not None:
         decisions = decisions.filter(investment=filters.investment)
@@ -86,20 +90,17 @@ def decision_list(user, *, start: dt.datetime | None = None, end: dt.datetime | 
     return decisions.order_by("starts_at", "id")
 
 
-def month_bounds(year: int, month: int, zone: str = schedule.DEFAULT_ZONE) -> tuple[dt.datetime, dt.datetime]:
-    """The UTC moments a local calendar month starts and ends (midnight exists in US zones)."""
-    first = dt.date(year, month, 1)
-    after = dt.date(year + month // 12, month % 12 + 1, 1)
-    return schedule.local_to_utc(first, dt.time(0), zone), schedule.local_to_utc(after, dt.time(0), zone)
+def month_days(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The first day of a month and the first day of the next."""
+    return dt.date(year, month, 1), dt.date(year + month // 12, month % 12 + 1, 1)
 
 
 def decision_agenda(user, *, year: int, month: int, filters: CalendarFilter = CalendarFilter()):
     """A month's decisions grouped by their local date (days with none are left out), and the
     undated deadlines (rolling, open until filled) apart. One query."""
-    start, end = month_bounds(year, month)
     days: OrderedDict[dt.date, list[Decision]] = OrderedDict()
     undated = []
-    for decision in decision_list(user, start=start, end=end, filters=filters):
+    for decision in decision_list(user, days=month_days(year, month), filters=filters):
         if decision.starts_on is None:
             undated.append(decision)
         else:

@@ -343,3 +343,11 @@ def test_the_demo_has_hearings_either_side_of_the_clock_change_a_cancelled_one_a
     assert Decision.objects.filter(status=DecisionStatus.CANCELLED, sequence=1).count() == 1
     assert set(Decision.objects.filter(kind=DecisionKind.COMMENT_DEADLINE).values_list("deadline_kind", flat=True)) == {
         "hard_date", "rolling"}
+
+
+def test_a_deadline_at_the_end_of_the_last_day_of_a_month_is_in_that_month(client, cal):
+    add(cal.public, "Comments close at the end of January", kind=DecisionKind.COMMENT_DEADLINE,
+        deadline_kind="hard_date", on=dt.date(2027, 1, 31), at=None)
+    url = reverse("investments:decision_calendar")
+    assert "Comments close at the end of January" in client.get(url + "?month=2027-01").content.decode()
+    assert "Comments close at the end of January" not in client.get(url + "?month=2027-02").content.decode()
