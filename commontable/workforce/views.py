@@ -5,13 +5,19 @@ with a goal-against-actual chart for each measure, goal editing, and the certifi
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +32,7 @@ from commontable.core.http import (
     require,
 )
 from commontable.core.imports import ImportRefused, describe_counts
+from commontable.core.indicators import data_version
 from commontable.core.models import ImportBatch
 from commontable.workforce import permissions, selectors, services
 from commontable.workforce.choices import Measure
@@ -90,9 +97,24 @@ def workforce_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "workforce/workforce_detail.html", {
         "investment": investment,
         "page": page,
-        "charts": [chart_for(page, m) for m in page.measures if page.periods or m in page.current_goals],
+        "numbers": _numbers(request, page),
         "can_edit": permissions.can_edit_workforce.test(request.user),
     })
+
+
+def _numbers(request: HttpRequest, page: selectors.WorkforcePage) -> str:
+    """The charts and the tables of hours by month and contractor: the same for every viewer of
+    the investment, so rendered once per language and kept until hours or goals change."""
+    key = "ct:wf:numbers:{}:{}:{}:{}".format(
+        page.investment.pk, get_language(), dt.date.today().isoformat(),
+        data_version(selectors.VERSION_LABEL, "workforce.WorkforceGoal"),
+    )
+    html = cache.get(key)
+    if html is None:
+        charts = [chart_for(page, m) for m in page.measures if page.periods or m in page.current_goals]
+        html = render_to_string("workforce/_numbers.html", {"page": page, "charts": charts}, request=request)
+        cache.set(key, html, selectors.CACHE_SECONDS)
+    return mark_safe(html)  # our own template's output
 
 
 @login_required
