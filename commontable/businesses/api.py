@@ -97,9 +97,9 @@ def _business_out(b: Business, user, visible_orgs) -> dict:
         "slug": b.slug, "name": b.name, "url": reverse("businesses:business_detail", kwargs={"slug": b.slug}),
         "organization": _org_ref(b.organization, visible_orgs),
         "bipoc_owned": b.bipoc_owned, "woman_owned": b.woman_owned, "veteran_owned": b.veteran_owned,
-        "naics_codes": [t.code for t in b.trades.all()],
-        "places_served": [{"slug": p.slug, "name": p.name, "kind": p.kind} for p in b.places_served.all()],
-        "current_certifications": [c.program for c in b.current_certifications],
+        "naics_codes": b.trade_codes,
+        "places_served": [{"slug": slug, "name": name, "kind": kind} for slug, name, kind in b.place_list],
+        "current_certifications": [program for program, _short in b.current_programs],
         "bonding_limit": _dollars(b.bonding_limit_cents), "employees": b.employees, "languages": list(b.languages or []),
         "website": b.website, "email": b.email if shown else None, "phone": b.phone if shown else None,
         "visibility": b.visibility,
@@ -112,7 +112,7 @@ def _certification_out(c) -> dict:
 
 
 def _business_detail(business: Business, user) -> dict:
-    business = selectors.with_cards(Business.objects.filter(pk=business.pk)).get()
+    (business,) = selectors.with_cards([business])
     detail = selectors.business_detail(business)
     can_edit = permissions.can_edit_business.test(user, business)
     table = business.visibility_table
@@ -138,7 +138,8 @@ def business_list(request: HttpRequest, filters: Query[BusinessFilters]):
     items = _filter(BusinessFilter, filters, selectors.business_list(user), request)
     # Queries: COUNT, the page's ids, the page's rows with their organisations, then one each for
     # trades, places and current certifications; the visible organisations once (members).
-    count, page = shapes.page_of(selectors.with_cards(items), filters)
+    count, page = shapes.page_of(items, filters)
+    page = selectors.with_cards(page)
     visible_orgs = _visible_organization_ids(user) if any(b.organization_id for b in page) else set()
     return {"count": count, "limit": filters.limit, "offset": filters.offset,
             "items": [_business_out(b, user, visible_orgs) for b in page]}
@@ -251,7 +252,7 @@ def _opportunity_out(o: ContractingOpportunity, visible_business_ids: set[int] |
     return {
         "id": o.public_id, "url": reverse("businesses:opportunity_detail", kwargs={"public_id": o.public_id}),
         "investment": {"slug": o.investment.slug, "name": o.investment.name}, "title": o.title, "status": o.status,
-        "naics_codes": [t.code for t in o.trades.all()], "certifications_wanted": list(o.certifications_wanted or []),
+        "naics_codes": o.codes, "certifications_wanted": list(o.certifications_wanted or []),
         "estimated_value": _dollars(o.estimated_value_cents), "bid_due_on": o.bid_due_on,
         "awarded_to": {"slug": awarded.slug, "name": awarded.name} if awarded else None,
         "awarded_amount": _dollars(o.awarded_amount_cents), "awarded_on": o.awarded_on, "visibility": o.visibility,
@@ -268,6 +269,7 @@ def _visible_business_ids(user, ids) -> set[int] | None:
 def _opportunity_detail(opportunity: ContractingOpportunity, user, *, reload: bool = True) -> dict:
     if reload:  # after a write: as the caller now sees it
         opportunity = permissions.opportunity_get_for_user(user, opportunity.public_id)
+    (opportunity,) = selectors.with_codes([opportunity])
     matches = selectors.opportunity_matches(opportunity, user)
     return {
         **_opportunity_out(opportunity, _visible_business_ids(user, [opportunity.awarded_to_id])),
@@ -292,6 +294,7 @@ def opportunity_list(request: HttpRequest, filters: Query[OpportunityFilters]):
     # Queries: COUNT, the page's ids, the rows (with investment and winner), their trades, and the
     # visible winners once.
     count, page = shapes.page_of(items, filters)
+    page = selectors.with_codes(page)
     visible = _visible_business_ids(user, [o.awarded_to_id for o in page])
     return {"count": count, "limit": filters.limit, "offset": filters.offset, "items": [_opportunity_out(o, visible) for o in page]}
 

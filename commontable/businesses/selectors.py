@@ -5,13 +5,19 @@ queries whatever the number of rows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from commontable.businesses import naics
-from commontable.businesses.choices import OpportunityStatus, SelfIdentified
+from commontable.businesses.choices import (
+    PROGRAM_SHORT,
+    CertificationProgram,
+    OpportunityStatus,
+    SelfIdentified,
+)
 from commontable.businesses.models import (
     Business,
     BusinessTrade,
@@ -22,16 +28,41 @@ from commontable.businesses.models import (
 from commontable.businesses.permissions import visible_businesses, visible_opportunities
 from commontable.core.models import Place
 
+LIST_FIELDS = ("pk", "slug", "name", "organization_id", "organization__slug", "organization__name", "bipoc_owned",
+               "woman_owned", "veteran_owned", "bonding_limit_cents", "employees", "languages", "website", "email", "phone",
+               "shares_contacts", "visibility")
 
-def with_cards(businesses, on: dt.date | None = None):
-    """What a list row shows: the organisation, trades, places and current certifications, each
-    prefetched in one query for the whole page."""
+
+def list_columns(businesses):
+    """Only the columns a list row shows (with its organisation's name)."""
+    return businesses.select_related("organization").only(*LIST_FIELDS)
+
+
+def with_cards(businesses, on: dt.date | None = None) -> list[Business]:
+    """What a list row shows, on each business of a page: `trade_codes`, `place_list` (slug,
+    name, kind), `current_programs` (program, short name) — three flat queries of the needed
+    columns for the whole page, no model instances."""
     on = on or timezone.localdate()
-    return businesses.select_related("organization").prefetch_related(
-        Prefetch("trades", queryset=BusinessTrade.objects.order_by("code")),
-        Prefetch("places_served", queryset=Place.objects.order_by("name")),
-        Prefetch("certifications", queryset=Certification.objects.current(on).order_by("program"), to_attr="current_certifications"),
-    )
+    rows = list(businesses)
+    ids = [b.pk for b in rows]
+    trades: dict[int, list[str]] = defaultdict(list)
+    places: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    programs: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if ids:
+        for business_id, code in BusinessTrade.objects.filter(business_id__in=ids).order_by("code").values_list(
+                "business_id", "code"):
+            trades[business_id].append(code)
+        served = Business.places_served.through.objects.filter(business_id__in=ids).order_by("place__name")
+        for business_id, slug, name, kind in served.values_list("business_id", "place__slug", "place__name", "place__kind"):
+            places[business_id].append((slug, name, kind))
+        current = Certification.objects.current(on).filter(business_id__in=ids).order_by("program", "pk")
+        for business_id, program, other in current.values_list("business_id", "program", "program_other"):
+            short = (other or str(CertificationProgram.OTHER.label)) if program == CertificationProgram.OTHER else PROGRAM_SHORT[program]
+            if (program, short) not in programs[business_id]:
+                programs[business_id].append((program, short))
+    for b in rows:
+        b.trade_codes, b.place_list, b.current_programs = trades[b.pk], places[b.pk], programs[b.pk]
+    return rows
 
 
 def trade_condition(codes, business_ref: str = "pk") -> Q:
@@ -57,7 +88,7 @@ def business_list(user, *, q: str = "", program: str = "", naics_prefix: str = "
     """Businesses the user may see, by name, filtered: a current certification of a program, a
     trade under a NAICS prefix, a place served (or a place inside it), self-identified BIPOC-owned,
     a word of the name or description."""
-    items = visible_businesses(user)
+    items = list_columns(visible_businesses(user))
     if q.strip():
         items = items.filter(Q(name__icontains=q.strip()) | Q(description__icontains=q.strip()))
     if program:
@@ -206,9 +237,10 @@ def business_detail(business: Business):
 
 def opportunity_list(user, *, status: str = "", investment=None, q: str = ""):
     """Opportunities the user may see (on investments they may see), newest first."""
-    items = visible_opportunities(user).select_related("investment", "awarded_to").prefetch_related(
-        Prefetch("trades", queryset=OpportunityTrade.objects.order_by("code"))
-    )
+    items = visible_opportunities(user).select_related("investment", "awarded_to").only(
+        "pk", "public_id", "title", "status", "certifications_wanted", "estimated_value_cents", "bid_due_on",
+        "awarded_amount_cents", "awarded_on", "visibility", "awarded_to_id", "investment__slug", "investment__name",
+        "awarded_to__slug", "awarded_to__name", "created_at")
     if status:
         items = items.filter(status=status)
     if investment is not None:
@@ -216,6 +248,19 @@ def opportunity_list(user, *, status: str = "", investment=None, q: str = ""):
     if q.strip():
         items = items.filter(title__icontains=q.strip())
     return items.order_by("-created_at", "-pk")
+
+
+def with_codes(opportunities) -> list[ContractingOpportunity]:
+    """Each opportunity of a page with its `codes`, in one flat query."""
+    rows = list(opportunities)
+    codes: dict[int, list[str]] = defaultdict(list)
+    if rows:
+        trades = OpportunityTrade.objects.filter(opportunity_id__in=[o.pk for o in rows]).order_by("code")
+        for opportunity_id, code in trades.values_list("opportunity_id", "code"):
+            codes[opportunity_id].append(code)
+    for o in rows:
+        o.codes = codes[o.pk]
+    return rows
 
 
 def opportunity_count_for_investment(investment, user) -> int:
