@@ -23,12 +23,17 @@ file is not touched at all.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.tasks import task
@@ -715,9 +720,9 @@ def template_headers(spec: ImportSpec) -> list[str]:
 #
 # A file of many thousand rows takes seconds to check again and write. The page then hands it to a
 # background task (`django.tasks`) and shows its progress; the task calls `import_batch_apply`, so
-# it is exactly as all-or-nothing as applying in the request. Progress lives in the shared cache
-# (every worker and web process sees it) under the batch's public id; a lost entry only means
-# "no news", and the batch's own status always says whether it was applied.
+# it is exactly as all-or-nothing as applying in the request. Progress lives in a cache every web
+# process and the worker see (`progress_cache`) under the batch's public id; a lost entry only
+# means "no news", and the batch's own status always says whether it was applied.
 
 STAGE_QUEUED = "queued"
 STAGE_CHECKING = "checking"
@@ -749,14 +754,35 @@ def _progress_key(batch: ImportBatch) -> str:
     return f"ct:import:progress:{batch.public_id}"
 
 
+_file_cache = None
+
+
+def progress_cache():
+    """Where progress is kept. Stages are reported from inside the import's transaction, so a
+    cache kept in the database (the default in production) would show them only at the end — and
+    on SQLite could not be written at all while the import holds the write lock. Then a file cache
+    beside the server is used (`COMMONTABLE_PROGRESS_DIR`, or the temporary directory): the web
+    processes and the task worker of one machine share it. Any other cache is used as it is."""
+    global _file_cache
+    default = caches["default"]
+    if not isinstance(default, DatabaseCache):
+        return default
+    if _file_cache is None:
+        folder = getattr(settings, "COMMONTABLE_PROGRESS_DIR", "") or os.path.join(
+            tempfile.gettempdir(), "commontable-import-progress"
+        )
+        _file_cache = FileBasedCache(folder, {"TIMEOUT": PROGRESS_SECONDS})
+    return _file_cache
+
+
 def _set_progress(batch: ImportBatch, stage: str, message: str = "") -> None:
-    cache.set(_progress_key(batch), {"stage": stage, "message": message}, PROGRESS_SECONDS)
+    progress_cache().set(_progress_key(batch), {"stage": stage, "message": message}, PROGRESS_SECONDS)
 
 
 def import_progress(batch: ImportBatch) -> Progress | None:
     """The progress of a background import of this batch, or None if none was started (or its
     news was lost: the batch's status then tells the outcome)."""
-    found = cache.get(_progress_key(batch))
+    found = progress_cache().get(_progress_key(batch))
     if found is None:
         return None
     stage = found.get("stage", STAGE_QUEUED)

@@ -152,3 +152,17 @@ def test_an_unknown_batch_is_not_found(client, personas):
     login_as(client, personas, "staff")
     url = reverse("directory:import_progress", args=["00000000-0000-0000-0000-000000000000"])
     assert client.get(url).status_code == 404
+
+
+def test_progress_is_kept_outside_the_database_when_the_cache_is_in_it(personas, batch, settings, tmp_path, monkeypatch):
+    # Stages are reported from inside the import's transaction: a database cache would show them
+    # only at the end (and SQLite's write lock would refuse them), so a file cache is used.
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "commontable_cache"}}
+    settings.COMMONTABLE_PROGRESS_DIR = str(tmp_path)
+    monkeypatch.setattr(imports, "_file_cache", None)
+    assert isinstance(imports.progress_cache(), FileBasedCache)
+    imports._set_progress(batch, imports.STAGE_WRITING)
+    assert import_progress(batch).stage == imports.STAGE_WRITING
+    assert any(tmp_path.iterdir())
