@@ -106,7 +106,7 @@ def register_personal_feed(url_name: str, label) -> None:
 
 
 def personal_feeds() -> list[tuple[str, object]]:
-    from django.utils.module_loading import autodiscover_modules
+    from commontable.core.notifications import discover
 
-    autodiscover_modules("notifications")
+    discover()
     return list(_personal_feeds)

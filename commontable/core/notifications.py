@@ -175,7 +175,15 @@ def register_topic(topic: str, label: Callable[[Subscription], str]) -> None:
     _topic_labels[topic] = label
 
 
+def discover() -> None:
+    """Import every app's `notifications.py`, where topics, due senders and feeds register."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("notifications")
+
+
 def describe(subscription: Subscription) -> str:
+    discover()
     label = _topic_labels.get(subscription.topic)
     if label is not None:
         try:
@@ -196,9 +204,7 @@ def register_due(name: str, sender: Callable) -> None:
 
 
 def due_senders() -> dict[str, Callable]:
-    from django.utils.module_loading import autodiscover_modules
-
-    autodiscover_modules("notifications")
+    discover()
     return dict(_due_senders)
 
 

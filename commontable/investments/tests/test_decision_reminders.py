@@ -109,6 +109,8 @@ def test_unwatching_or_the_emails_link_stops_reminders(watched, django_capture_o
     link = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
     path = link.split("://", 1)[1].split("/", 1)[1]
     anonymous = Client()
+    page = anonymous.get("/" + path).content.decode()
+    assert "hearings, votes and deadlines on Snelling Station" in page
     assert anonymous.post("/" + path).status_code == 200
     assert not calendar.is_watching(watcher, investment)
 
