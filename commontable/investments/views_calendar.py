@@ -90,9 +90,8 @@ def decision_detail(request: HttpRequest, public_id) -> HttpResponse:
     })
 
 
-def _form_page(request, form, template_context, status_ok_redirect=None):
-    return render(request, "investments/decision_form.html", {"form": form, **template_context},
-                  status=form_status(form))
+def _form_page(request, form, context) -> HttpResponse:
+    return render(request, "investments/decision_form.html", {"form": form, **context}, status=form_status(form))
 
 
 @login_required
