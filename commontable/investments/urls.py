@@ -16,6 +16,7 @@ urlpatterns = [
     path("asks/<uuid:public_id>/actions/new/", views.ask_action_add, name="ask_action_add"),
     path("asks/<uuid:public_id>/outcome/", views.ask_outcome_set, name="ask_outcome_set"),
     path("import/<slug:format>/", views_imports.investment_import, name="investment_import"),
+    path("import/<slug:format>/example.csv", views_imports.investment_import_example, name="investment_import_example"),
     path("imports/<uuid:public_id>/", views_imports.investment_import_detail, name="investment_import_detail"),
     path("imports/<uuid:public_id>/apply/", views_imports.investment_import_apply, name="investment_import_apply"),
     path("calendar/", views_calendar.decision_calendar, name="decision_calendar"),

@@ -6,6 +6,8 @@ imports need: the formats' own help and the rows they skip."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +30,8 @@ from commontable.investments.imports import ACTION_SKIP, YEAR_COLUMNS, describe_
 
 FORMATS = ("capital-plan", "usaspending")
 ROWS_PER_PAGE = 100
+SAMPLES = Path(__file__).resolve().parent / "samples"
+EXAMPLES = {"capital-plan": "capital_plan_by_year_columns.csv", "usaspending": "Assistance_PrimeAwardSummaries_sample.csv"}
 
 
 def _spec(request: HttpRequest, format: str):
@@ -68,8 +72,19 @@ def investment_import(request: HttpRequest, format: str) -> HttpResponse:
             form.add_error("file", str(problem))
     return render(request, "investments/import_create.html", {
         "spec": spec, "form": form, "format": format, "formats": [get_import(f) for f in FORMATS],
-        "columns": _documented_columns(spec), "first_year": YEAR_COLUMNS.start,
+        "columns": _documented_columns(spec), "first_year": YEAR_COLUMNS.start, "example": EXAMPLES[format],
     }, status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET"])
+def investment_import_example(request: HttpRequest, format: str) -> HttpResponse:
+    """A small example file of this format (invented values, the real column names and order)."""
+    _spec(request, format)
+    response = HttpResponse((SAMPLES / EXAMPLES[format]).read_bytes(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{EXAMPLES[format]}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

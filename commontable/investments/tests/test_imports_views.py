@@ -137,3 +137,14 @@ def test_a_utf8_file_with_a_bom_and_semicolons_is_read(client, personas):
     response = client.post(reverse("investments:investment_import", args=["capital-plan"]),
                            {"file": SimpleUploadedFile("plan.csv", data, content_type="text/csv")}, follow=True)
     assert "Ready to import" in response.text and "Plaza Café" in response.text
+
+
+@pytest.mark.parametrize("format", ["capital-plan", "usaspending"])
+def test_only_staff_download_the_example_file(client, personas, format):
+    url = reverse("investments:investment_import_example", args=[format])
+    assert_permission_matrix(client, personas, "get", url, STAFF_ONLY, default=403)
+    login_as(client, personas, "staff")
+    response = client.get(url)
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert get_import(format).column("investment" if format == "usaspending" else "project_id")
+    assert response.content.startswith(b"assistance_award_unique_key," if format == "usaspending" else b"Project ID,")
