@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from commontable.businesses import naics
@@ -65,22 +65,30 @@ def with_cards(businesses, on: dt.date | None = None) -> list[Business]:
     return rows
 
 
-def trade_condition(codes, business_ref: str = "pk") -> Q:
-    """Businesses with a trade that starts with one of `codes` (the NAICS prefix rule)."""
+def prefix_q(codes, field: str = "code") -> Q:
+    """Codes starting with one of `codes`, written as a range too (238 ≤ code ≤ 238999) so that
+    both databases read it from the code's index: for strings of digits the range holds exactly
+    the codes with that beginning, in any collation."""
+    condition = Q()
+    for code in codes:
+        condition |= Q(**{f"{field}__gte": code, f"{field}__lte": code + "9" * (6 - len(code)), f"{field}__startswith": code})
+    return condition
+
+
+def trade_condition(codes) -> Q:
+    """Businesses with a trade that starts with one of `codes` (the NAICS prefix rule), as an IN
+    over the trades' code index rather than a test of every business."""
     if not codes:
         return Q(pk__in=[])
-    prefix = Q()
-    for code in codes:
-        prefix |= Q(code__startswith=code)
-    return Q(Exists(BusinessTrade.objects.filter(prefix, business=OuterRef(business_ref))))
+    return Q(pk__in=BusinessTrade.objects.filter(prefix_q(codes)).values("business_id"))
 
 
 def certified_condition(programs, on: dt.date | None = None) -> Q:
     """Businesses holding a current certification from one of `programs` (any program if empty)."""
-    certifications = Certification.objects.current(on).filter(business=OuterRef("pk"))
+    certifications = Certification.objects.current(on)
     if programs:
         certifications = certifications.filter(program__in=list(programs))
-    return Q(Exists(certifications))
+    return Q(pk__in=certifications.values("business_id"))
 
 
 def business_list(user, *, q: str = "", program: str = "", naics_prefix: str = "", place: Place | None = None,
@@ -104,7 +112,7 @@ def business_list(user, *, q: str = "", program: str = "", naics_prefix: str = "
 
 def serves_condition(place_ids) -> Q:
     """Businesses serving one of these places."""
-    return Q(Exists(Business.places_served.through.objects.filter(business=OuterRef("pk"), place_id__in=list(place_ids))))
+    return Q(pk__in=Business.places_served.through.objects.filter(place_id__in=list(place_ids)).values("business_id"))
 
 
 def place_and_ancestors(place_ids) -> list[int]:
@@ -190,9 +198,7 @@ def opportunity_matches(opportunity: ContractingOpportunity, user, *, on: dt.dat
     for their matching trades, certifications and places; a COUNT only when the limit is reached."""
     on = on or timezone.localdate()
     criteria = criteria or opportunity_criteria(opportunity)
-    prefix = Q()
-    for code in criteria.codes:
-        prefix |= Q(code__startswith=code)
+    prefix = prefix_q(criteria.codes)
     certifications = Certification.objects.current(on).order_by("program")
     if criteria.programs:
         certifications = certifications.filter(program__in=criteria.programs)
