@@ -169,8 +169,8 @@ def timed(client, url: str, n: int, before=None) -> Measured:
     n = min(n, max(5, int(60 / max(seconds, 1e-3))))
     for _ in range(min(WARMUP, n)):
         client.get(url)
+    before()
     with CaptureQueriesContext(connection) as captured:
-        before()
         client.get(url)
     queries = len(captured)  # now: the next request clears the connection's query log
     times = []

@@ -21,6 +21,7 @@ requesting user's own token.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -167,9 +168,16 @@ def cached_page(
     with errors (status ≠ 200) and unusually long addresses are built every time."""
     key = page_key(request, name) if cacheable else ""
     stored = cache.get(key) if key else None
-    fragment = Fragment(*stored) if stored is not None else build()
+    if stored is not None:
+        body, title, status, seconds = stored
+        fragment = Fragment(zlib.decompress(body).decode(), title, status, seconds)
+    else:
+        fragment = build()
     if stored is None and key and fragment.status == 200 and len(request.get_full_path()) <= MAX_KEPT_PATH:
-        cache.set(key, (fragment.html, fragment.title, fragment.status, fragment.seconds), fragment.seconds)
+        # Compressed: a list's body is 50–100 KB of repetitive HTML, a tenth of that compressed,
+        # and the database cache keeps thousands of entries.
+        body = zlib.compress(fragment.html.encode(), 1)
+        cache.set(key, (body, fragment.title, fragment.status, fragment.seconds), fragment.seconds)
     html = fragment.html
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
