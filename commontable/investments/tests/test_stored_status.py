@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from commontable.core.testing import login_as
 from commontable.core.visibility import viewer_for
 from commontable.investments import selectors, services
 from commontable.investments.choices import Compliance, TargetDirection
@@ -160,3 +162,23 @@ def test_the_status_filter_reads_the_index_when_every_stored_status_holds(db, pe
     assert len(rows) == 3
     sql = captured.captured_queries[-1]["sql"]
     assert ("CASE" in sql) is stale  # the rules run in SQL only where a stored status does not hold
+
+
+@pytest.mark.parametrize("rows", [5, 15])
+def test_the_list_filtered_by_status_has_a_constant_number_of_queries(client, personas, django_assert_num_queries, rows):
+    today = timezone.localdate()
+    investment = InvestmentFactory(visibility="members")
+    for n in range(rows):
+        commitment = CommitmentFactory(investment=investment, obligor=ObligorFactory(), text=f"Row {n}",
+                                       starts_on=today - 50 * DAY, deadline=today + 50 * DAY, visibility="members")
+        CommitmentReportFactory(commitment=commitment, value=Decimal(10), as_of=today)  # at risk
+    login_as(client, personas, "member_a")
+    url = reverse("investments:commitment_list")
+    client.get(url, {"status": "at_risk"})  # warm the content-type cache
+    # session, user (the viewer from the cache); whether every stored status holds today; the
+    # paginator's count and the page's ids on the stored status; the page of commitments with
+    # investment and obligor; the filter's choices: how many investments, obligors, investments.
+    with django_assert_num_queries(9):
+        response = client.get(url, {"status": "at_risk"})
+    assert response.context["page_obj"].paginator.count == rows
+    assert {c.status for c in response.context["commitments"]} == {Compliance.AT_RISK}
