@@ -275,11 +275,53 @@ def opportunity_count_for_investment(investment, user) -> int:
 
 
 def opportunities_matched(on: dt.date | None = None) -> int:
-    """Opportunities posted by the day with at least one business matching them that day (for the
-    plan's indicator). One query per opportunity: their number is in the tens, not thousands."""
+    """Opportunities posted by the day with at least one business matching them that day (the
+    plan's indicator). The same rule as `matching_businesses`, applied to the whole directory at
+    once: trades, current certifications, places served and the places' parents are read in five
+    flat queries, then each opportunity's matches are intersections of sets (a test holds the two
+    to the same answers). One SQL query per opportunity took 17 s for 1,000 opportunities."""
     on = on or timezone.localdate()
-    opportunities = ContractingOpportunity.objects.filter(created_at__date__lte=on)
-    return sum(1 for o in opportunities if matching_businesses(o, everyone=True, on=on).exists())
+    opportunities = list(ContractingOpportunity.objects.filter(created_at__date__lte=on)
+                         .values_list("pk", "certifications_wanted"))
+    if not opportunities:
+        return 0
+    ids = [pk for pk, _programs in opportunities]
+    asked: dict[int, list[str]] = defaultdict(list)
+    for opportunity_id, code in OpportunityTrade.objects.filter(opportunity_id__in=ids).values_list("opportunity_id", "code"):
+        asked[opportunity_id].append(code)
+    wanted_places: dict[int, set[int]] = defaultdict(set)
+    through = ContractingOpportunity.places.through
+    for opportunity_id, place_id in through.objects.filter(contractingopportunity_id__in=ids).values_list(
+            "contractingopportunity_id", "place_id"):
+        wanted_places[opportunity_id].add(place_id)
+    by_prefix: dict[str, set[int]] = defaultdict(set)  # every beginning of every code → businesses
+    for business_id, code in BusinessTrade.objects.values_list("business_id", "code"):
+        by_prefix[code].add(business_id)
+        for length in range(2, len(code)):
+            by_prefix[code[:length]].add(business_id)
+    certified: dict[str, set[int]] = defaultdict(set)
+    for business_id, program in Certification.objects.current(on).values_list("business_id", "program"):
+        certified[program].add(business_id)
+    serving: dict[int, set[int]] = defaultdict(set)
+    for business_id, place_id in Business.places_served.through.objects.values_list("business_id", "place_id"):
+        serving[place_id].add(business_id)
+    parents = dict(Place.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))
+    matched = 0
+    for pk, programs in opportunities:
+        candidates = set().union(*(by_prefix.get(code, set()) for code in asked[pk]))
+        if candidates and programs:
+            candidates &= set().union(*(certified[p] for p in programs))
+        if candidates and wanted_places[pk]:
+            covering = set()
+            for place_id in wanted_places[pk]:
+                for _level in range(5):  # the place and up to four containing places
+                    covering.add(place_id)
+                    if place_id not in parents:
+                        break
+                    place_id = parents[place_id]
+            candidates &= set().union(*(serving[p] for p in covering))
+        matched += bool(candidates)
+    return matched
 
 
 def awarded_to_bipoc(on: dt.date | None = None) -> int:

@@ -114,3 +114,35 @@ def test_a_broad_ask_lists_the_first_matches_and_counts_them_all(personas, world
     matches = selectors.opportunity_matches(broad, personas.user("staff"), limit=3)
     assert len(matches) == 3 and matches.count == 7
     assert _names(matches) == ["Aurora Plumbing Co", "Bright Current Electric", "Quiet Mechanical"]
+
+
+@pytest.mark.django_db
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_the_indicator_counts_exactly_the_opportunities_the_selector_matches(data):
+    """The indicator's set arithmetic and the page's SQL give the same answers."""
+    from commontable.businesses.models import ContractingOpportunity
+    from commontable.core.models import Place
+
+    ContractingOpportunity.objects.all().delete()
+    Business.objects.all().delete()
+    state, _ = Place.objects.get_or_create(slug="mn", defaults={"name": "MN", "kind": "state"})
+    county, _ = Place.objects.get_or_create(slug="county", defaults={"name": "County", "kind": "county", "parent": state})
+    city, _ = Place.objects.get_or_create(slug="city", defaults={"name": "City", "kind": "city", "parent": county})
+    other, _ = Place.objects.get_or_create(slug="other", defaults={"name": "Other", "kind": "county", "parent": state})
+    places = [state, county, city, other]
+    code = st.sampled_from(["23", "238", "2382", "238220", "238210", "541", "5413", "541330"])
+    for _n in range(data.draw(st.integers(0, 4))):
+        b = BusinessFactory(codes=data.draw(st.lists(code, min_size=1, max_size=2, unique=True)))
+        b.places_served.set(data.draw(st.lists(st.sampled_from(places), max_size=2, unique=True)))
+        for program in data.draw(st.lists(st.sampled_from(["cert", "dbe"]), max_size=2, unique=True)):
+            expired = data.draw(st.booleans())
+            Certification.objects.create(business=b, program=program, valid_from=TODAY - 30 * DAY,
+                                         valid_until=TODAY - DAY if expired else None)
+    for _n in range(data.draw(st.integers(1, 3))):
+        o = OpportunityFactory(codes=data.draw(st.lists(code, min_size=1, max_size=2, unique=True)),
+                               certifications_wanted=data.draw(st.lists(st.sampled_from(["cert", "dbe"]), max_size=2, unique=True)))
+        o.places.set(data.draw(st.lists(st.sampled_from(places), max_size=2, unique=True)))
+    expected = sum(1 for o in ContractingOpportunity.objects.all()
+                   if selectors.matching_businesses(o, everyone=True).exists())
+    assert selectors.opportunities_matched() == expected
