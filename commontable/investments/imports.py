@@ -193,16 +193,17 @@ def _word_map(choices, extra: dict[str, str]) -> dict[str, str]:
     return words
 
 
-def choice_from_words(value: str, choices, extra: dict[str, str], what: str) -> str:
+UNKNOWN_KIND = gettext_lazy("“%(value)s” is not a kind of investment this import knows. Use one of: %(allowed)s.")
+UNKNOWN_PROGRAM = gettext_lazy("“%(value)s” is not a funding program this import knows. Use one of: %(allowed)s.")
+
+
+def choice_from_words(value: str, choices, extra: dict[str, str], unknown) -> str:
     """One of `choices` from its value, its label (in English or the reader's language) or one of
     the usual words in `extra`; otherwise a CellError listing the values allowed."""
     found = _word_map(choices, extra).get(fold_name(str(value)))
     if found is None:
         allowed = ", ".join(v for v, _label in choices)
-        raise CellError(
-            _("“%(value)s” is not a %(what)s this import knows. Use one of: %(allowed)s.")
-            % {"value": value, "what": what, "allowed": allowed}
-        )
+        raise CellError(str(unknown) % {"value": value, "allowed": allowed})
     return found
 
 
@@ -504,7 +505,7 @@ class CapitalPlanImport(ImportSpec):
                 row.error(_("Use only lowercase letters, digits and hyphens, and not a reserved word."), "key")
         if row.has("kind"):
             try:
-                values["kind"] = choice_from_words(row.get("kind"), InvestmentKind.choices, KIND_WORDS, _("kind of investment"))
+                values["kind"] = choice_from_words(row.get("kind"), InvestmentKind.choices, KIND_WORDS, UNKNOWN_KIND)
             except CellError as exc:
                 row.error(str(exc), "kind")
         for name in ("total_cost", "amount"):
@@ -517,7 +518,7 @@ class CapitalPlanImport(ImportSpec):
         program = FundingProgram.CITY_CAPITAL
         if row.has("program"):
             try:
-                program = choice_from_words(row.get("program"), FundingProgram.choices, PROGRAM_WORDS, _("funding program"))
+                program = choice_from_words(row.get("program"), FundingProgram.choices, PROGRAM_WORDS, UNKNOWN_PROGRAM)
             except CellError as exc:
                 row.error(str(exc), "program")
         row.extra["program"] = program

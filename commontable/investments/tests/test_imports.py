@@ -221,6 +221,12 @@ def test_bad_locations_are_errors(region, columns, cells, message):
     assert [p.message for p in preview.problems()] == [message]
 
 
+def test_an_unknown_funding_program_lists_the_programs_allowed(region):
+    preview = check(csv_bytes("Project ID,Project Name,Department,Funding Source,2026\nA-1,Thing,Works,lottery,100"))
+    (message,) = problems(preview)
+    assert message.startswith("Row 2, column “program”: “lottery” is not a funding program this import knows. Use one of: iija, ira,")
+
+
 def test_a_stage_that_cannot_follow_says_where_it_may_go(region):
     InvestmentFactory(slug="done", name="Done", stage=Stage.COMPLETE)
     preview = check(csv_bytes("key,stage\ndone,planning"))
