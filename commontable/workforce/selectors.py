@@ -202,27 +202,46 @@ class OverviewRow:
 def workforce_overview(user, *, sort: str = "name", today: dt.date | None = None) -> list[OverviewRow]:
     """Every investment the user may see that has workforce goals or hours, with its shares to
     date against the goals in force today, sorted by name, BIPOC share, gap to the BIPOC goal or
-    hours. Queries: the goals and the visible investments concerned; the sums per investment are
-    one more query, cached until hours change."""
+    hours. One query (which of them the viewer may see); the rows themselves are cached until
+    hours, goals or investments change, and then cost three queries (sums, goals, names)."""
     today = today or dt.date.today()
-    visible = Investment.objects.visible_to(user)
-    sums = _cached("sums", _sums_by_investment)
+    everything = _overview_rows(today)
+    if not everything:
+        return []
+    # One query: which of them this viewer may see (the cached rows cover every investment).
+    visible = set(Investment.objects.visible_to(user).filter(pk__in=list(everything)).values_list("pk", flat=True))
+    rows = [row for pk, row in everything.items() if pk in visible]
+    return sort_overview(rows, sort)
+
+
+def _overview_rows(today: dt.date) -> dict[int, OverviewRow]:
+    """Every investment with goals or hours, with its sums and the goals in force today; cached
+    until hours, goals or investments change (and for the day)."""
+    key = "ct:wf:overview:{}:{}".format(
+        today.isoformat(), data_version(VERSION_LABEL, "workforce.WorkforceGoal", "investments.Investment")
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _compute_overview_rows(today)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _compute_overview_rows(today: dt.date) -> dict[int, OverviewRow]:
+    sums = _sums_by_investment()
     # Plain values, not model instances: a list of hundreds of investments and goals spends most
     # of its time building instances otherwise.
     goals_by_investment: dict[int, list[GoalTerm]] = {}
-    for values in WorkforceGoal.objects.filter(investment__in=visible).order_by("pk").values_list(*GoalTerm.FIELDS):
+    for values in WorkforceGoal.objects.order_by("pk").values_list(*GoalTerm.FIELDS):
         term = GoalTerm(*values)
         goals_by_investment.setdefault(term.investment_id, []).append(term)
     ids = set(sums) | set(goals_by_investment)
-    if not ids:
-        return []
-    rows = []
-    # Only the investments this viewer may see: the cached sums cover every investment.
-    for pk, name, slug in visible.filter(pk__in=ids).values_list("pk", "name", "slug"):
+    rows = {}
+    for pk, name, slug in Investment.objects.filter(pk__in=list(ids)).values_list("pk", "name", "slug"):
         goals = goals_by_investment.get(pk, [])
         current = {m: g.target_percent for m in MEASURES if (g := goal_in_force(goals, m, today))} if goals else {}
-        rows.append(OverviewRow(InvestmentRef(pk, name, slug), sums.get(pk, Totals()), current))
-    return sort_overview(rows, sort)
+        rows[pk] = OverviewRow(InvestmentRef(pk, name, slug), sums.get(pk, Totals()), current)
+    return rows
 
 
 def sort_overview(rows: list[OverviewRow], sort: str) -> list[OverviewRow]:
