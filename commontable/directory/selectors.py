@@ -15,7 +15,6 @@ from django.db.models.functions import Coalesce
 
 from commontable.core.models import ActivityLog
 from commontable.core.visibility import Role, Viewer, Visibility, viewer_for
-from commontable.directory import page_cache
 from commontable.directory.models import (
     AccessNeeds,
     Affiliation,
@@ -28,22 +27,9 @@ from commontable.directory.models import (
 )
 from commontable.directory.permissions import visible_organizations, visible_people, visible_tables
 
-VIEWER_SECONDS = 600
-
 
 def viewer_build(user) -> Viewer:
-    """Role, person, organisations (and those represented) and tables of a signed-in user: three
-    queries, so kept in the cache under the directory's data version (any write to the directory
-    or to accounts replaces it) and the user's role."""
-    key = f"ct:dir:viewer:{user.pk}:{user.role}:{page_cache.data_version_now()}"
-    viewer = cache.get(key)
-    if viewer is None:
-        viewer = _viewer_query(user)
-        cache.set(key, viewer, VIEWER_SECONDS)
-    return viewer
-
-
-def _viewer_query(user) -> Viewer:
+    """Role, person, organisations (and those represented) and tables of a signed-in user."""
     person = Person.objects.filter(user=user, merged_into__isnull=True).only("pk").first()
     org_ids: set[int] = set()
     rep_ids: set[int] = set()
