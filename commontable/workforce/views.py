@@ -38,6 +38,7 @@ from commontable.workforce import permissions, selectors, services
 from commontable.workforce.choices import Measure
 from commontable.workforce.forms import GoalForm, HoursUploadForm
 from commontable.workforce.importer import KIND, TOTALS_COLUMNS, WORKER_COLUMNS
+from commontable.workforce.templatetags.workforce import hours, percent
 
 GET_POST = require_http_methods(["GET", "POST"])
 PREVIEW_ROWS_PER_PAGE = 100
@@ -81,10 +82,22 @@ def workforce_overview(request: HttpRequest) -> HttpResponse:
     # Sorted in full (the sort keys are computed shares), then shown 50 a page.
     page, query = paginate(request, selectors.workforce_overview(request.user, sort=sort))
     return render_list(request, "workforce/workforce_overview.html", {
-        "rows": page.object_list, "page_obj": page, "querystring_without_page": query,
+        "rows": [_overview_cells(row) for row in page.object_list], "page_obj": page, "querystring_without_page": query,
         "sort": sort if sort in selectors.SORTS else "name",
         "measures": [Measure.BIPOC.value, Measure.WOMEN.value, Measure.APPRENTICE.value],
     })
+
+
+def _overview_cells(row: selectors.OverviewRow) -> dict:
+    """A row's figures as the table shows them, formatted here once rather than through a dozen
+    template filters per row."""
+    cells = []
+    for measure in (Measure.BIPOC, Measure.WOMEN, Measure.APPRENTICE):
+        text = percent(row.share(measure))
+        goal = row.goals.get(measure)
+        # Translators: a share followed by its goal, e.g. "26.7% (goal 32.0%)".
+        cells.append(_("%(share)s (goal %(goal)s)") % {"share": text, "goal": percent(goal)} if goal is not None else text)
+    return {"investment": row.investment, "total": hours(row.totals.total), "cells": cells, "meets": row.meets()}
 
 
 @member_required
