@@ -4,6 +4,7 @@ filtered rows)."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,8 @@ from commontable.core.forms import BaseForm
 from commontable.directory.filters import SearchInput
 from commontable.investments.forms import jurisdictions
 from commontable.investments.permissions import visible_investments
+
+MENU_LIMIT = 50
 
 
 def _user(request):
@@ -61,9 +64,23 @@ class OpportunityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Title"), field_name="title", lookup_expr="icontains", max_length=200,
                                   widget=SearchInput(attrs={"autocomplete": "off"}))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=OpportunityStatus.choices, empty_label=_("Any status"))
-    investment = django_filters.ModelChoiceFilter(label=_("Investment"), queryset=lambda request: visible_investments(_user(request)).order_by("name"),
+    investment = django_filters.ModelChoiceFilter(label=_("Investment"), queryset=lambda request: None,
                                                   to_field_name="slug", empty_label=_("Any investment"))
 
     class Meta:
         form = BaseForm
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = _user(self.request)
+        # Only investments with an opportunity the user may see: the menu lists what can be found.
+        investments = visible_investments(user).filter(
+            pk__in=selectors.visible_opportunities(user).values("investment_id")).only("pk", "slug", "name").order_by("name")
+        self.filters["investment"].queryset = investments
+        if investments.count() > MENU_LIMIT:
+            # A menu of hundreds is slow to build and to use: the investment's short name instead.
+            self.filters["investment"].extra.update(
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+                help_text=_("The investment's short name, as in its web address."),
+            )

@@ -230,9 +230,9 @@ def test_the_opportunity_list_queries_do_not_grow_with_rows(client, personas, wo
                            status="awarded")
     login_as(client, personas, "member_a")
     client.get(url("opportunity_list"))
-    # The paginator's count, the investment filter's choices, the page with investments and
-    # winners, their trades.
-    with assert_own_queries(4):
+    # How many investments the filter would list (a menu up to 50), the paginator's count, the page
+    # with investments and winners, their trades; the investment filter's choices.
+    with assert_own_queries(5):
         response = client.get(url("opportunity_list"))
     assert len(response.context["opportunities"]) == 8
 
@@ -312,3 +312,16 @@ def test_staff_find_businesses_in_the_admin(client, personas, world):
     for path in ("/admin/businesses/business/", f"/admin/businesses/business/{world.plumber.pk}/change/",
                  "/admin/businesses/contractingopportunity/", "/admin/businesses/certification/"):
         assert client.get(path).status_code == 200, path
+
+
+def test_the_investment_filter_lists_only_investments_with_opportunities_and_becomes_a_text_field(client, personas, world):
+    from commontable.investments.tests.factories import InvestmentFactory
+
+    login_as(client, personas, "staff")
+    field = client.get(url("opportunity_list")).context["filter"].form.fields["investment"]
+    assert sorted(i.slug for i in field.queryset) == ["open-park", "quiet-land-deal", "snelling-station"]
+    for _n in range(50):
+        OpportunityFactory(investment=InvestmentFactory(), codes=["23"])
+    response = client.get(url("opportunity_list"), {"investment": "snelling-station"})
+    assert response.context["filter"].form.fields["investment"].widget.input_type == "text"
+    assert [o.title for o in response.context["opportunities"]] == ["Station mechanical work"]
