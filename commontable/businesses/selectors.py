@@ -214,7 +214,8 @@ def opportunity_matches(opportunity: ContractingOpportunity, user, *, on: dt.dat
     items = [
         Match(business=b, trades=[t.code for t in b.matching_trades], certifications=b.matching_certifications,
               places=getattr(b, "matching_places", []))
-        for b in matching.prefetch_related(*prefetches)[:limit]
+        for b in matching.only("pk", "slug", "name", "email", "notices_consent_at", "notices_withdrawn_at")
+        .prefetch_related(*prefetches)[:limit]
     ]
     return Matches(items=items, count=matching.count() if len(items) == limit else len(items))
 
