@@ -10,7 +10,9 @@ at local times between 8 am and 8 pm in America/Chicago, the UTC moment computed
 Measured through the whole middleware stack with Django's test client, against the bare view of
 `bench_directory` in the same run:
 
-    BENCH calendar.month_page …        the month agenda (this month), as staff and anonymous
+    BENCH calendar.month_page …        the month agenda (this month), as staff and anonymous (its menus
+                                       and agenda served from the cache, as on most loads), filtered,
+                                       and `…_after_change`: the first load after a write (rebuilt)
     BENCH calendar.feed_all_cached …   the public iCalendar feed served from the cache
     BENCH calendar.feed_all_first …    the same, built with nothing remembered (a fresh worker)
     BENCH calendar.feed_all_after_change …  rebuilt after one decision changed
@@ -108,13 +110,22 @@ def line(name: str, result, baseline_p95: float) -> str:
     return base.line(name, result, baseline_p95).replace("BENCH directory.", "BENCH calendar.", 1)
 
 
-def measure(client, name: str, url: str, baseline_p95: float, **extra) -> None:
-    result = base.timed(client, url, N)
+def measure(client, name: str, url: str, baseline_p95: float, before=None, **extra) -> None:
+    result = base.timed(client, url, N, before=before)
     if result.skipped:
         print(f"BENCH calendar.{name} skipped reason={result.skipped} url={url}", flush=True)
         return
     words = "".join(f" {key}={value}" for key, value in extra.items())
     print(line(name, result, baseline_p95) + words, flush=True)
+
+
+def calendar_changed() -> None:
+    """As any write to a decision, investment or organisation does: the page's menus and agenda
+    are built again on the next load."""
+    from commontable.core.indicators import data_changed
+    from commontable.investments import calendar
+
+    data_changed(calendar.CALENDAR_LABEL)
 
 
 def timed_rebuilt(client, url: str, n: int, *, first: bool):
@@ -189,6 +200,8 @@ def main() -> int:
         measure(client, "month_page_staff", month, baseline_p95)
         measure(anonymous, "month_page_anonymous", month, baseline_p95)
         measure(client, "month_page_filtered", month + "?kind=hearing&body=council-3", baseline_p95)
+        measure(client, "month_page_staff_after_change", month, baseline_p95, before=calendar_changed)
+        measure(anonymous, "month_page_anonymous_after_change", month, baseline_p95, before=calendar_changed)
 
         public_feed = reverse("investments:decision_feed_public")
         body = anonymous.get(public_feed).content

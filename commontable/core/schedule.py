@@ -70,6 +70,13 @@ def localize(on: dt.date, at: dt.time, zone_name: str = DEFAULT_ZONE) -> dt.date
     return dt.datetime.combine(on, at.replace(tzinfo=None, fold=0), tzinfo=zone(zone_name))
 
 
+def zone_abbreviation(on: dt.date, at: dt.time, zone_name: str = DEFAULT_ZONE) -> str:
+    """CST or CDT (etc.) of a wall time, as printed beside it; the first of two when ambiguous.
+    Cheap enough for every row of a list: one lookup in the zone's rules, no round trip through
+    UTC (the time was checked to exist when it was saved)."""
+    return dt.datetime.combine(on, at.replace(tzinfo=None, fold=0), tzinfo=zone(zone_name)).tzname() or ""
+
+
 def local_to_utc(on: dt.date, at: dt.time, zone_name: str = DEFAULT_ZONE) -> dt.datetime:
     return localize(on, at, zone_name).astimezone(UTC)
 

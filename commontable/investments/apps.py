@@ -14,8 +14,10 @@ class InvestmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from commontable.core.imports import register_import
+        from commontable.investments import calendar
         from commontable.investments.imports import CapitalPlanImport
         from commontable.investments.usaspending import UsaspendingImport
 
         register_import(CapitalPlanImport())
         register_import(UsaspendingImport())
+        calendar.connect_signals()

@@ -9,21 +9,27 @@ app's shape in sections: permissions, selectors, services.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import rules
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Max, Q
+from django.db.models.signals import post_delete, post_save
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commontable.core import deadlines, feeds, ical, notifications, schedule
 from commontable.core.audit import log_action
+from commontable.core.indicators import data_changed, data_version
+from commontable.core.visibility import viewer_for
+from commontable.directory.models import Organization
 from commontable.investments.models import Decision, DecisionKind, DecisionStatus, Investment
-from commontable.investments.permissions import is_staff
+from commontable.investments.permissions import is_staff, visible_investments
 
 WATCH_TOPIC = "investments.decisions"
 # Days before a decision that watchers are reminded: a week to prepare testimony or comments, and
@@ -60,6 +66,7 @@ class CalendarFilter:
     investment: Investment | None = None
     body_id: int | None = None
     kind: str = ""
+    investment_id: int | None = None  # the same as `investment`, when only its id is at hand
 
 
 def decision_list(user, *, start: dt.datetime | None = None, end: dt.datetime | None = None,
@@ -83,6 +90,8 @@ def decision_list(user, *, start: dt.datetime | None = None, end: dt.datetime | 
         decisions = decisions.filter(condition)
     if filters.investment is not None:
         decisions = decisions.filter(investment=filters.investment)
+    if filters.investment_id is not None:
+        decisions = decisions.filter(investment_id=filters.investment_id)
     if filters.body_id:
         decisions = decisions.filter(body_id=filters.body_id)
     if filters.kind:
@@ -95,17 +104,129 @@ def month_days(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year + month // 12, month % 12 + 1, 1)
 
 
+@dataclass(frozen=True, slots=True)
+class AgendaEntry:
+    """A decision as the month agenda shows it: plain values, its words already in the reader's
+    language, its zone's abbreviation (CST, CDT) as on its date."""
+
+    url: str
+    title: str
+    kind_label: str
+    starts_on: dt.date | None
+    starts_at_time: dt.time | None
+    zone_abbreviation: str
+    body_label: str
+    investment_name: str
+    status: str
+    status_label: str
+    deadline_kind_label: str
+
+
+# Only the columns the agenda shows: a month has a few hundred decisions, and building model
+# instances (with their investment and body) for them cost more than the query.
+AGENDA_COLUMNS = ("public_id", "title", "kind", "deadline_kind", "status", "starts_on", "starts_at_time",
+                  "time_zone", "body_name", "body__name", "investment__name")
+
+
+def _detail_url_maker():
+    """A decision's page address from its public id, without resolving the URL once per row."""
+    marker = uuid.UUID(int=0)
+    before, after = reverse("investments:decision_detail", args=[marker]).split(str(marker))
+    return lambda public_id: f"{before}{public_id}{after}"
+
+
 def decision_agenda(user, *, year: int, month: int, filters: CalendarFilter = CalendarFilter()):
     """A month's decisions grouped by their local date (days with none are left out), and the
-    undated deadlines (rolling, open until filled) apart. One query."""
-    days: OrderedDict[dt.date, list[Decision]] = OrderedDict()
+    undated deadlines (rolling, open until filled) apart, as `AgendaEntry` rows. One query."""
+    kinds = {k: str(v) for k, v in DecisionKind.choices}
+    statuses = {k: str(v) for k, v in DecisionStatus.choices}
+    deadline_kinds = {k: str(v) for k, v in deadlines.DeadlineKind.choices}
+    url = _detail_url_maker()
+    zones: dict[tuple, str] = {}
+    days: OrderedDict[dt.date, list[AgendaEntry]] = OrderedDict()
     undated = []
-    for decision in decision_list(user, days=month_days(year, month), filters=filters):
-        if decision.starts_on is None:
-            undated.append(decision)
+    rows = decision_list(user, days=month_days(year, month), filters=filters).values_list(*AGENDA_COLUMNS)
+    for (public_id, title, kind, deadline_kind, status, starts_on, at, zone, body_name, body, investment) in rows:
+        abbreviation = ""
+        if starts_on is not None and at is not None:
+            # Most of a month's decisions share a handful of times and one zone.
+            abbreviation = zones.get((starts_on, at, zone))
+            if abbreviation is None:
+                abbreviation = zones[(starts_on, at, zone)] = schedule.zone_abbreviation(starts_on, at, zone)
+        entry = AgendaEntry(
+            url=url(public_id), title=title, kind_label=kinds.get(kind, kind), starts_on=starts_on,
+            starts_at_time=at, zone_abbreviation=abbreviation,
+            body_label=f"{body} — {body_name}" if body and body_name else (body or body_name),
+            investment_name=investment, status=status, status_label=statuses.get(status, status),
+            deadline_kind_label=deadline_kinds.get(deadline_kind, deadline_kind),
+        )
+        if starts_on is None:
+            undated.append(entry)
         else:
-            days.setdefault(decision.starts_on, []).append(decision)
+            days.setdefault(starts_on, []).append(entry)
     return days, undated
+
+
+# The calendar's filter menus (investments with decisions, deciding bodies) change only when a
+# decision, an investment or an organisation is written: they are kept under this data version
+# (ADR 7's tokens; bulk writes and imports replace every token with `data_changed()`).
+CALENDAR_LABEL = "investments.calendar"
+
+
+def calendar_data_version() -> str:
+    """The calendar's data version, as a page about to be built from the data must read it: any
+    write after this moment replaces it."""
+    connections[DEFAULT_DB_ALIAS].__dict__.setdefault("_ct_calendar", {})["dirty"] = False
+    return data_version(CALENDAR_LABEL)
+
+
+def _after_commit() -> None:
+    data_changed(CALENDAR_LABEL)
+
+
+def _calendar_changed(sender, using=None, **kwargs) -> None:
+    # Replaced now, so that a read later in the same transaction sees the change (once, however
+    # many rows the transaction writes, until the calendar is read again), and once more when the
+    # transaction commits, so that a page another process built from the data before the commit,
+    # under the new version, is not kept. The same rule as the directory's pages (ADR 13).
+    connection = connections[using or DEFAULT_DB_ALIAS]
+    state = connection.__dict__.setdefault("_ct_calendar", {"dirty": False})
+    if not state.get("dirty"):
+        data_changed(CALENDAR_LABEL)
+        state["dirty"] = True
+    if connection.in_atomic_block:
+        if not any(callback is _after_commit for _sids, callback, _robust in connection.run_on_commit):
+            connection.on_commit(_after_commit)
+    else:
+        state["dirty"] = False
+
+
+def connect_signals() -> None:
+    for model in (Decision, Investment, Organization):
+        post_save.connect(_calendar_changed, sender=model, dispatch_uid=f"ct-calendar-save-{model._meta.label}")
+        post_delete.connect(_calendar_changed, sender=model, dispatch_uid=f"ct-calendar-delete-{model._meta.label}")
+
+
+def visibility_class(user) -> str:
+    """Who sees the same investments, and so the same decisions, as this user: all staff alike;
+    members with the same tables alike; everyone else the public investments. The rule of
+    `Investment.objects.visible_to`, which has no exceptions of its own (a test keeps it so)."""
+    viewer = viewer_for(user)
+    if viewer.is_staff:
+        return "staff"
+    if viewer.is_member:
+        return "member:" + ",".join(str(pk) for pk in sorted(viewer.table_ids))
+    return "public"
+
+
+def calendar_menu_choices(user) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+    """The calendar's filter menus as (id, slug, name): the investments the user may see that have
+    decisions, and the deciding bodies of their decisions, by name. Two queries."""
+    investments = list(visible_investments(user).filter(decisions__isnull=False).distinct()
+                       .order_by("name").values_list("pk", "slug", "name"))
+    bodies = list(Organization.objects.filter(decisions__investment__in=visible_investments(user))
+                  .distinct().order_by("name").values_list("pk", "slug", "name"))
+    return investments, bodies
 
 
 def decisions_upcoming(user, investment: Investment, *, now: dt.datetime | None = None, limit: int = 10):

@@ -8,15 +8,22 @@ call a selector or service, render."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import zlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -47,6 +54,50 @@ def _shift(year: int, month: int, delta: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+# The calendar page's expensive parts — the filter menus (hundreds of investments as <option>s)
+# and the month's agenda — are rendered once per data version (any write to decisions,
+# investments or organisations, or a bulk write, replaces it: `calendar.connect_signals`) and
+# visibility class, as ADR 13 caches directory pages, and kept at most this long as a safety net.
+CACHE_SECONDS = 600
+
+
+def _filter_menus(user) -> dict:
+    """The investment and body menus' `<option>`s, and each listed slug's id."""
+    investments, bodies = calendar.calendar_menu_choices(user)
+    return {
+        "investments": {slug: pk for pk, slug, _name in investments},
+        "bodies": {slug: pk for pk, slug, _name in bodies},
+        "investment_options": render_to_string("investments/calendar_options.html", {"choices": investments}),
+        "body_options": render_to_string("investments/calendar_options.html", {"choices": bodies}),
+    }
+
+
+def _options(html: str, selected: str | None) -> str:
+    if selected:
+        tag = f'<option value="{escape(selected)}">'
+        html = html.replace(tag, f'<option value="{escape(selected)}" selected>', 1)
+    return mark_safe(html)  # noqa: S308 (rendered from our own template, names escaped there)
+
+
+def _filters(user, data: dict, menus: dict) -> calendar.CalendarFilter:
+    investment_id = None
+    if data.get("investment"):
+        investment_id = menus["investments"].get(data["investment"])
+        if investment_id is None:  # one without decisions (an empty month), or one not to be seen (ignored)
+            investment_id = (permissions.visible_investments(user).filter(slug=data["investment"])
+                             .values_list("pk", flat=True).first())
+    body_id = None
+    if data.get("body"):
+        body_id = menus["bodies"].get(data["body"])
+        if body_id is None:
+            body_id = Organization.objects.filter(slug=data["body"]).values_list("pk", flat=True).first() or -1
+    return calendar.CalendarFilter(investment_id=investment_id, body_id=body_id, kind=data.get("kind") or "")
+
+
+def _cache_key(*parts) -> str:
+    return "ct:inv:calendar:" + hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
+
+
 @require_GET
 def decision_calendar(request: HttpRequest) -> HttpResponse:
     """A month of hearings, votes and comment deadlines, as an agenda by day, filterable by
@@ -55,24 +106,34 @@ def decision_calendar(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     year, month = _month(data.get("month") or "")
     user = request.user
-    investments = list(permissions.visible_investments(user).filter(decisions__isnull=False)
-                       .distinct().order_by("name").values_list("slug", "name"))
-    bodies = list(Organization.objects.filter(decisions__investment__in=permissions.visible_investments(user))
-                  .distinct().order_by("name").values_list("slug", "name"))
-    investment = None
-    if data.get("investment"):
-        investment = permissions.visible_investments(user).filter(slug=data["investment"]).first()
-    body_id = None
-    if data.get("body"):
-        body_id = Organization.objects.filter(slug=data["body"]).values_list("pk", flat=True).first() or -1
-    filters = calendar.CalendarFilter(investment=investment, body_id=body_id, kind=data.get("kind") or "")
-    days, undated = calendar.decision_agenda(user, year=year, month=month, filters=filters)
+    # Two cache reads on most loads: the data version, then the menus and the agenda together.
+    version = (calendar.calendar_data_version(), calendar.visibility_class(user))
+    menus_key = _cache_key("menus", *version)
+    agenda_key = _cache_key("agenda", *version, get_language() or "", year, month,
+                            *(data.get(name) or "" for name in ("investment", "body", "kind")))
+    found = cache.get_many([menus_key, agenda_key])
+    keep = {}
+    menus = found.get(menus_key)
+    if menus is None:
+        menus = keep[menus_key] = _filter_menus(user)
+    agenda = found.get(agenda_key)
+    if agenda is None:
+        days, undated = calendar.decision_agenda(user, year=year, month=month, filters=_filters(user, data, menus))
+        html = render_to_string("investments/calendar.html#agenda", {
+            "days": days, "undated": undated, "month_start": dt.date(year, month, 1)}, request=request)
+        # Compressed: a busy month is 40 KB of repetitive HTML, a tenth of that compressed.
+        agenda = keep[agenda_key] = zlib.compress(html.encode(), 1)
+    if keep:
+        cache.set_many(keep, CACHE_SECONDS)
     query = request.GET.copy()
     query.pop("month", None)
     return render(request, "investments/calendar.html", {
-        "form": form, "days": days, "undated": undated, "month_start": dt.date(year, month, 1),
+        "form": form, "agenda": mark_safe(zlib.decompress(agenda).decode()),  # noqa: S308 (our own template)
+        "month_start": dt.date(year, month, 1),
         "previous_month": _shift(year, month, -1), "next_month": _shift(year, month, 1),
-        "querystring": query.urlencode(), "investments": investments, "bodies": bodies,
+        "querystring": query.urlencode(),
+        "investment_options": _options(menus["investment_options"], data.get("investment")),
+        "body_options": _options(menus["body_options"], data.get("body")),
         "kinds": DecisionKind.choices, "selected": data,
         "can_edit": calendar.can_edit_decision.test(user),
     })

@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commontable.core import feeds
+from commontable.core.indicators import data_changed
 from commontable.core.models import ActivityLog
 from commontable.core.testing import assert_permission_matrix, login_as
-from commontable.core.visibility import Visibility
+from commontable.core.visibility import Visibility, VisibilityQuerySet
 from commontable.directory.tests.factories import OrganizationFactory
 from commontable.investments import calendar
-from commontable.investments.models import Decision, DecisionKind, DecisionStatus
+from commontable.investments.models import Decision, DecisionKind, DecisionStatus, InvestmentQuerySet
 from commontable.investments.tests.factories import InvestmentFactory
 
 SOON = timezone.localdate() + dt.timedelta(days=10)
@@ -144,13 +145,97 @@ def test_calendar_query_count(client, personas, cal):
     for i in range(5):
         add(cal.public, f"Extra hearing {i}", body=cal.council, at=dt.time(9 + i))
     login_as(client, personas, "member_b")
-    url = reverse("investments:decision_calendar") + f"?month={month_of(cal.public_hearing)}"
+    url = reverse("investments:decision_calendar") + f"?month={month_of(cal.public_hearing)}&investment=green-line"
     client.get(url)
-    # investments with decisions, bodies of visible decisions, the month's decisions with their
-    # investment and body
+    # Most loads: the menus and the month's agenda come from the cache (the tests' cache is in
+    # memory; on the database cache these are two reads: the data version, then both entries).
+    with assert_own_queries(0):
+        response = client.get(url)
+    assert response.content.decode().count("Extra hearing") == 5
+    # The first load after a change: investments with decisions, bodies of visible decisions, the
+    # month's decisions with their investment and body (the selected investment is in the menu).
+    data_changed(calendar.CALENDAR_LABEL)
     with assert_own_queries(3):
         response = client.get(url)
     assert response.content.decode().count("Extra hearing") == 5
+
+
+# --- the calendar page's cache: fresh after every write, never shared between viewers ---------------------
+
+
+def test_a_changed_decision_shows_on_the_next_load(client, personas, cal):
+    login_as(client, personas, "staff")
+    url = reverse("investments:decision_calendar") + f"?month={month_of(cal.public_hearing)}"
+    assert "Public hearing on the extension" in client.get(url).content.decode()
+    calendar.decision_update(actor=None, decision=cal.public_hearing, title="Hearing on the extension, moved",
+                             starts_at_time=dt.time(9, 15), status=DecisionStatus.POSTPONED)
+    html = client.get(url).content.decode()
+    assert "Public hearing on the extension" not in html
+    assert "Hearing on the extension, moved</a> — Public hearing, 9:15 a.m." in html
+    assert '<span class="badge">Postponed</span>' in html
+    add(cal.public, "A vote added since", kind=DecisionKind.VOTE)
+    assert "A vote added since" in client.get(url).content.decode()
+    cal.member_vote.delete()
+    assert "Council vote on the station" not in client.get(url).content.decode()
+
+
+def test_renamed_investments_and_bodies_and_new_menu_entries_show_on_the_next_load(client, personas, cal):
+    login_as(client, personas, "staff")
+    url = reverse("investments:decision_calendar") + f"?month={month_of(cal.public_hearing)}"
+    html = client.get(url).content.decode()
+    assert '<option value="green-line">Green Line Extension</option>' in html
+    cal.public.name = "Green Line Extension (Southwest)"
+    cal.public.save()
+    cal.council.name = "City Council of Saint Paul"
+    cal.council.save()
+    html = client.get(url).content.decode()
+    assert '<option value="green-line">Green Line Extension (Southwest)</option>' in html
+    assert "City Council of Saint Paul; Green Line Extension (Southwest)" in html
+    newcomer = InvestmentFactory(name="Riverview Corridor", slug="riverview", visibility=Visibility.PUBLIC)
+    assert '<option value="riverview">' not in client.get(url).content.decode()  # no decisions yet
+    add(newcomer, "Scoping hearing")
+    html = client.get(url + "&investment=riverview").content.decode()
+    assert '<option value="riverview" selected>Riverview Corridor</option>' in html
+    assert "Scoping hearing" in html and "Public hearing on the extension" not in html
+
+
+def test_an_investment_made_public_shows_to_anonymous_visitors_on_the_next_load(client, personas, cal):
+    url = reverse("investments:decision_calendar") + f"?month={month_of(cal.public_hearing)}"
+    assert "Council vote on the station" not in client.get(url).content.decode()
+    cal.members.visibility = Visibility.PUBLIC
+    cal.members.save()
+    html = client.get(url).content.decode()
+    assert "Council vote on the station" in html and '<option value="snelling-station">' in html
+
+
+def test_viewers_never_get_each_others_calendar(client, personas, cal):
+    table_deal = InvestmentFactory(name="Corridor Land Trust", slug="corridor-land-trust",
+                                   visibility=Visibility.TABLE, visibility_table=personas.table)
+    add(table_deal, "Land trust board vote", kind=DecisionKind.VOTE)
+    url = reverse("investments:decision_calendar") + f"?month={month_of(cal.public_hearing)}"
+    # Those who see the most load first, so that a shared entry would leak to the others.
+    for persona, sees in [("staff", {"Closed vote", "Council vote", "Land trust"}),
+                          ("table_member", {"Council vote", "Land trust"}),
+                          ("member_b", {"Council vote"}), ("public_user", set()), ("anonymous", set())]:
+        html = login_as(client, personas, persona).get(url).content.decode()
+        assert "Public hearing on the extension" in html
+        for title, slug in [("Closed vote", "quiet-land-deal"), ("Council vote", "snelling-station"),
+                            ("Land trust", "corridor-land-trust")]:
+            assert (title in html) is (title in sees), (persona, title)
+            assert (f'<option value="{slug}">' in html) is (title in sees), (persona, slug)
+
+
+def test_the_calendar_is_cached_per_language(client, cal):
+    url = reverse("investments:decision_calendar") + f"?month={month_of(cal.public_hearing)}"
+    english = client.get(url).content.decode()
+    spanish = client.get(url, headers={"accept-language": "es"}).content.decode()
+    assert "— Public hearing" in english and "— Public hearing" not in spanish
+    assert "— Audiencia pública" in spanish
+
+
+def test_the_visibility_class_follows_the_investments_visibility_rule():
+    # `calendar.visibility_class` mirrors `Investment.objects.visible_to`: no exceptions of its own.
+    assert InvestmentQuerySet.extra_visibility is VisibilityQuerySet.extra_visibility
 
 
 # --- adding and changing -----------------------------------------------------------------------------------
