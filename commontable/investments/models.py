@@ -438,7 +438,11 @@ class Decision(PublicIdModel, TimeStampedModel):
         ordering = ["starts_at", "id"]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
-        indexes = [models.Index(fields=["investment", "starts_at"], name="decision_investment_idx")]
+        indexes = [
+            models.Index(fields=["investment", "starts_at"], name="decision_investment_idx"),
+            # The calendar's month: decisions by their local date (ADR 9).
+            models.Index(fields=["starts_on"], name="decision_starts_on_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at_time__isnull=True)
