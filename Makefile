@@ -29,9 +29,14 @@ demo: migrate
 	$(MANAGE) demo_load
 	$(MANAGE) plan_demo_load
 	$(MANAGE) investments_demo_load
+	$(MANAGE) businesses_demo_load
+	$(MANAGE) workforce_demo_load
 
 # Sets everything up on an embedded SQLite file, loads the demo coalition, prints the logins, serves.
+# The background worker (imports applied in the background, reminders' tasks) runs beside the
+# server and stops with it.
 run: demo
+	$(MANAGE) db_worker --no-reload -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: messages

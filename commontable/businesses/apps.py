@@ -14,3 +14,9 @@ class BusinessesConfig(AppConfig):
         ("businesses:opportunity_list", _("Contracting opportunities"), "public"),
     ]
     indicators = "commontable.businesses.indicators"
+
+    def ready(self) -> None:
+        from commontable.businesses.selectors import investment_related
+        from commontable.core import hooks
+
+        hooks.contribute("investments.related", investment_related)

@@ -9,7 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 
 from commontable.businesses import naics
 from commontable.businesses.choices import (
@@ -273,6 +276,18 @@ def with_codes(opportunities) -> list[ContractingOpportunity]:
 def opportunity_count_for_investment(investment, user) -> int:
     """For the investment's page: how many contracting opportunities the user may see on it."""
     return visible_opportunities(user).filter(investment=investment).count()
+
+
+def investment_related(*, investment, user) -> dict:
+    """The investment page's line about this app (core.hooks `investments.related`): how many
+    contracting opportunities on it the user may see, linked to their list (one COUNT)."""
+    count = opportunity_count_for_investment(investment, user)
+    return {
+        "label": gettext("Contracting opportunities"),
+        "text": ngettext("%(count)s contracting opportunity", "%(count)s contracting opportunities", count)
+        % {"count": count},
+        "url": f"{reverse('businesses:opportunity_list')}?{urlencode({'investment': investment.slug})}",
+    }
 
 
 def opportunities_matched(on: dt.date | None = None) -> int:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commontable.core import hooks
 from commontable.core.audit import activity_for
 from commontable.core.exports import export_response
 from commontable.core.http import (
@@ -163,6 +164,9 @@ def investment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_escalate": permissions.can_escalate_commitment.test(user),
             "can_record_ask_action": permissions.can_record_ask_action.test(user, investment),
             "is_public": investment.visibility == Visibility.PUBLIC,
+            # What other apps hold about it (contracting opportunities, workforce hours), without
+            # this app importing them.
+            "related": hooks.collect("investments.related", investment=investment, user=user),
             **_staff_activity(user, investment),
         },
     )

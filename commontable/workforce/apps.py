@@ -11,3 +11,9 @@ class WorkforceConfig(AppConfig):
     verbose_name = _("Workforce")
     navigation = [("workforce:workforce_overview", _("Workforce"), "member")]
     indicators = "commontable.workforce.indicators"
+
+    def ready(self) -> None:
+        from commontable.core import hooks
+        from commontable.workforce.selectors import investment_related
+
+        hooks.contribute("investments.related", investment_related)

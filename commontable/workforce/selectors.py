@@ -11,6 +11,9 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from commontable.core.indicators import data_version
 from commontable.investments.models import Investment
@@ -141,6 +144,26 @@ def _sums_by_investment() -> dict[int, Totals]:
     return {
         row["investment"]: _totals(row)
         for row in HoursRecord.objects.values("investment").annotate(**SUMS).order_by()
+    }
+
+
+def investment_related(*, investment: Investment, user) -> dict:
+    """The investment page's line about this app (core.hooks `investments.related`): the BIPOC
+    share of the hours recorded so far, linked to the workforce page (the sums come from the cache
+    kept per data version, so the line adds no query of its own once they are cached)."""
+    totals = _cached("sums", _sums_by_investment).get(investment.pk)
+    if totals is None or not totals.total:
+        text = gettext("No hours recorded yet")
+    else:
+        share = totals.share(Measure.BIPOC)
+        text = gettext("BIPOC workers: %(share)s %% of %(hours)s hours") % {
+            "share": number_format(share, decimal_pos=1, use_l10n=True),
+            "hours": number_format(totals.total // 100, use_l10n=True, force_grouping=True),
+        }
+    return {
+        "label": gettext("Workforce"),
+        "text": text,
+        "url": reverse("workforce:workforce_detail", args=[investment.slug]),
     }
 
 

@@ -175,10 +175,10 @@ def test_the_list_filtered_by_status_has_a_constant_number_of_queries(client, pe
     login_as(client, personas, "member_a")
     url = reverse("investments:commitment_list")
     client.get(url, {"status": "at_risk"})  # warm the content-type cache
-    # session, user (the viewer from the cache); whether every stored status holds today; the
+    # session, user, viewer (person, represented organisations, tables); whether every stored status holds today; the
     # paginator's count and the page's ids on the stored status; the page of commitments with
     # investment and obligor; the filter's choices: how many investments, obligors, investments.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         response = client.get(url, {"status": "at_risk"})
     assert response.context["page_obj"].paginator.count == rows
     assert {c.status for c in response.context["commitments"]} == {Compliance.AT_RISK}

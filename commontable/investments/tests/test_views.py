@@ -107,10 +107,10 @@ def test_list_queries_do_not_grow_with_rows(client, personas, world, place, djan
         FundingSourceFactory(investment=item)
     login_as(client, personas, "member_a")
     client.get(LIST)  # warm the content-type cache
-    # session, user (the viewer comes from the cache, directory/page_cache.py), the paginator's
-    # count, the page's ids, the page of investments with sponsor, jurisdiction and funding total;
-    # the filter's choices: places, tables the user may see.
-    with django_assert_num_queries(7):
+    # session, user, viewer (person, represented organisations, tables), the paginator's count,
+    # the page's ids, the page of investments with sponsor, jurisdiction and funding total; the
+    # filter's choices: places, tables the user may see.
+    with django_assert_num_queries(10):
         response = client.get(LIST)
     assert len(response.context["investments"]) == 7
 
@@ -180,8 +180,10 @@ def test_detail_queries_do_not_grow_with_rows(client, personas, world, django_as
     # session, user, viewer (person, represented organisations, tables), the investment with its
     # sponsor and place; funding, stages, commitments with their latest report and obligor, asks,
     # their actions, the actions' organisations; tables and organisations engaged that the user
-    # may see; whether the user represents an engaged organisation (for recording actions).
-    with django_assert_num_queries(15):
+    # may see; whether the user represents an engaged organisation (for recording actions);
+    # upcoming decisions and whether the user watches the investment; the contracting
+    # opportunities the user may see on it (a COUNT; the workforce line reads cached sums).
+    with django_assert_num_queries(18):
         response = client.get(url("investment_detail", world.investment))
     assert len(response.context["page"].asks) == 6 and len(response.context["page"].funding) == 7
 

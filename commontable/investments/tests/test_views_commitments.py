@@ -98,11 +98,11 @@ def test_list_queries_do_not_grow_with_rows(client, personas, world, django_asse
         CommitmentReportFactory(commitment=commitment)
     login_as(client, personas, "member_a")
     client.get(LIST)  # warm the content-type cache
-    # session, user (the viewer comes from the cache, directory/page_cache.py), the paginator's
+    # session, user, viewer (person, represented organisations, tables), the paginator's
     # count, the page's ids, the page of commitments with investment, obligor and status (stored,
     # or computed from the commitment's columns where it does not hold); the filter's choices: how
     # many investments (menu or text), obligors, investments.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         response = client.get(LIST)
     assert len(response.context["commitments"]) == 11
 

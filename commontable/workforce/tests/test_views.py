@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from commontable.core.models import ActivityLog, ImportBatch
 from commontable.core.testing import assert_permission_matrix, login_as
+from commontable.core.visibility import Visibility
 from commontable.workforce.models import HoursRecord, WorkforceGoal
 from commontable.workforce.tests.conftest import own_queries
 from commontable.workforce.tests.factories import HoursRecordFactory, WorkforceGoalFactory
@@ -201,3 +202,19 @@ def test_a_batch_of_another_investment_is_not_found(client, personas, world):
     batch = ImportBatch.objects.get()
     assert client.get(reverse("workforce:hours_import_detail", args=[world.investment.slug, batch.public_id])).status_code == 404
     assert response.status_code == 302
+
+
+def test_the_investment_page_shows_the_bipoc_share_of_hours_and_links_here(client, personas, world):
+    """The investment's page lists this app's line through core.hooks (it cannot import us)."""
+    from commontable.investments.tests.factories import InvestmentFactory
+
+    login_as(client, personas, "member_a")
+    page = client.get(reverse("investments:investment_detail", args=[world.investment.slug])).content.decode()
+    # 1,280 of 4,800 hours by BIPOC workers (the world's six months of two contractors).
+    assert '<a href="/workforce/snelling-station/">BIPOC workers: 26.7 % of 4,800 hours</a>' in page
+    quiet = InvestmentFactory(name="Quiet Park", slug="quiet-park", visibility=Visibility.MEMBERS)
+    page = client.get(reverse("investments:investment_detail", args=[quiet.slug])).content.decode()
+    assert '<a href="/workforce/quiet-park/">No hours recorded yet</a>' in page
+    HoursRecordFactory(investment=quiet, total_hundredths=100_00, bipoc_hundredths=50_00)
+    page = client.get(reverse("investments:investment_detail", args=[quiet.slug])).content.decode()
+    assert "BIPOC workers: 50.0 % of 100 hours" in page  # the cached sums follow the new record
