@@ -9,7 +9,11 @@ class InvestmentsConfig(AppConfig):
     name = "commontable.investments"
     label = "investments"
     verbose_name = _("Investment watch")
-    navigation = [("investments:investment_list", _("Investments"), "member")]
+    navigation = [
+        ("investments:investment_list", _("Investments"), "member"),
+        # Open to everyone: anonymous visitors see the decisions on public investments.
+        ("investments:decision_calendar", _("Decision calendar"), "public"),
+    ]
     indicators = "commontable.investments.indicators"
 
     def ready(self) -> None:

@@ -78,6 +78,12 @@ def test_calendar_page_answers_everyone(client, personas, cal):
     assert_permission_matrix(client, personas, "get", url, {}, default=200)
 
 
+def test_the_calendar_is_in_everyones_navigation(client, personas, cal):
+    entry = f'<a href="{reverse("investments:decision_calendar")}">Decision calendar</a>'
+    for persona in ("anonymous", "public_user", "member_b", "staff"):
+        assert entry in login_as(client, personas, persona).get(reverse("core:home")).content.decode(), persona
+
+
 def test_calendar_shows_each_persona_what_they_may_see(client, personas, cal):
     url = reverse("investments:decision_calendar") + f"?month={month_of(cal.public_hearing)}"
     for persona, sees_member, sees_staff in [("anonymous", False, False), ("public_user", False, False),
