@@ -12,6 +12,12 @@ urlpatterns = [
     path("imports/<slug:kind>/template.csv", views.import_template, name="import_template"),
     path("imports/<uuid:public_id>/", views.import_detail, name="import_detail"),
     path("imports/<uuid:public_id>/apply/", views.import_apply, name="import_apply"),
+    path(
+        "imports/<uuid:public_id>/apply-in-background/",
+        views.import_apply_background,
+        name="import_apply_background",
+    ),
+    path("imports/<uuid:public_id>/progress/", views.import_progress, name="import_progress"),
     path("i18n/status/", views.i18n_status, name="i18n_status"),
     path("files/<uuid:public_id>/", views.file_download, name="file_download"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -96,6 +96,9 @@ def _import_spec_for(request: HttpRequest, kind: str):
     return spec
 
 
+IMPORT_POLL_SECONDS = 2
+
+
 def _import_batch_for(request: HttpRequest, public_id):
     """A batch the user may use; any other answers 404, whether it exists or not."""
     from commontable.core.imports import get_import
@@ -167,7 +170,13 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 def import_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The preview: every row with what will happen to it and its problems, checked again against
     the database as it is now; or, once applied, what was written."""
-    from commontable.core.imports import ImportRefused, describe_counts, get_import, import_batch_preview
+    from commontable.core.imports import (
+        BACKGROUND_ROWS,
+        ImportRefused,
+        describe_counts,
+        get_import,
+        import_batch_preview,
+    )
     from commontable.core.models import ImportBatch
 
     batch, spec = _import_batch_for(request, public_id)
@@ -204,6 +213,8 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
             for companion in preview.companions.values()
         ],
         "file_problems": [str(p) for p in preview.file_errors],
+        # Thousands of rows are applied by a background task with a progress page.
+        "in_background": len(preview.rows) >= BACKGROUND_ROWS,
         "show": show,
         "page_obj": page,
         "querystring_without_page": f"show={show}&",
@@ -227,6 +238,47 @@ def import_apply(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(request, _("Imported: %(counts)s.") % {"counts": describe_counts(preview.counts)})
     return redirect("core:import_detail", public_id=batch.public_id)
+
+
+@login_required
+@require_POST
+def import_apply_background(request: HttpRequest, public_id) -> HttpResponse:
+    """Start applying a previewed file in a background task (large files: a request would time
+    out), then show its progress. As all or nothing as applying in the request."""
+    from commontable.core.imports import ImportRefused, import_batch_apply_later
+
+    batch, _spec = _import_batch_for(request, public_id)
+    try:
+        import_batch_apply_later(batch=batch, actor=request.user)
+    except ImportRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("core:import_detail", public_id=batch.public_id)
+    return redirect("core:import_progress", public_id=batch.public_id)
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, public_id) -> HttpResponse:
+    """How far a background import has got: a progress bar, then what was imported or why nothing
+    was. Works without JavaScript (a "Check again" button); htmx asks for the `progress` part
+    every few seconds."""
+    from commontable.core.imports import import_batch_row_count
+    from commontable.core.imports import import_progress as progress_of
+
+    batch, spec = _import_batch_for(request, public_id)
+    progress = progress_of(batch)
+    if progress is None:
+        # Never started in the background, or the news was lost: the batch's page knows the outcome.
+        return redirect("core:import_detail", public_id=batch.public_id)
+    context = {
+        "batch": batch,
+        "spec": spec,
+        "progress": progress,
+        "rows": import_batch_row_count(batch),
+        "poll_seconds": IMPORT_POLL_SECONDS,
+    }
+    template = "core/import_progress.html#progress" if request.htmx else "core/import_progress.html"
+    return render(request, template, context)
 
 
 @require_GET

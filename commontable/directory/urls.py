@@ -1,15 +1,9 @@
 from django.urls import path
 
-from commontable.directory import views, views_imports, views_people
+from commontable.directory import views, views_people
 
 app_name = "directory"
 urlpatterns = [
-    path(
-        "imports/<uuid:public_id>/apply-in-background/",
-        views_imports.import_apply_background,
-        name="import_apply_background",
-    ),
-    path("imports/<uuid:public_id>/progress/", views_imports.import_progress_page, name="import_progress"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization_detail"),

@@ -35,11 +35,11 @@ def gone_from_the_file(organization):
 
 
 def start(client, batch):
-    return client.post(reverse("directory:import_apply_background", args=[batch.public_id]))
+    return client.post(reverse("core:import_apply_background", args=[batch.public_id]))
 
 
 def progress_url(batch):
-    return reverse("directory:import_progress", args=[batch.public_id])
+    return reverse("core:import_progress", args=[batch.public_id])
 
 
 def test_a_background_import_writes_every_row_and_says_so(client, personas, batch, django_capture_on_commit_callbacks):
@@ -134,7 +134,7 @@ def test_without_a_background_import_the_progress_page_sends_to_the_import(clien
 
 
 def test_start_permission_matrix(client, personas, batch, django_capture_on_commit_callbacks):
-    url = reverse("directory:import_apply_background", args=[batch.public_id])
+    url = reverse("core:import_apply_background", args=[batch.public_id])
     with django_capture_on_commit_callbacks(execute=False):
         assert_permission_matrix(
             client, personas, "post", url, {"anonymous": 302, "staff": 302, "admin": 302}, default=404
@@ -150,7 +150,7 @@ def test_progress_permission_matrix(client, personas, batch):
 
 def test_an_unknown_batch_is_not_found(client, personas):
     login_as(client, personas, "staff")
-    url = reverse("directory:import_progress", args=["00000000-0000-0000-0000-000000000000"])
+    url = reverse("core:import_progress", args=["00000000-0000-0000-0000-000000000000"])
     assert client.get(url).status_code == 404
 
 
@@ -166,3 +166,14 @@ def test_progress_is_kept_outside_the_database_when_the_cache_is_in_it(personas,
     imports._set_progress(batch, imports.STAGE_WRITING)
     assert import_progress(batch).stage == imports.STAGE_WRITING
     assert any(tmp_path.iterdir())
+
+
+def test_the_preview_of_a_long_file_applies_it_in_the_background(client, personas, batch, monkeypatch):
+    login_as(client, personas, "staff")
+    detail = reverse("core:import_detail", args=[batch.public_id])
+    page = client.get(detail).content.decode()
+    assert f'action="{reverse("core:import_apply", args=[batch.public_id])}"' in page
+    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 3)  # this file's length
+    page = client.get(detail).content.decode()
+    assert f'action="{reverse("core:import_apply_background", args=[batch.public_id])}"' in page
+    assert "imported in the background" in page
