@@ -244,6 +244,29 @@ def test_the_visibility_class_follows_the_investments_visibility_rule():
     assert InvestmentQuerySet.extra_visibility is VisibilityQuerySet.extra_visibility
 
 
+def test_the_decisions_admin_is_a_read_only_list_for_administrators(client, personas, cal):
+    login_as(client, personas, "admin")
+    changelist = reverse("admin:investments_decision_changelist")
+    html = client.get(changelist).content.decode()
+    assert "Public hearing on the extension" in html and "Closed vote on the land deal" in html
+    assert "Council vote on the station" in client.get(changelist, {"q": "Snelling"}).content.decode()
+    assert client.get(reverse("admin:investments_decision_change", args=[cal.member_vote.pk])).status_code == 200
+    assert client.get(reverse("admin:investments_decision_add")).status_code == 403
+    delete = reverse("admin:investments_decision_delete", args=[cal.member_vote.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert Decision.objects.filter(pk=cal.member_vote.pk).exists()
+    # The same queries for five more rows (each row's investment and body come with it).
+    with CaptureQueriesContext(connection) as before:
+        client.get(changelist)
+    for i in range(5):
+        add(cal.members, f"Extra vote {i}", kind=DecisionKind.VOTE, body=cal.council)
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(changelist).content.decode().count("Extra vote") == 5
+    assert len(after) == len(before)
+    login_as(client, personas, "staff")
+    assert client.get(changelist).status_code == 403  # staff hold no admin permissions: it is for administrators
+
+
 # --- adding and changing -----------------------------------------------------------------------------------
 
 
