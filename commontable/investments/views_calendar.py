@@ -32,7 +32,7 @@ from commontable.core.http import add_service_error, bound_data, form_status, re
 from commontable.directory.models import Organization
 from commontable.investments import calendar, permissions
 from commontable.investments.forms_calendar import CalendarFilterForm, DecisionForm
-from commontable.investments.models import Decision, DecisionKind
+from commontable.investments.models import DecisionKind
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -236,12 +236,17 @@ def _safe_next(request: HttpRequest) -> bool:
 def _feed(request, user, *, scope: str, name: str, investment=None, watchlist: bool = False) -> HttpResponse:
     decisions = calendar.feed_decisions(user, investment=investment, watchlist=watchlist)
     viewer_key = f"user:{user.pk}" if user.is_authenticated else "public"
+    # Every event's address: the site's address and the decision's page, resolved once per feed.
+    site = request.build_absolute_uri("/").removesuffix("/")
+    path = calendar.decision_path_maker()
 
-    def url_for(decision: Decision) -> str:
-        return request.build_absolute_uri(reverse("investments:decision_detail", args=[decision.public_id]))
+    def url_for(public_id) -> str:
+        return site + path(public_id)
 
+    # The feed's words (calendar name, "Investment: …", kinds) are in the reader's language.
     return feeds.feed_response(
-        request, cache_key=f"investments:{scope}:{viewer_key}", version=calendar.feed_version(decisions),
+        request, cache_key=f"investments:{scope}:{viewer_key}:{get_language() or ''}",
+        version=calendar.feed_version(decisions),
         build=lambda: calendar.feed_calendar(decisions, name=name, url_for=url_for), filename=f"{scope}.ics",
     )
 

@@ -405,6 +405,15 @@ def test_feed_answers_304_to_its_etag_and_changes_with_the_decisions(client, per
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_a_feed_is_kept_per_language(client, cal):
+    url = reverse("investments:decision_feed_public")
+    english = client.get(url)
+    spanish = client.get(url, headers={"accept-language": "es"})
+    assert b"CATEGORIES:Public hearing" in english.content
+    assert "CATEGORIES:Audiencia pública".encode() in spanish.content
+    assert english["ETag"] != spanish["ETag"]
+
+
 def test_personal_feeds_show_what_the_owner_may_see_until_the_token_is_revoked(client, personas, cal):
     member = personas.user("member_b")
     token, raw = feeds.feed_token_create(user=member)
