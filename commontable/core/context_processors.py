@@ -14,7 +14,12 @@ def navigation(request):
         for url_name, label, role in getattr(config, "navigation", []):
             if viewer.at_least(role):
                 url = reverse(url_name)
-                items.append({"url": url, "label": label, "current": request.path.startswith(url)})
+                items.append({"url": url, "label": label, "current": False})
+    # The entry whose address is the longest start of this page's is the current one (the
+    # calendar at /investments/calendar/ is not also "Investments").
+    matching = [item for item in items if request.path.startswith(item["url"])]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["current"] = True
     language = get_language() or settings.LANGUAGE_CODE
     return {
         "nav_items": items,
