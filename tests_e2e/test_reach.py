@@ -72,6 +72,27 @@ def targets(site):
         due_on=today + dt.timedelta(days=30),
     )
 
+    # The investment watch and the apps around it: a public investment with an opportunity on it,
+    # a certified public business, a workforce goal.
+    from commontable.businesses.tests.factories import (
+        BusinessFactory,
+        CertificationFactory,
+        OpportunityFactory,
+    )
+    from commontable.core.visibility import Visibility
+    from commontable.investments.tests.factories import InvestmentFactory
+    from commontable.workforce.tests.factories import WorkforceGoalFactory
+
+    investment = InvestmentFactory(name="Rondo Library Plaza", slug="rondo-library-plaza", visibility=Visibility.PUBLIC)
+    business = BusinessFactory(
+        name="Dayton's Bluff Masonry", slug="daytons-bluff-masonry", visibility=Visibility.PUBLIC, codes=["238140"]
+    )
+    CertificationFactory(business=business)
+    opportunity = OpportunityFactory(
+        investment=investment, title="Plaza masonry", codes=["2381"], visibility=Visibility.PUBLIC
+    )
+    WorkforceGoalFactory(investment=investment)
+
     def at(name: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs or None)
 
@@ -81,6 +102,13 @@ def targets(site):
         Target("organisation list", at("directory:organization_list"), pa11y=True),
         Target(
             "organisation page", at("directory:organization_detail", slug=site.public_org.slug), pa11y=True
+        ),
+        Target("decision calendar", at("investments:decision_calendar")),
+        Target("business list", at("businesses:business_list")),
+        Target("business page", at("businesses:business_detail", slug=business.slug), every_language=False),
+        Target(
+            "opportunity page", at("businesses:opportunity_detail", public_id=opportunity.public_id),
+            every_language=False,
         ),
     ]
     staff = [
@@ -107,6 +135,13 @@ def targets(site):
         ),
         Target("action item list", at("strategy:action_item_list")),
         Target("action item form", at("strategy:action_item_create"), pa11y=True),
+        Target("investment list", at("investments:investment_list"), every_language=False),
+        Target("investment page", at("investments:investment_detail", slug=investment.slug)),
+        Target("investment form", at("investments:investment_edit", slug=investment.slug), every_language=False),
+        Target("business form", at("businesses:business_edit", slug=business.slug)),
+        Target("opportunity form", at("businesses:opportunity_create"), every_language=False),
+        Target("workforce overview", at("workforce:workforce_overview"), every_language=False),
+        Target("workforce page", at("workforce:workforce_detail", slug=investment.slug)),
     ]
     return visitor, staff
 
