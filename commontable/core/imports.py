@@ -315,6 +315,19 @@ def get_import(kind: str) -> ImportSpec | None:
     return _registry.get(kind)
 
 
+def import_batch_get_for_user(user, public_id, *, kinds: Sequence[str] | None = None):
+    """An uploaded file and its import, if `user` may use that import (and, given `kinds`, it is
+    one of them); None otherwise, whether the batch exists or not, so pages answer 404 alike."""
+    batches = ImportBatch.objects.select_related("created_by").filter(public_id=public_id)
+    if kinds is not None:
+        batches = batches.filter(kind__in=kinds)
+    batch = batches.first()
+    spec = get_import(batch.kind) if batch is not None else None
+    if spec is None or not spec.allows(user):
+        return None
+    return batch, spec
+
+
 def registered_imports() -> list[ImportSpec]:
     return list(_registry.values())
 

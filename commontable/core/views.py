@@ -101,14 +101,12 @@ IMPORT_POLL_SECONDS = 2
 
 def _import_batch_for(request: HttpRequest, public_id):
     """A batch the user may use; any other answers 404, whether it exists or not."""
-    from commontable.core.imports import get_import
-    from commontable.core.models import ImportBatch
+    from commontable.core.imports import import_batch_get_for_user
 
-    batch = ImportBatch.objects.select_related("created_by").filter(public_id=public_id).first()
-    spec = get_import(batch.kind) if batch is not None else None
-    if spec is None or not spec.allows(request.user):
+    found = import_batch_get_for_user(request.user, public_id)
+    if found is None:
         raise Http404
-    return batch, spec
+    return found
 
 
 @login_required

@@ -23,6 +23,7 @@ from commontable.core.imports import (
     get_import,
     import_batch_apply,
     import_batch_create,
+    import_batch_get_for_user,
     import_batch_preview,
 )
 from commontable.core.models import ImportBatch
@@ -45,11 +46,10 @@ def _spec(request: HttpRequest, format: str):
 
 def _batch(request: HttpRequest, public_id) -> tuple[ImportBatch, object]:
     """A batch of an investment import the user may use; any other answers 404."""
-    batch = ImportBatch.objects.select_related("created_by").filter(public_id=public_id, kind__in=FORMATS).first()
-    spec = get_import(batch.kind) if batch is not None else None
-    if spec is None or not spec.allows(request.user):
+    found = import_batch_get_for_user(request.user, public_id, kinds=FORMATS)
+    if found is None:
         raise Http404
-    return batch, spec
+    return found
 
 
 def _documented_columns(spec):
