@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "commontable.investments",
     "commontable.businesses",
     "commontable.workforce",
+    "commontable.displacement",
     "django_tasks_db",
 ]
 
