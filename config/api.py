@@ -76,6 +76,9 @@ def _forbidden(request, exc):
 
 from commontable.businesses.api import router as businesses_router  # noqa: E402
 from commontable.directory.api import router as directory_router  # noqa: E402
+from commontable.displacement.api import router as displacement_router  # noqa: E402
+from commontable.displacement.api_policies import router as displacement_policies_router  # noqa: E402
+from commontable.displacement.api_reports import router as displacement_reports_router  # noqa: E402
 from commontable.investments.api import router as investments_router  # noqa: E402
 from commontable.investments.api_calendar import router as decisions_router  # noqa: E402
 from commontable.strategy.api import router as strategy_router  # noqa: E402
@@ -87,3 +90,6 @@ api.add_router("/", investments_router)
 api.add_router("/", decisions_router)
 api.add_router("/", businesses_router)
 api.add_router("/", workforce_router)
+api.add_router("/", displacement_router)
+api.add_router("/", displacement_policies_router)
+api.add_router("/", displacement_reports_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("investments/", include("commontable.investments.urls")),
     path("businesses/", include("commontable.businesses.urls")),
     path("workforce/", include("commontable.workforce.urls")),
+    path("displacement/", include("commontable.displacement.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,3 @@
+"""Included by `displacement/urls.py` (namespace `displacement`)."""
+
+urlpatterns: list = []
