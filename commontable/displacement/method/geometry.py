@@ -227,13 +227,12 @@ def _feature_properties(properties, n: int) -> list[dict[str, Any]]:
 def _simplify(polygons: np.ndarray, tolerance: float) -> np.ndarray:
     if tolerance <= 0:
         return polygons
-    try:
+    if shapely.coverage_is_valid(polygons):
         # Simplifies each shared border once, so neighbours keep the same border (no slivers, no gaps).
-        simplified = shapely.coverage_simplify(polygons, tolerance, simplify_boundary=True)
-    except shapely.errors.GEOSException:
-        # Not a valid coverage (overlapping input): simplify each polygon on its own instead.
-        simplified = shapely.simplify(polygons, tolerance, preserve_topology=True)
-    return simplified
+        return shapely.coverage_simplify(polygons, tolerance, simplify_boundary=True)
+    # Not a coverage (tracts overlap or almost meet): simplify each polygon on its own instead, which
+    # keeps each one valid but lets neighbouring borders drift apart by up to the tolerance.
+    return shapely.simplify(polygons, tolerance, preserve_topology=True)
 
 
 def display_geojson(
