@@ -10,3 +10,5 @@ class DisplacementConfig(AppConfig):
     name = "commontable.displacement"
     label = "displacement"
     verbose_name = _("Displacement watch")
+    navigation = [("displacement:displacement_map", _("Displacement"), "public")]
+    indicators = "commontable.displacement.indicators"
