@@ -118,7 +118,7 @@ def test_matrix_filters_by_kind_of_jurisdiction(client, personas, world):
 
 
 def test_matrix_query_count_does_not_grow(client, personas, world, django_assert_num_queries):
-    for n in range(6):
+    for _n in range(6):
         city = JurisdictionFactory(kind=Place.Kind.CITY)
         PolicyFactory(jurisdiction=city, policy_type=world.topa)
     url = reverse("displacement:policy_matrix")
