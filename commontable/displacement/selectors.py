@@ -236,10 +236,10 @@ def _planned_investments(user) -> list[tuple]:
 
 
 def _exposure_key(user) -> str:
+    import hashlib
+
     from commontable.core.visibility import viewer_for
     from commontable.investments.selectors import investment_map_version
-
-    import hashlib
 
     viewer = viewer_for(user)
     what = json_compact([data_version(TRACTS_LABEL), str(investment_map_version(user)), viewer.role,
@@ -352,7 +352,7 @@ class LayerRow:
     detail: str
 
 
-def _tract_names(geography_year: int = 2020) -> dict[str, str]:
+def tract_names(geography_year: int = 2020) -> dict[str, str]:
     return dict(Tract.objects.filter(geography_year=geography_year).values_list("geoid", "name"))
 
 
@@ -366,7 +366,7 @@ def _percent(value: float | None) -> str:
 
 def layer_rows(run: Run, *, layer: str, user) -> list[LayerRow]:
     """The data table beside the map: every tract of the run with its class in the chosen layer."""
-    names = _tract_names()
+    names = tract_names()
     results = list(TractResult.objects.filter(run=run).order_by("geoid").values_list(
         "geoid", "typology", "risk_class", "risk_score", "stability"))
     rows = []
@@ -504,7 +504,7 @@ def tract_layer_geojson(run: Run, *, user) -> tuple[bytes, str]:
     from commontable.displacement.permissions import can_view_reports_in_full
 
     shapes = _display_shapes()
-    names = _tract_names()
+    names = tract_names()
     found = exposure(user)
     counts = _reports_per_tract(user)
     exact = bool(can_view_reports_in_full(user))
@@ -671,7 +671,7 @@ class DisagreementRow:
 
 
 def disagreements(run: Run) -> list[DisagreementRow]:
-    names = _tract_names()
+    names = tract_names()
     rows = []
     for result in TractResult.objects.filter(run=run).order_by("geoid").only(
             "geoid", "typology", "risk_class", "sensitivity", "stability"):
@@ -707,7 +707,7 @@ def alert_rows(run: Run, *, user, tier: int = 1) -> list[AlertRow]:
     import statistics
 
     found = exposure(user)
-    names = _tract_names()
+    names = tract_names()
     results = list(TractResult.objects.filter(run=run).values_list("geoid", "typology", "bipoc_share"))
     shares = [share for _g, _t, share in results if share is not None]
     median = statistics.median(shares) if shares else None

@@ -169,3 +169,31 @@ def test_data_pages_are_for_staff_only(client, personas, grid):
                              {"anonymous": 302, "staff": 200, "admin": 200}, default=403)
     assert_permission_matrix(client, personas, "post", reverse("displacement:run_start"),
                              {"anonymous": 302, "staff": 400, "admin": 400}, default=403)
+
+
+def test_api_results_are_public_filtered_and_refuse_unknown_parameters(client, grid):
+    run, geoids = grid
+    response = client.get("/api/v1/displacement/results", {"typology": "OD"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["run"]["id"] == str(run.public_id)
+    assert [item["geoid"] for item in data["items"]] == [geoids[0]]
+    assert client.get("/api/v1/displacement/results", {"typo": "OD"}).status_code == 422
+    assert client.get("/api/v1/displacement/results", {"typology": "XX"}).status_code == 422
+    assert client.get("/api/v1/displacement/results", {"run": "nope"}).status_code == 404
+
+
+def test_api_result_detail_and_alerts_follow_the_viewer(client, personas, grid):
+    run, geoids = grid
+    InvestmentFactory(name="Members-only station", slug="members-station", visibility=Visibility.MEMBERS,
+                      geometry=_point(LON0, LAT0))
+    detail = client.get(f"/api/v1/displacement/results/{geoids[0]}").json()
+    assert detail["alert_tier"] == 0 and detail["investments"] == []
+    assert client.get("/api/v1/displacement/alerts").json()["count"] == 0
+    login_as(client, personas, "member_a")
+    detail = client.get(f"/api/v1/displacement/results/{geoids[0]}").json()
+    assert detail["alert_tier"] == 1
+    assert [item["slug"] for item in detail["investments"]] == ["members-station"]
+    alerts = client.get("/api/v1/displacement/alerts", {"tier": 1}).json()
+    assert geoids[0] in [item["geoid"] for item in alerts["items"]]
+    assert client.get("/api/v1/displacement/results/27123999999").status_code == 404
