@@ -92,21 +92,25 @@ def centroids(polygons_wgs84) -> tuple[np.ndarray, np.ndarray]:
 
 def _check_tracts(geoids: Sequence[str], polygons) -> tuple[np.ndarray, np.ndarray]:
     ids = np.asarray([str(g) for g in geoids], dtype=object)
-    polys = np.asarray(polygons, dtype=object)
+    polys = np.array(polygons, dtype=object)  # a copy: repairs below must not touch the caller's array
     if polys.ndim != 1 or len(ids) != len(polys):
         raise ValueError(f"{len(ids)} tract GEOIDs but {polys.size} polygons: they must pair one to one.")
     if len(set(ids.tolist())) != len(ids):
         seen: set[str] = set()
         dupes = sorted({g for g in ids.tolist() if g in seen or seen.add(g)})
         raise ValueError(f"Tract GEOIDs must be unique; repeated: {', '.join(dupes[:5])}.")
-    for geoid, poly in zip(ids.tolist(), polys.tolist(), strict=True):
-        if not geoid:
-            raise ValueError("A tract has an empty GEOID.")
-        if not isinstance(poly, shapely.Polygon | shapely.MultiPolygon):
-            kind = type(poly).__name__ if poly is not None else "nothing"
-            raise ValueError(f"Tract {geoid}: expected a Polygon or MultiPolygon, got {kind}.")
-        if poly.is_empty:
-            raise ValueError(f"Tract {geoid}: its polygon is empty.")
+    if "" in set(ids.tolist()):
+        raise ValueError("A tract has an empty GEOID.")
+    is_geometry = np.array([isinstance(p, shapely.Geometry) for p in polys.tolist()], dtype=bool)
+    polygonal = np.zeros(len(polys), dtype=bool)
+    polygonal[is_geometry] = np.isin(shapely.get_type_id(polys[is_geometry]), (3, 6))  # (Multi)Polygon
+    if not polygonal.all():
+        k = int(np.flatnonzero(~polygonal)[0])
+        kind = type(polys[k]).__name__ if polys[k] is not None else "nothing"
+        raise ValueError(f"Tract {ids[k]}: expected a Polygon or MultiPolygon, got {kind}.")
+    empty = shapely.is_empty(polys)
+    if empty.any():
+        raise ValueError(f"Tract {ids[int(np.flatnonzero(empty)[0])]}: its polygon is empty.")
     invalid = ~shapely.is_valid(polys)
     if invalid.any():
         # Repair rather than refuse (a stray self-touching ring in a boundary file should not stop a

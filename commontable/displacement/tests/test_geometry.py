@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 
 import numpy as np
@@ -118,6 +119,36 @@ def test_index_repairs_a_self_intersecting_tract():
     index = TractIndex(["27053000100"], [bowtie])
     assert index.polygons[0].is_valid
     assert index.areas_m2[0] > 0
+
+
+def test_index_repair_keeps_only_the_polygon_and_leaves_the_callers_array_alone():
+    # A ring with a spike: repairing it gives a polygon plus a stray line; the line is dropped.
+    spiky = shapely.Polygon(
+        [
+            (-93.3, 44.9),
+            (-93.2, 44.9),
+            (-93.2, 45.0),
+            (-93.3, 45.0),
+            (-93.3, 44.95),
+            (-93.4, 44.95),
+            (-93.3, 44.95),
+        ]
+    )
+    assert not spiky.is_valid
+    given = np.array([spiky], dtype=object)
+    index = TractIndex(["27053000100"], given)
+    assert index.polygons[0].geom_type == "Polygon" and index.polygons[0].is_valid
+    assert index.polygons[0].area == pytest.approx(0.01)
+    assert given[0] is spiky
+
+
+def test_index_survives_a_pickle_round_trip():
+    # The app may keep the index in a cache that pickles its values.
+    geoids, polygons = synthetic_tracts(20, seed=4)
+    index = pickle.loads(pickle.dumps(TractIndex(geoids, polygons).prepare_metric()))  # noqa: S301 (our own bytes)
+    inside = shapely.point_on_surface(index.polygons[7])
+    assert index.tree.query(inside, predicate="intersects").tolist() == [7]
+    assert index.areas_m2.sum() == pytest.approx(TractIndex(geoids, polygons).areas_m2.sum())
 
 
 # --- the map layer -----------------------------------------------------------------------------
