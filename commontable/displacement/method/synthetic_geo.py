@@ -184,7 +184,7 @@ def synthetic_national(
 
     Each cell has 4 + 4k vertices, k = round((vertices - 4) / 4) extra vertices on each border (7 →
     8 vertices, 200 → 200), wiggled identically on both sides. Built with whole-array operations:
-    85,000 tracts × 200 vertices in about a second.
+    85,000 tracts: about 0.3 s at 8 vertices, a few seconds at 200 (17M coordinates).
     """
     if n_tracts < 1:
         raise ValueError("n_tracts must be at least 1.")

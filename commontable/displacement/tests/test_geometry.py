@@ -151,6 +151,15 @@ def test_index_survives_a_pickle_round_trip():
     assert index.areas_m2.sum() == pytest.approx(TractIndex(geoids, polygons).areas_m2.sum())
 
 
+def test_index_centroids_and_bounds_are_per_tract_in_lon_lat():
+    boxes = [shapely.box(-93.30, 44.90, -93.20, 45.00), shapely.box(-93.20, 44.90, -93.10, 45.00)]
+    index = TractIndex(["27053000200", "27053000100"], boxes)
+    lon, lat = index.centroids
+    assert lon == pytest.approx([-93.25, -93.15], abs=1e-4)
+    assert lat == pytest.approx([44.95, 44.95], abs=1e-4)
+    assert index.bounds[1].tolist() == pytest.approx([-93.20, 44.90, -93.10, 45.00])
+
+
 # --- the map layer -----------------------------------------------------------------------------
 
 
