@@ -292,3 +292,17 @@ def test_a_corrected_adoption_date_replaces_the_mistaken_one(personas, world):
                                             status="adopted", status_date=day, source_note="Laws 2022", today=TODAY)
     assert selectors.adopted_counts([dt.date(2021, 1, 1)], "minnesota") == [0]
     assert selectors.adopted_counts([dt.date(2022, 1, 1)], "minnesota") == [1]
+
+
+def test_no_policy_page_answers_any_persona_with_a_server_error(client, personas, world):
+    from commontable.core.testing import server_errors, url_routes
+
+    routes = [(ns, p) for ns, p in url_routes(["displacement"]) if p.name.startswith("policy_")]
+    assert len(routes) == 5
+
+    def kwargs(pattern):
+        values = {"jurisdiction": "saint-paul", "policy_type": "just_cause"}
+        return {name: values[name] for name in pattern.pattern.converters}
+
+    failures = server_errors(client, personas, routes, kwargs)
+    assert not failures, "\n".join(failures)

@@ -288,3 +288,13 @@ def test_indicator_counts_reports_received_per_period_and_hides_small_figures(db
     assert indicators_reports.reports_received([today], "all")[0].value == 7.0
     assert indicators_reports.reports_received([today - dt.timedelta(days=100)], "365")[0].suppressed
     assert indicators_reports.INDICATORS[0].url_for("") == reverse("displacement:report_tracts")
+
+
+def test_no_report_page_answers_any_persona_with_a_server_error(client, personas, world):
+    from commontable.core.testing import server_errors, url_routes
+
+    routes = [(ns, p) for ns, p in url_routes(["displacement"]) if p.name.startswith("report_")]
+    assert len(routes) == 5
+    failures = server_errors(client, personas, routes,
+                             lambda pattern: dict.fromkeys(pattern.pattern.converters, world.own.public_id))
+    assert not failures, "\n".join(failures)
