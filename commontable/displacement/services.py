@@ -84,14 +84,19 @@ def census_file_read(*, kind: str, data: bytes, file_name: str, year: int | None
                                        "top-coded …): they are kept as missing, never as zero.") % {"count": annotated})
             return checked
         if kind == SourceKind.TRACTS:
-            shapes = tiger.read_tracts(data, file_name=file_name)
+            shapes = tiger.read_tracts(data, name=file_name)
             checked = Checked(kind, file_name, shapes.geography_year, shapes.geography_year, len(shapes.geoids), data=shapes)
-            checked.notes.extend(shapes.notes)
+            if shapes.water_only_excluded:
+                checked.notes.append(_("%(count)s water-only tracts were left out.") % {"count": len(shapes.water_only_excluded)})
+            if shapes.repaired:
+                checked.notes.append(_("%(count)s invalid boundaries were repaired: %(geoids)s.")
+                                     % {"count": len(shapes.repaired), "geoids": ", ".join(shapes.repaired[:20])})
             return checked
         if kind == SourceKind.RELATIONSHIP:
-            crosswalk = relationship.read_crosswalk(data, file_name=file_name)
+            crosswalk = relationship.read_crosswalk(data, name=file_name)
             checked = Checked(kind, file_name, 2020, 2020, len(crosswalk.source_geoids),
                               sorted(crosswalk.weights), data=crosswalk)
+            checked.notes.extend(crosswalk.notes)
             return checked
     except SourceError as error:
         raise CensusRefused(_problems(error)) from None
