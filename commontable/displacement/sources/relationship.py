@@ -274,7 +274,10 @@ def crosswalk_apply(table: AcsTable, crosswalk: Crosswalk, universe_of: Callable
         if var in medians or var in median_bins:
             continue
         universe = universe_of(var)
-        if universe is None:
+        if universe is not None and "median" in table.labels.get(var, "").lower():
+            problems.add(_("%(var)s is a median: it cannot be carried over as a sum. Name the count that weights "
+                           "it, or its brackets.") % {"var": var})
+        elif universe is None:
             problems.add(_("%(var)s is neither a count with a universe nor a median with its counts: it cannot "
                            "be carried onto 2020 tracts.") % {"var": var})
         elif universe not in crosswalk.weights:
