@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from commontable.core.indicators import Direction, Indicator, Reading
 from commontable.displacement import selectors
+from commontable.displacement.indicators_policies import INDICATORS as POLICY_INDICATORS
+from commontable.displacement.indicators_reports import INDICATORS as REPORT_INDICATORS
 
 
 def _url(name: str) -> str | None:
@@ -42,4 +44,6 @@ INDICATORS = [
         depends_on=("displacement.Run", "displacement.TractResult", "investments.Investment", "displacement.Tract"),
         records_url=lambda param: _url("displacement:alert_list"),
     ),
+    *POLICY_INDICATORS,
+    *REPORT_INDICATORS,
 ]
