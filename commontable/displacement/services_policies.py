@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -75,7 +76,7 @@ def _check_status(*, policy: Policy, status: str, status_date: dt.date | None, s
         elif (previous == PolicyStatus.ADOPTED and policy.status_date and status_date
               and status_date < policy.status_date):
             add("status_date", _("The repeal cannot come before the adoption (%(date)s).") % {
-                "date": policy.status_date.isoformat()})
+                "date": date_format(policy.status_date, "DATE_FORMAT")})
     if errors:
         raise ValidationError(errors)
 

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -88,7 +89,7 @@ def _check_rate(actor, now: dt.datetime) -> None:
                 "You have sent %(count)d reports in the last 24 hours, the most we take from one person in a day. "
                 "Thank you — please send the next one after %(time)s.",
                 len(recent),
-            ) % {"count": len(recent), "time": timezone.localtime(again).strftime("%Y-%m-%d %H:%M")},
+            ) % {"count": len(recent), "time": date_format(timezone.localtime(again), "SHORT_DATETIME_FORMAT")},
             code="rate_limited",
         )
 

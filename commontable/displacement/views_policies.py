@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from commontable.core.http import add_service_error, bound_data, form_status, require
+from commontable.core.exports import export_response
+from commontable.core.http import add_service_error, bound_data, export_format, form_status, require
 from commontable.displacement import permissions, services_policies
 from commontable.displacement import selectors_policies as selectors
 from commontable.displacement.forms_policies import MatrixFilterForm, PolicyStatusForm, PolicyTypeForm
@@ -35,6 +36,15 @@ def policy_matrix(request: HttpRequest) -> HttpResponse:
     kind = form.cleaned_data["kind"] if form.is_bound and form.is_valid() else ""
     # Queries: the jurisdictions, the policy types, the policies (three, whatever the size).
     matrix = selectors.policy_matrix(kind)
+    fmt = export_format(request)
+    if fmt:
+        header = [_("Jurisdiction"), _("Kind"), _("Policy"), _("Status"), _("Since"), _("Source (link)"),
+                  _("Source (citation)"), _("Notes")]
+        rows = ([row.jurisdiction.name, row.jurisdiction.get_kind_display(), cell.policy_type.display_name,
+                 cell.status.label, cell.policy.status_date if cell.policy else None,
+                 cell.policy.source_url if cell.policy else "", cell.policy.source_note if cell.policy else "",
+                 cell.policy.notes if cell.policy else ""] for row in matrix.rows for cell in row.cells)
+        return export_response(fmt, "anti-displacement-policies", header, rows)
     return render(request, "displacement/policy_matrix.html", {
         "form": form, "kind": kind, "matrix": matrix, "legend": selectors.status_legend(),
         "can_edit": _can_edit(request),

@@ -16,9 +16,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commontable.core.exports import export_response
 from commontable.core.http import (
     add_service_error,
     bound_data,
+    export_format,
     form_status,
     login_and,
     paginate,
@@ -39,6 +41,10 @@ def report_tracts(request: HttpRequest) -> HttpResponse:
     (suppressed so that no hidden count can be worked out), never a place finer than a tract."""
     # Queries: the counts per tract, once for the cells and once for the total.
     counts = selectors.public_counts()
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt, "community-reports-per-tract", [_("Census tract (GEOID)"), _("Reports")],
+                               counts.tracts)
     return render(request, "displacement/report_tracts.html", {
         "counts": counts, "minimum": selectors.PUBLIC_MINIMUM,
         "can_report": permissions.can_report_displacement.test(request.user),
@@ -52,11 +58,29 @@ def report_list(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     reports = selectors.report_list(request.user, **{k: v for k, v in filters.items() if v})
+    full = permissions.can_view_reports_in_full.test(request.user)
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt, "community-reports", _report_header(full), (_report_row(r, full) for r in reports))
     page, query = paginate(request, reports)
     return render_list(request, "displacement/report_list.html", {
         "form": form, "page_obj": page, "querystring_without_page": query,
-        "all_reports": permissions.can_view_reports_in_full.test(request.user),
+        "all_reports": full,
     }, status=400 if form.is_bound and not form.is_valid() else 200)
+
+
+def _report_header(full: bool) -> list[str]:
+    header = [_("Report"), _("What happened"), _("When"), _("What was seen"), _("Latitude"), _("Longitude"),
+              _("Census tract"), _("Counted publicly"), _("Staff may contact the reporter"), _("Received"),
+              _("Withdrawn")]
+    return [*header, _("Reporter"), _("Language")] if full else header
+
+
+def _report_row(report, full: bool) -> list:
+    row = [str(report.public_id), report.get_kind_display(), report.occurred_on, report.description, report.lat,
+           report.lon, report.geoid, report.consent_aggregate, report.consent_contact,
+           report.created_at.replace(tzinfo=None), report.withdrawn_at.replace(tzinfo=None) if report.withdrawn_at else ""]
+    return [*row, str(report.reporter or ""), report.language] if full else row
 
 
 @member_required

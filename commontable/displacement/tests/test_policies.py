@@ -306,3 +306,10 @@ def test_no_policy_page_answers_any_persona_with_a_server_error(client, personas
 
     failures = server_errors(client, personas, routes, kwargs)
     assert not failures, "\n".join(failures)
+
+
+def test_the_matrix_downloads_as_csv(client, personas, world):
+    response = client.get(reverse("displacement:policy_matrix"), {"format": "csv", "kind": "city"})
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    assert len(rows) == 1 + 8
+    assert "Saint Paul,City,Just-cause eviction,Adopted,2024-05-01,https://example.org/ord-24-12,Ordinance 24-12," in rows

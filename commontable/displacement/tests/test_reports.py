@@ -298,3 +298,23 @@ def test_no_report_page_answers_any_persona_with_a_server_error(client, personas
     failures = server_errors(client, personas, routes,
                              lambda pattern: dict.fromkeys(pattern.pattern.converters, world.own.public_id))
     assert not failures, "\n".join(failures)
+
+
+def test_exports_follow_the_pages(client, personas, world):
+    _reports(TRACT_EAST, 5, lat=44.987654)
+    public = b"".join(client.get(reverse("displacement:report_tracts"), {"format": "csv"}).streaming_content).decode()
+    assert public.splitlines()[1:] == []  # west's one report hides east's six too
+    _reports(TRACT_WEST, 5)
+    public = b"".join(client.get(reverse("displacement:report_tracts"), {"format": "csv"}).streaming_content).decode()
+    assert public.splitlines()[1:] == [f"{TRACT_WEST},6", f"{TRACT_EAST},6"] and "44.98" not in public
+    login_as(client, personas, "member_a")
+    own = b"".join(client.get(reverse("displacement:report_list"), {"format": "csv"}).streaming_content).decode()
+    assert len(own.splitlines()) == 2 and "Notice on door 3B" in own and "Reporter" not in own
+    login_as(client, personas, "staff")
+    response = client.get(reverse("displacement:report_list"), {"format": "xlsx", "geoid": TRACT_EAST})
+    assert response["Content-Disposition"] == 'attachment; filename="community-reports.xlsx"'
+    rows = b"".join(client.get(reverse("displacement:report_list"),
+                                {"format": "csv", "geoid": TRACT_EAST}).streaming_content).decode().splitlines()
+    assert len(rows) == 7 and "Reporter" in rows[0] and sum("44.987654" in r for r in rows) == 5
+    login_as(client, personas, "public_user")
+    assert client.get(reverse("displacement:report_list"), {"format": "csv"}).status_code == 403
