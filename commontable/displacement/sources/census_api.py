@@ -127,7 +127,8 @@ def fetch_acs_tracts(*, year: int, variables: Iterable[str], states: Iterable[st
                      counties: dict[str, list[str]] | None = None, key: str | None = None,
                      transport: Transport | None = None, min_interval: float = DEFAULT_MIN_INTERVAL,
                      retries: int = DEFAULT_RETRIES, backoff: float = 2.0, with_moe: bool = True,
-                     with_annotations: bool = False, sleep: Callable[[float], None] = time.sleep,
+                     with_annotations: bool = False, chunk_size: int = MAX_VARIABLES_PER_CALL,
+                     sleep: Callable[[float], None] = time.sleep,
                      clock: Callable[[], float] = time.monotonic,
                      progress: Callable[[str], None] | None = None) -> FetchReport:
     """Fetch the variables for every tract of each state (or of the listed counties) into `cache_dir`.
@@ -140,7 +141,8 @@ def fetch_acs_tracts(*, year: int, variables: Iterable[str], states: Iterable[st
     transport = transport or urllib_transport
     cache = Path(cache_dir)
     cache.mkdir(parents=True, exist_ok=True)
-    chunks = chunk_variables(variables, with_moe=with_moe, with_annotations=with_annotations)
+    chunks = chunk_variables(variables, with_moe=with_moe, with_annotations=with_annotations,
+                             size=min(chunk_size, MAX_VARIABLES_PER_CALL))
     if not chunks:
         raise SourceError([Problem(_("No variables were asked for."))])
     report = FetchReport()
