@@ -313,3 +313,25 @@ def test_the_matrix_downloads_as_csv(client, personas, world):
     rows = b"".join(response.streaming_content).decode().splitlines()
     assert len(rows) == 1 + 8
     assert "Saint Paul,City,Just-cause eviction,Adopted,2024-05-01,https://example.org/ord-24-12,Ordinance 24-12," in rows
+
+
+def test_policy_page_query_count_does_not_grow_with_history_or_campaigns(client, personas, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = personas.user("staff")
+    for n in range(6):
+        ask = CampaignAskFactory(investment=world.public_ask.investment, ask=f"Ask {n}", visibility=Visibility.PUBLIC)
+        world.policy.campaigns.add(ask)
+        services_policies.policy_status_set(actor=staff, jurisdiction=world.city, policy_type=world.just_cause,
+                                            status="adopted", status_date=dt.date(2024, 5, 1),
+                                            source_note=f"Ordinance 24-12, amendment {n}", today=TODAY)
+    url = detail_url(world.city, world.just_cause)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    # The place, the type, the policy, its history, the visible campaigns with their investments.
+    own = [q["sql"] for q in captured.captured_queries if "displacement_" in q["sql"] or "core_place" in q["sql"]]
+    assert len(own) == 5, own
+    assert len(response.context["campaigns"]) == 7
+    assert len(response.context["history"]) == 1  # source corrections of one adoption
