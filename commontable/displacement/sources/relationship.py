@@ -56,6 +56,13 @@ class Crosswalk:
     def universes(self) -> list[str]:
         return list(self.weights)
 
+    def target_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted unique target GEOIDs, each part's position in them), computed once per crosswalk."""
+        cached = self.__dict__.get("_target_index")
+        if cached is None:
+            cached = self.__dict__["_target_index"] = np.unique(self.target_geoids, return_inverse=True)
+        return cached
+
     def __len__(self) -> int:
         return len(self.source_geoids)
 
@@ -294,7 +301,7 @@ def crosswalk_apply(table: AcsTable, crosswalk: Crosswalk, universe_of: Callable
     pos = np.searchsorted(table.geoids, crosswalk.source_geoids)
     pos = np.clip(pos, 0, max(len(table.geoids) - 1, 0))
     present = (table.geoids[pos] == crosswalk.source_geoids) if len(table.geoids) else np.zeros(len(pos), bool)
-    targets, t_inverse = np.unique(crosswalk.target_geoids, return_inverse=True)
+    targets, t_inverse = crosswalk.target_index()
     # Keep targets all of whose parts come from tracts in the table.
     complete = np.bincount(t_inverse, weights=~present, minlength=len(targets)) == 0
     complete &= np.bincount(t_inverse, minlength=len(targets)) > 0
@@ -316,26 +323,28 @@ def crosswalk_apply(table: AcsTable, crosswalk: Crosswalk, universe_of: Callable
 
     estimates: dict[str, np.ndarray] = {}
     moes: dict[str, np.ndarray] = {}
-    by_universe: dict[str, list[str]] = {}
+    conservation = _Conservation(table, crosswalk, pos, present, complete, t_inverse)
+
+    def carry(values: np.ndarray, w: np.ndarray, *, squared: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Σ w·x per target (or √Σ(w·x)²); NaN where a source with weight > 0 is NaN. Also the sum with
+        NaN taken as 0, for the conservation check."""
+        x = values[src_rows]
+        bad = np.isnan(x)
+        weighted = np.where(bad, 0.0, x) * w if bad.any() else x * w
+        total = np.bincount(tgt_rows, weights=weighted * weighted if squared else weighted, minlength=n_t)
+        out = np.sqrt(total) if squared else total.copy()
+        if bad.any():
+            out[np.bincount(tgt_rows, weights=bad & (w > 0), minlength=n_t) > 0] = np.nan
+        return out, total
+
     for var, universe in universes.items():
-        by_universe.setdefault(universe, []).append(var)
-    for universe, variables in by_universe.items():
-        w = part_weights[universe][:, None]
-        e = np.column_stack([table.estimates[v][src_rows] for v in variables])
-        missing = np.isnan(e) & (w > 0)
-        sums = reduce(np.where(np.isnan(e), 0.0, e) * w)
-        sums[reduce(missing.astype(np.float64)) > 0] = np.nan
-        with_moe = [v for v in variables if v in table.moes]
-        if with_moe:
-            m = np.column_stack([table.moes[v][src_rows] for v in with_moe])
-            m_sq = reduce((np.where(np.isnan(m), 0.0, m) * w) ** 2)
-            m_missing = reduce((np.isnan(m) & (w > 0)).astype(np.float64)) > 0
-            m_out = np.sqrt(m_sq)
-            m_out[m_missing] = np.nan
-            moes.update({v: m_out[:, k] for k, v in enumerate(with_moe)})
-        estimates.update({v: sums[:, k] for k, v in enumerate(variables)})
-        # Conservation: over closed groups (sources all of whose parts are kept), Σ targets = Σ sources.
-        _check_conservation(table, crosswalk, universe, variables, present, complete, t_inverse, estimates, problems)
+        w = part_weights[universe]
+        estimates[var], total = carry(table.estimates[var], w)
+        if var in table.moes:
+            moes[var], _total = carry(table.moes[var], w, squared=True)
+        conservation.check(var, universe, total, problems)
+        if problems:
+            break
     problems.raise_if_any()
 
     for med, count_var in medians.items():
@@ -387,35 +396,42 @@ def crosswalk_apply(table: AcsTable, crosswalk: Crosswalk, universe_of: Callable
                     source_files=(*table.source_files, crosswalk.source_name), ignored_columns=())
 
 
-def _check_conservation(table, crosswalk, universe, variables, present, complete, t_inverse, estimates,
-                        problems: ProblemList) -> None:
-    """Σ over targets = Σ over sources, for the sources whose every part lands in a returned target."""
-    src_codes, s_inverse = np.unique(crosswalk.source_geoids, return_inverse=True)
-    part_ok = present & complete[t_inverse]
-    closed_src = np.bincount(s_inverse, weights=~part_ok, minlength=len(src_codes)) == 0
-    closed_part = closed_src[s_inverse]
-    # Targets fed only by closed sources.
-    t_open = np.bincount(t_inverse, weights=~closed_part, minlength=len(complete)) > 0
-    t_closed = complete & ~t_open
-    new_index = np.cumsum(complete) - 1
-    closed_rows_out = new_index[np.flatnonzero(t_closed)]
-    src_in_closed_targets = np.unique(crosswalk.source_geoids[t_closed[t_inverse]])
-    # A source with an empty universe (all weights 0) carries nothing over, by definition.
-    src_in_closed_targets = np.setdiff1d(src_in_closed_targets,
-                                         np.asarray(crosswalk.zero_universe_sources.get(universe, ()), dtype=str))
-    rows_in = np.searchsorted(table.geoids, src_in_closed_targets)
-    for var in variables:
-        total_in = np.nansum(table.estimates[var][rows_in])
-        total_out = np.nansum(estimates[var][closed_rows_out])
-        if np.isnan(estimates[var][closed_rows_out]).any() or np.isnan(table.estimates[var][rows_in]).any():
-            continue
+class _Conservation:
+    """Σ over targets = Σ over sources, for the sources whose every part lands in a returned target.
+
+    Works on row numbers (not GEOID strings) so that a national crosswalk checks in milliseconds.
+    """
+
+    def __init__(self, table: AcsTable, crosswalk: Crosswalk, pos, present, complete, t_inverse):
+        self.table, self.crosswalk = table, crosswalk
+        part_ok = present & complete[t_inverse]
+        closed_row = np.zeros(len(table.geoids), dtype=bool)
+        closed_row[pos[present]] = True
+        closed_row[pos[present & ~part_ok]] = False
+        closed_part = present & closed_row[pos]
+        t_open = np.bincount(t_inverse, weights=~closed_part, minlength=len(complete)) > 0
+        t_closed = complete & ~t_open
+        self.rows_out = (np.cumsum(complete) - 1)[np.flatnonzero(t_closed)]
+        self.rows_in = np.unique(pos[present & t_closed[t_inverse]])
+        self._zero_rows: dict[str, np.ndarray] = {}
+
+    def rows_in_for(self, universe: str) -> np.ndarray:
+        # A source with an empty universe (all weights 0) carries nothing over, by definition.
+        if universe not in self._zero_rows:
+            zero = np.asarray(self.crosswalk.zero_universe_sources.get(universe, ()), dtype=str)
+            zero_rows = np.searchsorted(self.table.geoids, zero) if len(zero) else np.array([], dtype=np.int64)
+            self._zero_rows[universe] = np.setdiff1d(self.rows_in, zero_rows)
+        return self._zero_rows[universe]
+
+    def check(self, var: str, universe: str, target_totals: np.ndarray, problems: ProblemList) -> None:
+        total_in = float(np.nansum(self.table.estimates[var][self.rows_in_for(universe)]))
+        total_out = float(target_totals[self.rows_out].sum())
         if abs(total_out - total_in) > CONSERVATION_TOLERANCE * max(1.0, abs(total_in)):
             problems.add(_("Carrying %(var)s onto 2020 tracts with the %(universe)s weights changes its total from "
                            "%(before)s to %(after)s: the crosswalk does not conserve counts (the weights of "
                            "some 2010 tracts do not add up to 1). Nothing was changed.")
                          % {"var": var, "universe": universe, "before": f"{total_in:,.2f}",
                             "after": f"{total_out:,.2f}"})
-            return
 
 
 def _rederive_medians(table: AcsTable, median_bins: dict[str, list[str]], estimates: dict[str, np.ndarray],
