@@ -267,14 +267,19 @@ def _coerce(raw: np.ndarray, *, is_moe: bool) -> _Coerced:
                 bad.append((i, text))
     # Sentinels: far below any real value, so one comparison finds the candidates.
     low = np.flatnonzero(values < -100_000_000)
-    for i in low.tolist():
-        code = SENTINELS.get(float(values[i]))
-        if code is None:
+    if len(low):
+        low_values = values[low]
+        known = np.zeros(len(low), dtype=bool)
+        for number, code in SENTINELS.items():
+            hit = low_values == number
+            if hit.any():
+                known |= hit
+                rows = low[hit]
+                annotations.update(dict.fromkeys(rows.tolist(), code))
+                values[rows] = 0.0 if (is_moe and code == CONTROLLED) else np.nan
+        for i in low[~known].tolist():
             bad.append((i, str(raw[i])))
             values[i] = np.nan
-            continue
-        annotations[i] = code
-        values[i] = 0.0 if (is_moe and code == CONTROLLED) else np.nan
     return _Coerced(values, annotations, censored, bad)
 
 
@@ -499,17 +504,62 @@ def _as_text(values) -> np.ndarray:
     return np.char.strip(arr.astype(str))
 
 
-def read_api_json(source: Source, *, year: int, name: str | None = None, labels: dict[str, str] | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> AcsTable:
-    """Read one Census Data API response for tracts (ACS 5-year) → `AcsTable`.
+_API_ROW_BREAK_RE = re.compile(rb"\]\s*,\s*\[")
+_TEXT_COLUMNS = ("GEO_ID", "NAME", "ucgid", *GEOGRAPHY_COLUMNS)
 
-    `year` is the survey end year the request was made for (the URL's `/data/{year}/acs/acs5`); it is
-    not in the response. `labels` (from `read_variables_json`) are attached for the variables present.
-    Rows are reported as the row of the JSON array, the header being row 1.
+
+def _drop_nulls(body: bytes) -> bytes:
+    """JSON null cells (never quoted) become empty CSV cells."""
+    body = b"\n" + body + b"\n"
+    for left, right in ((b",", b","), (b",", b"\n"), (b"\n", b","), (b"\n", b"\n")):
+        # twice: two nulls side by side share the comma between them
+        body = body.replace(left + b"null" + right, left + right).replace(left + b"null" + right, left + right)
+    return body[1:-1]
+
+
+def _api_json_fast(data: bytes):
+    """Read a well-formed API response with the C CSV parser (about twice as fast as json + float()).
+
+    An API response is an array of arrays of quoted strings or null, one row per line; once the
+    brackets become line breaks it is a CSV file. Anything unusual (escapes, rows of the wrong width)
+    returns None and the response is read as JSON instead, which reports problems precisely.
     """
-    data, name = read_source(source, name=name, max_bytes=max_bytes)
-    problems = ProblemList(file=name)
-    year = _check_year(year, problems, name)
+    text = data.strip()
+    if text.startswith(b"\xef\xbb\xbf"):
+        text = text[3:].strip()
+    if b"\\" in text or not (text.startswith(b"[[") and text.endswith(b"]]")):
+        return None
+    end_of_header = text.find(b"]")
+    try:
+        header = json.loads(text[1:end_of_header + 1])
+    except ValueError:
+        return None
+    if not header or not all(isinstance(h, str) for h in header) or len(set(header)) != len(header):
+        return None
+    body = text[2:-2].replace(b"],\n[", b"\n").replace(b"],[", b"\n")
+    if b"]" in body:  # rows split with other spacing (or a bracket inside a name: checked below)
+        body = _API_ROW_BREAK_RE.sub(b"\n", text[2:-2])
+    rows_expected = text.count(b"[") - 1
+    if b"null" in body:
+        body = _drop_nulls(body)
+    text_columns = [h for h in header if h in _TEXT_COLUMNS]
+    try:
+        frame = pd.read_csv(io.BytesIO(body), header=0, names=header, keep_default_na=False, na_values=[""],
+                            dtype=dict.fromkeys(text_columns, str), engine="c", quotechar='"', doublequote=False,
+                            skipinitialspace=True)
+    except (pd.errors.ParserError, ValueError, UnicodeDecodeError):
+        return None
+    if len(frame) + 1 != rows_expected or len(frame) == 0 or list(frame.columns) != header:
+        return None
+    if frame[header[-1]].isna().any():  # a short row: let the JSON path say which
+        return None
+    columns = {h: frame[h].to_numpy() for h in header}
+    for h in text_columns:
+        columns[h] = frame[h].to_numpy(dtype=object, na_value=None)
+    return header, columns, len(frame)
+
+
+def _api_json_slow(data: bytes, problems: ProblemList, name: str):
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -540,6 +590,27 @@ def read_api_json(source: Source, *, year: int, name: str | None = None, labels:
     # Value columns stay tuples of str: _coerce converts them straight to float64.
     columns = {h: (col if VARIABLE_COLUMN_RE.match(h) else np.array(col, dtype=object))
                for h, col in zip(header, transposed, strict=True)}
+    return header, columns, len(body), by_kind, ignored
+
+
+def read_api_json(source: Source, *, year: int, name: str | None = None, labels: dict[str, str] | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> AcsTable:
+    """Read one Census Data API response for tracts (ACS 5-year) → `AcsTable`.
+
+    `year` is the survey end year the request was made for (the URL's `/data/{year}/acs/acs5`); it is
+    not in the response. `labels` (from `read_variables_json`) are attached for the variables present.
+    Rows are reported as the row of the JSON array, the header being row 1.
+    """
+    data, name = read_source(source, name=name, max_bytes=max_bytes)
+    problems = ProblemList(file=name)
+    year = _check_year(year, problems, name)
+    fast = _api_json_fast(data)
+    if fast is not None:
+        header, columns, n_rows = fast
+        by_kind, ignored = _classify_columns(header, problems, name)
+    else:
+        header, columns, n_rows, by_kind, ignored = _api_json_slow(data, problems, name)
+    body = range(n_rows)
     geoids = _api_geoids(columns, len(body), problems, name)
     rows = np.arange(2, len(body) + 2)
     if "GEO_ID" in columns and len(geoids) == len(body):

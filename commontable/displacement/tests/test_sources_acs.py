@@ -322,3 +322,22 @@ def test_api_file_without_a_year_is_refused():
     with pytest.raises(SourceError) as exc:
         read_acs_file(API.read_bytes(), name="response.json")
     assert "survey year" in messages(exc)
+
+
+def test_api_json_ragged_rows_are_reported_by_row():
+    body = b'[["B19013_001E","state","county","tract"],\n["5","27","053","000101"],\n["6","27","053"]]'
+    with pytest.raises(SourceError) as exc:
+        read_api_json(body, year=2022, name="ragged.json")
+    assert exc.value.problems[0].row == 3 and "3 cells" in messages(exc)
+
+
+def test_api_json_read_as_csv_or_as_json_gives_the_same_table():
+    """Responses with JSON escapes take the plain JSON path; both paths must agree."""
+    plain = API.read_bytes()
+    escaped = plain.replace(b"Census Tract 1.01", b"Census Tract 1\\u002e01")
+    a, b = read_api_json(plain, year=2022, name="a.json"), read_api_json(escaped, year=2022, name="b.json")
+    assert a.geoids.tolist() == b.geoids.tolist()
+    for var in a.estimates:
+        np.testing.assert_array_equal(a.estimates[var], b.estimates[var])
+        np.testing.assert_array_equal(a.moes[var], b.moes[var])
+    assert (a.annotations, a.moe_annotations) == (b.annotations, b.moe_annotations)
