@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import resource
 import sys
 import tempfile
@@ -102,11 +101,10 @@ def relationship_parts(parts: int, rng: np.random.Generator):
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 85_000
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "true")
-    import django
+    # The readers need only gettext, so a bare settings object is enough (no database, no apps).
+    from django.conf import settings
 
-    django.setup()
+    settings.configure(USE_I18N=False)
     from commontable.displacement.sources.acs import AcsTable, read_api_json, read_census_csv
     try:
         from commontable.displacement.sources.relationship import Crosswalk, crosswalk_apply

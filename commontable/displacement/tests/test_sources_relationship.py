@@ -159,3 +159,20 @@ def test_conservation_holds_for_any_split(sources):
                      estimates={"X_001": values})
     out = crosswalk_apply(table, crosswalk, lambda var: "area")
     assert out.estimates["X_001"].sum() == pytest.approx(values.sum(), rel=1e-9, abs=1e-6)
+
+
+def test_a_merged_tract_median_is_re_derived_from_crosswalked_bins():
+    bins = {"B19001_002": [5.0, 0.0, 10.0, 20.0], "B19001_003": [5.0, 0.0, 20.0, 10.0],
+            "B19001_004": [5.0, 0.0, 10.0, 10.0]}
+    table = table_2012(**{k: np.array(v) for k, v in bins.items()})
+    table.estimates["B19013_001"] = np.array([12500.0, 60000.0, 12000.0, 11000.0])
+    table.labels.update({"B19001_002": "Estimate!!Total:!!Less than $10,000",
+                         "B19001_003": "Estimate!!Total:!!$10,000 to $14,999",
+                         "B19001_004": "Estimate!!Total:!!$15,000 or more"})
+    out = crosswalk_apply(table, read_census_relationship(CENSUS), lambda var: "area",
+                          median_bins={"B19013_001": list(bins)})
+    merged = out.index_of("27123030100")
+    # merged bins [30, 30, 20]: half = 40 falls in $10,000–$15,000, 10 of its 30 → 10,000 + 5,000/3
+    assert out.estimates["B19013_001"][merged] == pytest.approx(10000 + 5000 / 3)
+    assert out.estimates["B19013_001"][merged] != pytest.approx(12000 + 11000)  # never Σ w·median
+    assert out.estimates["B19013_001"][out.index_of("27053000200")] == 60000.0  # one-to-one unchanged
