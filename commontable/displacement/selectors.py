@@ -836,3 +836,31 @@ def tract_page(tract: Tract, *, run: Run | None, user) -> TractPage:
 
         page.reports = ngettext("%(count)s community report.", "%(count)s community reports.", value) % {"count": value}
     return page
+
+
+@dataclass(frozen=True)
+class WatchChoice:
+    kind: str  # "place" or "investment"
+    slug: str
+    name: str
+    watching: bool
+
+
+def watch_choices(tract: Tract, page: TractPage, *, user) -> list[WatchChoice]:
+    """What a signed-in visitor of a tract's page may watch for the digest: the tract's county
+    (when the places vocabulary has it) and the planned investments near it."""
+    if user is None or not user.is_authenticated:
+        return []
+    from commontable.core.models import Place
+    from commontable.core.notifications import subscription_for
+    from commontable.displacement.notifications import INVESTMENT_TOPIC, PLACE_TOPIC
+    from commontable.investments.models import Investment
+
+    choices = []
+    for place in Place.objects.filter(code__in=[tract.county_fips, tract.geoid]).order_by("kind", "name"):
+        choices.append(WatchChoice("place", place.slug, place.name,
+                                   subscription_for(user, PLACE_TOPIC, place.pk) is not None))
+    slugs = [item.slug for item in page.investments]
+    for pk, slug, name in Investment.objects.filter(slug__in=slugs).values_list("pk", "slug", "name"):
+        choices.append(WatchChoice("investment", slug, name, subscription_for(user, INVESTMENT_TOPIC, pk) is not None))
+    return choices

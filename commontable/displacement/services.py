@@ -278,3 +278,21 @@ def run_compute(*, region: Region, profile: str, t0: int, t1: int, actor=None, s
         log_action(run, "displacement.run.computed", actor=actor, data={"tracts": len(rows)})
     data_changed(RESULTS_LABEL)
     return run
+
+
+# --- Watching a place or an investment for the digest ------------------------------------------------
+
+
+def watch_set(*, user, topic: str, object_id: int, watch: bool) -> bool:
+    """Start (or end) the user's weekly displacement digest for a place or an investment. Returns
+    whether the user now watches it."""
+    from commontable.core import notifications
+
+    if watch:
+        notifications.subscribe(user=user, topic=topic, object_id=object_id, resubscribe=True,
+                                language=getattr(user, "preferred_language", ""))
+        return True
+    existing = notifications.subscription_for(user, topic, object_id)
+    if existing is not None:
+        notifications.unsubscribe(existing)
+    return False

@@ -21,6 +21,7 @@ from commontable.core.http import paginate
 from commontable.displacement import permissions, selectors, services
 from commontable.displacement.forms import RunForm, SourceUploadForm
 from commontable.displacement.models import Run
+from commontable.displacement.notifications import INVESTMENT_TOPIC, PLACE_TOPIC
 
 LAYERS = ("typology", "risk", "alerts", "reports")
 
@@ -93,7 +94,48 @@ def tract_detail(request: HttpRequest, geoid: str) -> HttpResponse:
     if tract is None:
         raise Http404(_("No such tract."))
     page = selectors.tract_page(tract, run=run, user=request.user)
-    return render(request, "displacement/tract_detail.html", {"tract": tract, "run": run, "page": page})
+    return render(request, "displacement/tract_detail.html", {
+        "tract": tract, "run": run, "page": page, "watch": selectors.watch_choices(tract, page, user=request.user),
+    })
+
+
+@login_required
+@require_POST
+def watch_place(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start or stop the weekly digest of alerts in a place (a county, a tract …)."""
+    from commontable.core.models import Place
+
+    place = get_object_or_404(Place, slug=slug)
+    watching = services.watch_set(user=request.user, topic=PLACE_TOPIC, object_id=place.pk,
+                                  watch=request.POST.get("watch") == "1")
+    messages.success(request, (_("You will get a weekly digest of alerts in %(name)s.") if watching
+                               else _("You will no longer get alerts in %(name)s.")) % {"name": place.name})
+    return redirect(_safe_next(request))
+
+
+@login_required
+@require_POST
+def watch_investment(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start or stop the weekly digest of alerts near an investment the user may see."""
+    from commontable.investments.permissions import investment_get_for_user
+
+    investment = investment_get_for_user(request.user, slug)
+    watching = services.watch_set(user=request.user, topic=INVESTMENT_TOPIC, object_id=investment.pk,
+                                  watch=request.POST.get("watch") == "1")
+    messages.success(request, (_("You will get a weekly digest of alerts near %(name)s.") if watching
+                               else _("You will no longer get alerts near %(name)s.")) % {"name": investment.name})
+    return redirect(_safe_next(request))
+
+
+def _safe_next(request: HttpRequest) -> str:
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return reverse("displacement:alert_list")
 
 
 @require_GET

@@ -47,7 +47,7 @@ def grid(db):
 
 
 def test_map_is_public_and_lists_every_tract_with_its_class(client, personas, grid):
-    run, geoids = grid
+    run, _geoids = grid
     url = reverse("displacement:displacement_map")
     assert_permission_matrix(client, personas, "get", url, {}, default=200)
     response = client.get(url)
@@ -96,7 +96,7 @@ def test_tract_layer_geojson_has_classes_and_answers_304(client, grid):
 
 
 def test_overlay_uses_only_investments_the_viewer_may_see(client, personas, grid):
-    run, geoids = grid
+    _run, geoids = grid
     # A members-only station in the middle of the first tract (type OD → tier 1 when exposed).
     InvestmentFactory(name="Members-only station", slug="members-station", visibility=Visibility.MEMBERS,
                       geometry=_point(LON0, LAT0))
@@ -131,7 +131,7 @@ def test_public_planned_investment_raises_tiers_and_completed_ones_do_not(client
 
 
 def test_tract_page_shows_reason_inputs_and_disagreement(client, grid):
-    run, geoids = grid
+    _run, geoids = grid
     response = client.get(reverse("displacement:tract_detail", args=[geoids[3]]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -155,7 +155,7 @@ def test_disagreement_list_names_conflicts_and_fragile_types(client, grid):
 
 
 def test_results_csv_has_every_tract_and_is_formula_safe(client, grid):
-    run, geoids = grid
+    _run, _geoids = grid
     response = client.get(reverse("displacement:results_csv"))
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -184,7 +184,7 @@ def test_api_results_are_public_filtered_and_refuse_unknown_parameters(client, g
 
 
 def test_api_result_detail_and_alerts_follow_the_viewer(client, personas, grid):
-    run, geoids = grid
+    _run, geoids = grid
     InvestmentFactory(name="Members-only station", slug="members-station", visibility=Visibility.MEMBERS,
                       geometry=_point(LON0, LAT0))
     detail = client.get(f"/api/v1/displacement/results/{geoids[0]}").json()
