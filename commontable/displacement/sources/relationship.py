@@ -332,7 +332,7 @@ def crosswalk_apply(table: AcsTable, crosswalk: Crosswalk, universe_of: Callable
         bad = np.isnan(x)
         weighted = np.where(bad, 0.0, x) * w if bad.any() else x * w
         total = np.bincount(tgt_rows, weights=weighted * weighted if squared else weighted, minlength=n_t)
-        out = np.sqrt(total) if squared else total.copy()
+        out = np.sqrt(total) if squared else (total.copy() if bad.any() else total)
         if bad.any():
             out[np.bincount(tgt_rows, weights=bad & (w > 0), minlength=n_t) > 0] = np.nan
         return out, total

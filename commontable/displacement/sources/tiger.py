@@ -162,7 +162,7 @@ def read_tracts(source: Source, *, name: str | None = None, geography_year: int 
     not_polygon = ~missing & ~np.isin(types, (3, 6))
     for i in np.flatnonzero(not_polygon)[:50].tolist():
         problems.add(_("Tract %(geoid)s is a %(kind)s, not a polygon.")
-                     % {"geoid": geoids[i], "kind": shapely.get_type_id(geoms[i])}, row=i + 1)
+                     % {"geoid": geoids[i], "kind": geoms[i].geom_type}, row=i + 1)
     keep = ~water_only
     repaired: list[str] = []
     invalid = keep & ~missing & ~not_polygon & ~shapely.is_valid(geoms)
