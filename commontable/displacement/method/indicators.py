@@ -23,6 +23,7 @@ __all__ = [
     "CPI_U",
     "CPI_U_VERSION",
     "RELIABILITY_LABELS",
+    "RegionCodes",
     "change_z",
     "count_below",
     "cpi_factor",
@@ -61,49 +62,59 @@ def _bounds(brackets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lows_a, highs_a, np.asarray(keep, dtype=np.intp)
 
 
-def count_below(counts, brackets, cutoff) -> np.ndarray:
+def count_below(counts, brackets, cutoff, *more_cutoffs) -> np.ndarray | tuple[np.ndarray, ...]:
     """Count of a bracketed distribution below `cutoff`, by linear interpolation inside the bracket.
 
     counts: (n, k) array, one column per bracket (columns whose bracket is None are ignored);
     brackets: k brackets, sorted, half-open [lower, upper); cutoff: scalar or (n,).
     Exact on edges (a cutoff equal to a lower bound counts every bracket below it, nothing of it);
     below the first bracket → 0; in the open-ended top bracket or above the last bracket → the total.
-    A NaN count or cutoff gives NaN.
+    A NaN count or cutoff gives NaN. Extra cutoffs share the work and give a tuple of results.
     """
     counts = np.asarray(counts, dtype=np.float64)
     if counts.ndim == 1:
         counts = counts[None, :]
     lows, highs, keep = _bounds(brackets)
-    counts = counts[:, keep]
+    if len(keep) != counts.shape[1]:
+        counts = counts[:, keep]
     n, k = counts.shape
-    cut = np.broadcast_to(np.asarray(cutoff, dtype=np.float64), (n,))
+    out = []
     if k == 0:
-        return np.full(n, np.nan)
-    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(counts, axis=1)], axis=1)
-    j = np.searchsorted(lows, np.where(np.isnan(cut), -np.inf, cut), side="right") - 1
-    jc = np.clip(j, 0, k - 1)
-    lo, hi = lows[jc], highs[jc]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        frac = np.where(np.isinf(hi), 1.0, np.clip((cut - lo) / (hi - lo), 0.0, 1.0))
+        out = [np.full(n, np.nan) for _ in (cutoff, *more_cutoffs)]
+        return out[0] if not more_cutoffs else tuple(out)
+    cum = np.cumsum(counts, axis=1)
+    nan_total = np.isnan(cum[:, -1])
     rows = np.arange(n)
-    below = cum[rows, jc] + frac * counts[rows, jc]
-    below = np.where(j < 0, 0.0, below)
-    below[np.isnan(cut) | np.isnan(cum[:, -1])] = np.nan
-    return below
+    for c in (cutoff, *more_cutoffs):
+        cut = np.broadcast_to(np.asarray(c, dtype=np.float64), (n,))
+        j = np.searchsorted(lows, np.where(np.isnan(cut), -np.inf, cut), side="right") - 1
+        jc = np.clip(j, 0, k - 1)
+        lo, hi = lows[jc], highs[jc]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frac = np.where(np.isinf(hi), 1.0, np.clip((cut - lo) / (hi - lo), 0.0, 1.0))
+        cj = counts[rows, jc]
+        below = cum[rows, jc] - cj + frac * cj
+        below = np.where(j < 0, 0.0, below)
+        below[np.isnan(cut) | nan_total] = np.nan
+        out.append(below)
+    return out[0] if not more_cutoffs else tuple(out)
 
 
-def share_below(counts, brackets, cutoff, *, denominator=None) -> np.ndarray:
+def share_below(counts, brackets, cutoff, *more_cutoffs, denominator=None) -> np.ndarray | tuple[np.ndarray, ...]:
     """Share of the distribution below `cutoff` (see `count_below`); monotonic in the cutoff.
 
     The denominator is the sum of the bracket counts unless `denominator` (n,) is given (UDP divides
-    1990 counts by 2000 households, quirk 4). A denominator ≤ 0 or NaN gives NaN.
+    1990 counts by 2000 households, quirk 4). A denominator ≤ 0 or NaN gives NaN. Extra cutoffs give a
+    tuple of shares.
     """
-    below = count_below(counts, brackets, cutoff)
+    below = count_below(counts, brackets, cutoff, *more_cutoffs)
     if denominator is None:
         c = np.asarray(counts, dtype=np.float64)
         c = c[None, :] if c.ndim == 1 else c
         _, _, keep = _bounds(brackets)
-        denominator = c[:, keep].sum(axis=1)
+        denominator = (c[:, keep] if len(keep) != c.shape[1] else c).sum(axis=1)
+    if more_cutoffs:
+        return tuple(safe_div(b, denominator) for b in below)
     return safe_div(below, denominator)
 
 
@@ -151,20 +162,44 @@ def safe_div(num, den) -> np.ndarray:
 # --- regional statistics --------------------------------------------------------------------------
 
 
+class RegionCodes:
+    """Region ids turned into codes 0…r−1 once (pass it instead of the ids to skip `np.unique`)."""
+
+    __slots__ = ("codes", "r")
+
+    def __init__(self, regions) -> None:
+        regions = np.asarray(regions)
+        _, inv = np.unique(regions, return_inverse=True)
+        self.codes = inv.ravel().astype(np.intp)
+        self.r = int(self.codes.max()) + 1 if len(self.codes) else 0
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
 def _codes(regions, n: int) -> tuple[np.ndarray, int]:
     if regions is None:
         return np.zeros(n, dtype=np.intp), 1
-    regions = np.asarray(regions)
-    if regions.shape != (n,):
-        raise ValueError(f"regions must have one id per tract ({n}), got shape {regions.shape}")
-    _, inv = np.unique(regions, return_inverse=True)
-    inv = inv.ravel()
-    return inv, int(inv.max()) + 1 if n else 0
+    if not isinstance(regions, RegionCodes):
+        regions = np.asarray(regions)
+        if regions.shape != (n,):
+            raise ValueError(f"regions must have one id per tract ({n}), got shape {regions.shape}")
+        regions = RegionCodes(regions)
+    if len(regions) != n:
+        raise ValueError(f"regions must have one id per tract ({n}), got {len(regions)}")
+    return regions.codes, regions.r
 
 
 def _sorted_by_region(values: np.ndarray, codes: np.ndarray, r: int):
+    """Order of tracts by (region, value), NaN last within each region; one float argsort."""
     valid = ~np.isnan(values)
-    order = np.lexsort((np.where(valid, values, 0.0), ~valid, codes))
+    if valid.any():
+        lo, hi = float(np.min(values[valid])), float(np.max(values[valid]))
+    else:
+        lo, hi = 0.0, 1.0
+    span = hi - lo if hi > lo else 1.0
+    frac = np.where(valid, (values - lo) / span * 0.5, 0.75)  # values in [0, .5], NaN at .75
+    order = np.argsort(codes + frac, kind="stable")
     starts = np.searchsorted(codes[order], np.arange(r))
     counts = np.bincount(codes[valid], minlength=r)
     return order, starts, counts, valid

@@ -38,6 +38,7 @@ import numpy as np
 
 from . import brackets as B
 from .indicators import (
+    RegionCodes,
     count_below,
     cpi_factor,
     dollar_year,
@@ -120,6 +121,8 @@ class TractInputs:
     polygons: np.ndarray | None = None
     lag_weights: Weights | None = None
     crosswalked: dict[int, np.ndarray] = field(default_factory=dict)
+    counties: np.ndarray | None = None  # county id per tract (default: the GEOID's first 5 characters)
+    pool_groups: np.ndarray | None = None  # what "pooled" medians pool over (default: all tracts)
 
     def __post_init__(self) -> None:
         self.geoids = np.asarray(self.geoids).astype(str)
@@ -151,6 +154,16 @@ class TractInputs:
 
     def has(self, year: int | None, var: str) -> bool:
         return year is not None and var in self.estimates.get(year, {})
+
+    def region_codes(self) -> RegionCodes:
+        """Region ids as codes, computed once."""
+        rc = self.__dict__.get("_region_codes")
+        if rc is None or len(rc) != self.n:
+            rc = self.__dict__["_region_codes"] = RegionCodes(self.regions)
+        return rc
+
+    def county_ids(self) -> np.ndarray:
+        return self.counties if self.counties is not None else self.geoids.astype("U5")
 
     def table_brackets(self, table: str) -> Sequence:
         return self.brackets.get(table) or B.default_brackets(table)
@@ -292,14 +305,16 @@ def _hinc_bins(inputs: TractInputs, year) -> tuple[np.ndarray, Sequence]:
 
 def _rmi(inputs, profile, year, hinc, hh, regional_income) -> np.ndarray:
     if profile.regional_median == "tract_unweighted":
-        return regional_median(hinc, inputs.regions)
+        return regional_median(hinc, inputs.region_codes())
     if profile.regional_median == "hh_weighted":
-        return regional_weighted_median(hinc, hh, inputs.regions)
+        return regional_weighted_median(hinc, hh, inputs.region_codes())
     table = (regional_income or {}).get(year)
     if table is None:
         raise ValueError(f"regional_median {profile.regional_median!r} needs extra['regional_income'][{year}] "
-                         "(region id → income)")
-    return np.array([float(table.get(r, np.nan)) for r in inputs.regions.tolist()])
+                         "(region id → income, or one value per tract)")
+    if isinstance(table, Mapping):
+        return np.array([float(table.get(r, np.nan)) for r in inputs.regions.tolist()])
+    return np.asarray(table, dtype=np.float64)  # already one value per tract
 
 
 def _mover_counts(inputs, year, profile) -> tuple[np.ndarray, list]:
@@ -346,11 +361,10 @@ def derive_year(inputs: TractInputs, profile: Profile, year: int | None, *, regi
     rmi = _rmi(inputs, profile, year, hinc, hh, regional_income)
     lo_cut, hi_cut = profile.income_cutoffs
     den = li_denominator
-    inc_lo = share_below(bins, br, lo_cut * rmi, denominator=den)
-    inc_hi = share_below(bins, br, hi_cut * rmi, denominator=den)
+    inc_lo, inc_hi = share_below(bins, br, lo_cut * rmi, hi_cut * rmi, denominator=den)
     li_count = inc_lo * hh
     mcounts, mbr = _mover_counts(inputs, year, profile)
-    mcut = 0.8 * regional_median(e("B06011_001"), inputs.regions)
+    mcut = 0.8 * regional_median(e("B06011_001"), inputs.region_codes())
     per_limove = share_below(mcounts, mbr, mcut)
     return Year(year, pop, hh, hinc, rent, value, per_nonwhite, per_rent, per_col, rmi,
                 inc_lo, inc_hi - inc_lo, 1.0 - inc_hi, li_count, per_limove)
@@ -383,8 +397,10 @@ def market_type(inputs: TractInputs, profile: Profile, end: int, rmi: np.ndarray
     rent = np.column_stack([inputs.e(end, b.variable) for b in rbr])
     own = np.column_stack([inputs.e(end, b.variable) for b in obr])
     no_cash = inputs.e(end, B.B25063_NO_CASH)
-    below_lo = count_below(rent, rbr, lo_f * a) + no_cash + count_below(own, obr, lo_f * a)
-    below_hi = count_below(rent, rbr, hi_f * a) + no_cash + count_below(own, obr, hi_f * a)
+    r_lo, r_hi = count_below(rent, rbr, lo_f * a, hi_f * a)
+    o_lo, o_hi = count_below(own, obr, lo_f * a, hi_f * a)
+    below_lo = r_lo + no_cash + o_lo
+    below_hi = r_hi + no_cash + o_hi
     total = rent.sum(axis=1) + no_cash + own.sum(axis=1)
     low = safe_div(below_lo, total)
     mod = safe_div(below_hi - below_lo, total)
@@ -632,7 +648,7 @@ def compute_typology(inputs: TractInputs, profile: Profile, *, regional_income=N
     """Building blocks, the 9 rules and `resolve()` for every tract (§1.3–§1.5)."""
     roles = year_roles(profile, inputs.years)
     early, base, mid, end = roles["early"], roles["base"], roles["mid"], roles["end"]
-    regs = inputs.regions
+    regs = inputs.region_codes()
     udp = profile.nan_policy == "udp"
     yb = derive_year(inputs, profile, base, regional_income=regional_income)
     ym = yb if mid == base else derive_year(inputs, profile, mid, regional_income=regional_income)
@@ -687,8 +703,11 @@ def compute_typology(inputs: TractInputs, profile: Profile, *, regional_income=N
     w = weights if weights is not None else lag_weights_for(inputs, profile)
     lag_factor = profile.lag_rent_t0_factor if profile.lag_rent_t0_factor is not None else f_me
     if w is not None:
-        rp = rent_pressure(ym.rent, ye.rent, regs, w, t0_factor=lag_factor, pooled=profile.lag_pooled,
-                           counties=inputs.geoids.astype("U5") if profile.lag_missing == "county_median" else None, udp_nan=udp)
+        pooled = profile.lag_pooled and inputs.pool_groups is None
+        lag_regions = inputs.pool_groups if (profile.lag_pooled and inputs.pool_groups is not None) else regs
+        rp = rent_pressure(ym.rent, ye.rent, lag_regions, w, t0_factor=lag_factor, pooled=pooled,
+                           counties=inputs.county_ids() if profile.lag_missing == "county_median" else None,
+                           udp_nan=udp)
         b["dp_pchrent"], b["dp_rentgap"] = rp["dp_pchrent"], rp["dp_rentgap"]
         b["rent_gap"], b["rent_gap_prop"] = rp["rent_gap"], rp["rent_gap_prop"]
     else:
