@@ -658,16 +658,51 @@ def _report_summary_levels(gid: pd.Series, rows: np.ndarray, problems: ProblemLi
 
 _CODE_ORDER = ("-", "N", "(X)", "**", "***", "*****")
 _CODE_NUMBERS = {code: int(number) for number, code in SENTINELS.items()}
-_CODE_REPLACEMENTS = (b"", *(b",%d" % _CODE_NUMBERS[code] for code in _CODE_ORDER))
-_CODE_CELL_RE = re.compile(rb",(?:(-)|(N)|(\(X\))|(\*\*)|(\*\*\*)|(\*\*\*\*\*))(?=[,\r\n]|$)")
+_CODE_REPLACEMENTS = (b"", *(b"%d" % _CODE_NUMBERS[code] for code in _CODE_ORDER))
 
 
 def _codes_to_sentinels(data: bytes) -> bytes:
     """Replace cells holding exactly one of the Bureau's codes by the API's sentinel number for it.
 
-    (A code in quotes is left alone: the column is then read as text and coerced cell by cell.)
+    A cell is a code if it follows a comma and is followed by a comma, a line end or the end of the
+    file. (A code in quotes is left alone: that column is then read as text and coerced cell by cell.)
+    Found with numpy over the bytes, which is several times faster than a regular expression.
     """
-    return _CODE_CELL_RE.sub(lambda m: _CODE_REPLACEMENTS[m.lastindex], data)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if len(buf) < 2:
+        return data
+    padded = np.concatenate([buf, np.zeros(8, dtype=np.uint8)])  # 0 = end of file, a cell end too
+    after = buf[1:]
+    candidate = (after == ord("-")) | (after == ord("N")) | (after == ord("(")) | (after == ord("*"))
+    candidate &= buf[:-1] == ord(",")
+    starts = np.flatnonzero(candidate) + 1
+    if not len(starts):
+        return data
+    found_start, found_len, found_code = [], [], []
+    taken = np.zeros(len(starts), dtype=bool)
+    for k, code in enumerate(_CODE_ORDER, start=1):
+        raw = code.encode()
+        match = ~taken
+        for i, byte in enumerate(raw):
+            match &= padded[starts + i] == byte
+        end = padded[starts + len(raw)]
+        match &= (end == ord(",")) | (end == ord("\n")) | (end == ord("\r")) | (end == 0)
+        if match.any():
+            taken |= match
+            found_start.append(starts[match])
+            found_len.append(np.full(int(match.sum()), len(raw)))
+            found_code.append(np.full(int(match.sum()), k))
+    if not found_start:
+        return data
+    cell_start = np.concatenate(found_start)
+    order = np.argsort(cell_start, kind="stable")
+    cell_start = cell_start[order].tolist()
+    cell_end = (np.concatenate(found_start)[order] + np.concatenate(found_len)[order]).tolist()
+    codes = np.concatenate(found_code)[order].tolist()
+    pieces: list[bytes] = [b""] * (2 * len(cell_start) + 1)
+    pieces[0::2] = [data[a:b] for a, b in zip([0, *cell_end], [*cell_start, len(data)], strict=True)]
+    pieces[1::2] = [_CODE_REPLACEMENTS[k] for k in codes]
+    return b"".join(pieces)
 
 
 def _is_label_row(first: dict[str, str], e_columns: list[str]) -> bool:

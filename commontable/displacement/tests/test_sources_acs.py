@@ -341,3 +341,20 @@ def test_api_json_read_as_csv_or_as_json_gives_the_same_table():
         np.testing.assert_array_equal(a.estimates[var], b.estimates[var])
         np.testing.assert_array_equal(a.moes[var], b.moes[var])
     assert (a.annotations, a.moe_annotations) == (b.annotations, b.moe_annotations)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b"a,-,**,***,*****,N,(X)\n", b"a,-666666666,-222222222,-333333333,-555555555,-999999999,-888888888\n"),
+    (b"a,-\r\nb,**", b"a,-666666666\r\nb,-222222222"),
+    (b"x,-5,N1,(X),***a,*", b"x,-5,N1,-888888888,***a,*"),  # numbers and look-alikes untouched
+    (b'x,"-",N', b'x,"-",-999999999'),  # a quoted code is left for the cell-by-cell path
+])
+def test_codes_become_api_sentinels_only_in_whole_cells(raw, expected):
+    from commontable.displacement.sources.acs import _codes_to_sentinels
+
+    assert _codes_to_sentinels(raw) == expected
+
+
+def test_a_quoted_code_is_still_read_as_its_code():
+    table = read_census_csv(csv_bytes(HEADER, '1400000US27053000101,a,"-","**"'), year=2022, name="x.csv")
+    assert np.isnan(table.estimates["B19013_001"][0]) and table.annotations["B19013_001"] == {0: "-"}
