@@ -1,0 +1,67 @@
+"""Sensitivity flags from other gentrification measures (spec §2: Freeman 2005, Governing 2015, NCRC 2019).
+
+Each flag is a tri-state float per tract: 1.0 yes, 0.0 no, NaN unknown (an input is missing and the
+answer depends on it). A tract that is known **not eligible** is 0 for "gentrified" ("not eligible"
+and "not gentrified" are told apart by the `*_eligible` column). Percentiles and medians are over the
+tracts of each region (the "metro"), NaN-ignoring. Windows: t0 → t1 of the run.
+
+Central-city eligibility: Freeman, Governing and NCRC only consider central-city tracts. The caller
+passes `central_city` (n,) bool; **the default is all True** (every tract in the run counts as
+central), which over-counts outside Minneapolis and St. Paul: pass the real mask when known.
+
+- Freeman 2005: eligible = central & median HH income_t0 < RM & share of units built in the past
+  ~20 years_t0 < RM (`freeman_q` = 0.5; the 40th-percentile variant is 0.4); gentrified = eligible &
+  increase in BA+ share > the region's median increase & real median value increased.
+- Governing 2015: eligible = central & pop ≥ 500 at t0 and t1 & median HH income_t0 and median value_t0
+  in the region's bottom 40 % (≤ P40); gentrified = eligible & increase in BA+ share and real % change in
+  median value both in the top third (≥ P66.7).
+- NCRC 2019: eligible as Governing; gentrified = eligible & real % change in value and increase in BA+
+  share in the top 60 % (≥ P40) & real median HH income increased. (Its cultural-displacement test is
+  not computed.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .indicators import regional_quantile, safe_div
+from .profiles import Profile
+from .typology import TractInputs, dollar_factor, t_and, t_ge, t_gt, t_lt
+
+__all__ = ["sensitivity_flags"]
+
+RECENT_BUILT = ("B25034_002", "B25034_003", "B25034_004")
+COL = ("B15003_022", "B15003_023", "B15003_024", "B15003_025")
+
+
+def sensitivity_flags(inputs: TractInputs, profile: Profile, t0: int, t1: int, *, central_city=None,
+                      freeman_q: float = 0.5) -> dict[str, np.ndarray]:
+    """→ {freeman_eligible, freeman_gent, governing_eligible, governing_gent, ncrc_gent} (tri-state)."""
+    n = inputs.n
+    central = np.ones(n) if central_city is None else np.asarray(central_city, dtype=np.float64)
+    if central.shape != (n,):
+        raise ValueError("central_city needs one value per tract")
+    regs = inputs.region_codes()
+    q = lambda x, p: regional_quantile(x, regs, p)  # noqa: E731
+    e0 = lambda v: inputs.e(t0, v)  # noqa: E731
+    e1 = lambda v: inputs.e(t1, v)  # noqa: E731
+    f = dollar_factor(profile, t0, t1)
+    hinc0 = np.where(e0("B19013_001") > 0, e0("B19013_001"), np.nan)
+    hinc1 = np.where(e1("B19013_001") > 0, e1("B19013_001"), np.nan)
+    val0, val1 = e0("B25077_001"), e1("B25077_001")
+    recent0 = safe_div(sum(e0(v) for v in RECENT_BUILT), e0("B25034_001"))
+    col0 = safe_div(sum(e0(v) for v in COL), e0("B15003_001"))
+    col1 = safe_div(sum(e1(v) for v in COL), e1("B15003_001"))
+    dcol = col1 - col0
+    pch_val = safe_div(val1, val0 * f) - 1.0
+    pop0 = e0("B03002_001") if inputs.has(t0, "B03002_001") else e0("B01003_001")
+    pop1 = e1("B03002_001") if inputs.has(t1, "B03002_001") else e1("B01003_001")
+
+    fr_elig = t_and(central, t_lt(hinc0, q(hinc0, freeman_q)), t_lt(recent0, q(recent0, freeman_q)))
+    fr_gent = t_and(fr_elig, t_gt(dcol, q(dcol, 0.5)), t_gt(val1, val0 * f))
+    gov_elig = t_and(central, t_ge(pop0, 500), t_ge(pop1, 500), t_ge(q(hinc0, 0.4), hinc0),
+                     t_ge(q(val0, 0.4), val0))
+    gov_gent = t_and(gov_elig, t_ge(dcol, q(dcol, 2 / 3)), t_ge(pch_val, q(pch_val, 2 / 3)))
+    ncrc_gent = t_and(gov_elig, t_ge(pch_val, q(pch_val, 0.4)), t_ge(dcol, q(dcol, 0.4)), t_gt(hinc1, hinc0 * f))
+    return {"freeman_eligible": fr_elig, "freeman_gent": fr_gent, "governing_eligible": gov_elig,
+            "governing_gent": gov_gent, "ncrc_gent": ncrc_gent}
