@@ -68,7 +68,8 @@ def count_below(counts, brackets, cutoff, *more_cutoffs) -> np.ndarray | tuple[n
     counts: (n, k) array, one column per bracket (columns whose bracket is None are ignored);
     brackets: k brackets, sorted, half-open [lower, upper); cutoff: scalar or (n,).
     Exact on edges (a cutoff equal to a lower bound counts every bracket below it, nothing of it);
-    below the first bracket → 0; in the open-ended top bracket or above the last bracket → the total.
+    below the first bracket → 0; above the last finite bound (inside the open-ended top bracket, or
+    past a closed last bracket) → the total.
     A NaN count or cutoff gives NaN. Extra cutoffs share the work and give a tuple of results.
     """
     counts = np.asarray(counts, dtype=np.float64)
@@ -91,7 +92,8 @@ def count_below(counts, brackets, cutoff, *more_cutoffs) -> np.ndarray | tuple[n
         jc = np.clip(j, 0, k - 1)
         lo, hi = lows[jc], highs[jc]
         with np.errstate(invalid="ignore", divide="ignore"):
-            frac = np.where(np.isinf(hi), 1.0, np.clip((cut - lo) / (hi - lo), 0.0, 1.0))
+            # the open-ended top bracket counts whole once the cutoff is inside it (spec §8 item 2)
+            frac = np.where(np.isinf(hi), (cut > lo).astype(np.float64), np.clip((cut - lo) / (hi - lo), 0.0, 1.0))
         cj = counts[rows, jc]
         below = cum[rows, jc] - cj + frac * cj
         below = np.where(j < 0, 0.0, below)
