@@ -48,7 +48,7 @@ def read_source(source: Source, *, name: str | None, max_bytes: int) -> tuple[by
             data = data.encode("utf-8")
     if len(data) > max_bytes:
         raise _too_big(name, len(data), max_bytes)
-    if not data.strip():
+    if not data or data.isspace():
         raise SourceError([Problem(_("The file is empty."), file=name)])
     return data, name
 

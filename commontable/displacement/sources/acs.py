@@ -614,13 +614,12 @@ def read_api_json(source: Source, *, year: int, name: str | None = None, labels:
     geoids = _api_geoids(columns, len(body), problems, name)
     rows = np.arange(2, len(body) + 2)
     if "GEO_ID" in columns and len(geoids) == len(body):
-        gid = pd.Series(columns["GEO_ID"], dtype=object).fillna("").astype(str)
-        _report_summary_levels(gid, rows, problems, name)
-        mismatch = np.flatnonzero((gid.str[9:] != pd.Series(geoids, dtype=object)).to_numpy()
-                                  & gid.str.startswith(TRACT_PREFIX).to_numpy())
+        gid = _as_text(columns["GEO_ID"])
+        is_tract = _report_summary_levels(gid, rows, problems, name)
+        mismatch = np.flatnonzero((_after_prefix(gid) != geoids) & is_tract)
         for i in mismatch[:50].tolist():
             problems.add(_("GEO_ID %(geo_id)s does not match the state, county and tract codes (%(geoid)s).")
-                         % {"geo_id": gid.iloc[i], "geoid": geoids[i]}, row=int(rows[i]), column="GEO_ID",
+                         % {"geo_id": gid[i], "geoid": geoids[i]}, row=int(rows[i]), column="GEO_ID",
                          file=name)
     if len(geoids) == len(body) and not problems:
         _validate_geoids(geoids, rows, problems, name, "tract")
@@ -631,11 +630,16 @@ def read_api_json(source: Source, *, year: int, name: str | None = None, labels:
     return table
 
 
-def _report_summary_levels(gid: pd.Series, rows: np.ndarray, problems: ProblemList, name: str) -> np.ndarray:
+def _after_prefix(gid: np.ndarray) -> np.ndarray:
+    """"1400000US27053000101" → "27053000101" (the text after the 9-character summary-level prefix)."""
+    return np.array([g[9:] for g in gid.tolist()], dtype=object)
+
+
+def _report_summary_levels(gid: np.ndarray, rows: np.ndarray, problems: ProblemList, name: str) -> np.ndarray:
     """Report GEO_IDs that are not tracts (block groups, counties mixed in); returns the tract mask."""
-    is_tract = gid.str.startswith(TRACT_PREFIX).to_numpy(dtype=bool)
+    is_tract = np.char.startswith(gid, TRACT_PREFIX)
     for i in np.flatnonzero(~is_tract).tolist():
-        value = gid.iloc[i]
+        value = str(gid[i])
         level = _SUMMARY_LEVELS.get(value[:3]) if len(value) > 9 and value[7:9] == "US" else None
         if value.strip().lower() in {"geography", "id", "geo_id"}:
             problems.add(_("This row repeats the column labels. Only the second row of a data.census.gov "
@@ -795,9 +799,9 @@ def _read_census_csv_bytes(data: bytes, *, name: str, year: int | None, labels: 
     rows = np.arange(first_data_row, first_data_row + n)
     columns = {c: frame[c].to_numpy() for c in frame.columns}
     if geo_col:
-        gid = frame["GEO_ID"].str.strip().reset_index(drop=True)
+        gid = _as_text(frame["GEO_ID"].to_numpy(dtype=object, na_value=""))
         is_tract = _report_summary_levels(gid, rows, problems, name)
-        geoids = gid.str[9:].to_numpy(dtype=object)
+        geoids = _after_prefix(gid)
         if is_tract.all():
             _validate_geoids(geoids, rows, problems, name, "GEO_ID")
     else:
