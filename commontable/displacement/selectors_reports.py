@@ -63,16 +63,25 @@ class PublicCounts:
 
 
 def public_counts() -> PublicCounts:
-    cells = reports_per_tract_public()
-    exact_total = sum(_per_tract(reports_counted_publicly()).values()) if cells else 0
+    """The public page's figures, from one query."""
+    return public_counts_from(_per_tract(reports_counted_publicly()))
+
+
+def public_counts_from(per_tract: dict[str, int]) -> PublicCounts:
+    """The public figures from exact counts per tract (pure: no query)."""
+    cells = suppress(per_tract, k=PUBLIC_MINIMUM)
+    exact_total = sum(per_tract.values())
     shown = sorted(((g, c.value) for g, c in cells.items() if not c.suppressed), key=lambda t: (-t[1], t[0]))
     total = suppress_total(exact_total, k=PUBLIC_MINIMUM)
     hidden_tracts = sum(1 for c in cells.values() if c.suppressed)
     not_shown = None
     # The remainder is a sum over at least two hidden tracts (complementary suppression); with a
-    # single tract in all there is nothing to pair it with, and the total itself is then hidden.
-    if not total.suppressed and hidden_tracts >= 2:
+    # single tract hidden and nothing to pair it with, the remainder would be that tract's count,
+    # so it is not given (nor is the total, which would give it by subtraction).
+    if hidden_tracts >= 2 and not total.suppressed:
         not_shown = exact_total - sum(n for _g, n in shown)
+    elif hidden_tracts == 1:
+        total = Cell(None, True, "complementary")
     return PublicCounts(shown, total, not_shown, hidden_tracts if not total.suppressed else 0)
 
 

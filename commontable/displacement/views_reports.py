@@ -39,7 +39,7 @@ member_required = login_and(permissions.can_report_displacement)
 def report_tracts(request: HttpRequest) -> HttpResponse:
     """Everyone: community reports counted per census tract, for tracts with at least five
     (suppressed so that no hidden count can be worked out), never a place finer than a tract."""
-    # Queries: the counts per tract, once for the cells and once for the total.
+    # Queries: the counts per tract (one).
     counts = selectors.public_counts()
     fmt = export_format(request)
     if fmt:

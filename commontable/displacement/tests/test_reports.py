@@ -11,6 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from commontable.core.models import ActivityLog
 from commontable.core.testing import assert_permission_matrix, login_as
@@ -318,3 +320,20 @@ def test_exports_follow_the_pages(client, personas, world):
     assert len(rows) == 7 and "Reporter" in rows[0] and sum("44.987654" in r for r in rows) == 5
     login_as(client, personas, "public_user")
     assert client.get(reverse("displacement:report_list"), {"format": "csv"}).status_code == 403
+
+
+@given(st.dictionaries(st.from_regex(r"27123\d{6}", fullmatch=True), st.integers(min_value=1, max_value=40),
+                       max_size=12))
+def test_public_counts_never_single_out_a_small_tract(per_tract):
+    counts = report_selectors.public_counts_from(per_tract)
+    shown = dict(counts.tracts)
+    hidden = [g for g in per_tract if g not in shown]
+    assert all(n >= report_selectors.PUBLIC_MINIMUM and per_tract[g] == n for g, n in shown.items())
+    # Every tract under five is hidden, and never alone: total − shown is a sum over two or more.
+    assert all(g in hidden for g, n in per_tract.items() if n < report_selectors.PUBLIC_MINIMUM)
+    if not counts.total.suppressed:
+        assert counts.total.value == sum(per_tract.values())
+        assert len(hidden) != 1
+        assert counts.not_shown == (sum(per_tract[g] for g in hidden) if hidden else None)
+    else:
+        assert counts.not_shown is None
