@@ -384,7 +384,7 @@ def income_category(y: Year, profile: Profile) -> np.ndarray:
             [(pl >= ps) & (pm < om) & (ph < om), (pm >= ps) & (pl < om) & (ph < om),
              (ph >= ps) & (pl < om) & (pm < om), r < lo, (r >= lo) & (r < hi), r >= hi],
             [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], np.nan)
-    out[np.isnan(y.hinc) | np.isnan(pl) | np.isnan(ph)] = np.nan
+    out[~(y.hinc > 0) | np.isnan(pl) | np.isnan(ph)] = np.nan
     return out
 
 
