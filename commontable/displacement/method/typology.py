@@ -196,7 +196,7 @@ def _t(cond, *inputs, udp: bool = False) -> np.ndarray:
 
 
 def t_and(*xs) -> np.ndarray:
-    xs = [np.asarray(x, dtype=np.float64) for x in xs]
+    xs = np.broadcast_arrays(*[np.asarray(x, dtype=np.float64) for x in xs])
     any0 = np.zeros(xs[0].shape, bool)
     anynan = np.zeros(xs[0].shape, bool)
     for x in xs:
@@ -206,7 +206,7 @@ def t_and(*xs) -> np.ndarray:
 
 
 def t_or(*xs) -> np.ndarray:
-    xs = [np.asarray(x, dtype=np.float64) for x in xs]
+    xs = np.broadcast_arrays(*[np.asarray(x, dtype=np.float64) for x in xs])
     any1 = np.zeros(xs[0].shape, bool)
     anynan = np.zeros(xs[0].shape, bool)
     for x in xs:

@@ -109,7 +109,7 @@ def blocks(n, **kw):
                 per_limove_tm=np.ones(n), hinc_real_t1=np.ones(n), hinc_real_t0=np.ones(n),
                 inc_cat_t0=np.full(n, 5.0), inc_cat_t1=np.full(n, 5.0), lmh=np.full(n, 2.0), change=np.ones(n))
     for k, v in kw.items():
-        base[k] = np.asarray(v, dtype=float)
+        base[k] = np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
     return base
 
 
