@@ -39,6 +39,7 @@ __all__ = [
     "safe_div",
     "se",
     "share_below",
+    "sum_known",
 ]
 
 Z90 = 1.645
@@ -159,6 +160,14 @@ def safe_div(num, den) -> np.ndarray:
     den = np.asarray(den, dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def sum_known(arrays) -> np.ndarray:
+    """Element-wise sum of count arrays, skipping missing parts; NaN only where every part is missing."""
+    m = np.vstack([np.asarray(a, dtype=np.float64) for a in arrays])
+    out = np.nansum(m, axis=0)
+    out[np.isnan(m).all(axis=0)] = np.nan
+    return out
 
 
 # --- regional statistics --------------------------------------------------------------------------

@@ -134,7 +134,7 @@ def _validate(p: Profile) -> None:
             raise ValueError(f"{key} must be in (0, 1]")
     for w in p.windows:
         if len(w) != 2 or not (w[0] < w[1]):
-            raise ValueError(f"each window must be [t0, t1] with t0 < t1; got {w!r}")
+            raise ValueError(f"windows: each window must be [t0, t1] with t0 < t1; got {list(w)!r}")
     if p.dollars == "fixed" and not p.dollar_factors:
         raise ValueError("dollars: fixed needs dollar_factors")
 

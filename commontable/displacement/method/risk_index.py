@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .indicators import RegionCodes, safe_div
+from .indicators import RegionCodes, safe_div, sum_known
 from .typology import TractInputs
 
 __all__ = ["DRI_CLASSES", "DRI_CUTS", "acs_indicators", "quintile_classes", "risk_index"]
@@ -62,9 +62,9 @@ def quintile_classes(values, regions) -> np.ndarray:
 def acs_indicators(inputs: TractInputs, year: int) -> dict[str, tuple[np.ndarray, bool]]:
     """The ACS indicators of the index at `year`: name → (values, higher_is_riskier)."""
     e = lambda v: inputs.e(year, v)  # noqa: E731
-    col = sum(e(v) for v in ("B15003_022", "B15003_023", "B15003_024", "B15003_025"))
-    lep = e("C16002_004") + e("C16002_007") + e("C16002_010") + e("C16002_013")
-    burden = e("B25070_007") + e("B25070_008") + e("B25070_009") + e("B25070_010")
+    col = sum_known([e(v) for v in ("B15003_022", "B15003_023", "B15003_024", "B15003_025")])
+    lep = sum_known([e(v) for v in ("C16002_004", "C16002_007", "C16002_010", "C16002_013")])
+    burden = sum_known([e(v) for v in ("B25070_007", "B25070_008", "B25070_009", "B25070_010")])
     return {
         "poc": (1.0 - safe_div(e("B03002_003"), e("B03002_001")), True),
         "limited_english": (safe_div(lep, e("C16002_001")), True),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .indicators import regional_quantile, safe_div
+from .indicators import regional_quantile, safe_div, sum_known
 from .profiles import Profile
 from .typology import TractInputs, dollar_factor, t_and, t_ge, t_gt, t_lt
 
@@ -49,9 +49,9 @@ def sensitivity_flags(inputs: TractInputs, profile: Profile, t0: int, t1: int, *
     hinc0 = np.where(e0("B19013_001") > 0, e0("B19013_001"), np.nan)
     hinc1 = np.where(e1("B19013_001") > 0, e1("B19013_001"), np.nan)
     val0, val1 = e0("B25077_001"), e1("B25077_001")
-    recent0 = safe_div(sum(e0(v) for v in RECENT_BUILT), e0("B25034_001"))
-    col0 = safe_div(sum(e0(v) for v in COL), e0("B15003_001"))
-    col1 = safe_div(sum(e1(v) for v in COL), e1("B15003_001"))
+    recent0 = safe_div(sum_known([e0(v) for v in RECENT_BUILT]), e0("B25034_001"))
+    col0 = safe_div(sum_known([e0(v) for v in COL]), e0("B15003_001"))
+    col1 = safe_div(sum_known([e1(v) for v in COL]), e1("B15003_001"))
     dcol = col1 - col0
     pch_val = safe_div(val1, val0 * f) - 1.0
     pop0 = e0("B03002_001") if inputs.has(t0, "B03002_001") else e0("B01003_001")
