@@ -23,7 +23,7 @@ def _grid():
         TractFactory(geoid=geoid, lon=-93.26 + col * 0.02, lat=44.96 + row * 0.02, half=0.01,
                      name=f"Tract 97{i:02d}", synthetic=True)
         TractResultFactory(run=run, geoid=geoid, typology=typology, reason=f"rule:{typology}",
-                           risk_class="higher" if i % 2 == 0 else "lower", risk_score=5.0, stability=0.9)
+                           risk_class="higher" if i % 2 == 0 else "low", risk_score=5.0, stability=0.9)
     return run
 
 

@@ -25,7 +25,7 @@ class RunOut(BaseModel):
 class ResultFilters(Page):
     run: str | None = Field(None, description="Id of a finished computation (default: the current one).")
     typology: TypologyCode | None = None
-    risk: Literal["lower", "moderate", "higher"] | None = None
+    risk: Literal["low", "moderate", "higher"] | None = None
 
 
 class ResultOut(BaseModel):

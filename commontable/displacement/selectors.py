@@ -31,8 +31,8 @@ TYPOLOGY_COLOURS = {
     "SMMI": "#c6dbef", "ARE": "#6baed6", "BE": "#2171b5", "SAE": "#08306b", "STUDENT": "#d9d9d9",
     "UNAVAILABLE": "#ffffff",
 }
-RISK_ORDER = ["lower", "moderate", "higher"]
-RISK_COLOURS = {"lower": "#ffffcc", "moderate": "#fd8d3c", "higher": "#bd0026", "": "#ffffff"}
+RISK_ORDER = ["low", "moderate", "higher"]
+RISK_COLOURS = {"low": "#ffffcc", "moderate": "#fd8d3c", "higher": "#bd0026", "": "#ffffff"}
 TIER_COLOURS = {0: "#ffffff", 1: "#bd0026", 2: "#fd8d3c", 3: "#fed976"}
 # Spec §6.4: tiers by type, for tracts exposed to planned investment.
 TIER_TYPES = {1: {"OD", "ARG", "EOG"}, 2: {"LISD"}, 3: {"ARE", "BE"}}
@@ -61,7 +61,7 @@ def typology_label(code: str) -> str:
 
 
 def risk_label(code: str) -> str:
-    return {"lower": _("Lower risk"), "moderate": _("Moderate risk"), "higher": _("Higher risk")}.get(code, _("No index"))
+    return {"low": _("Lower risk"), "moderate": _("Moderate risk"), "higher": _("Higher risk")}.get(code, _("No index"))
 
 
 def tier_label(tier: int) -> str:
@@ -595,32 +595,40 @@ def variable_label(code: str) -> str:
 
 
 def reason_text(reason: str) -> str:
-    """The reason codes of a result (spec §6.3: "pop<500", "missing:hinc_t1", "conflict:AdvG,BE",
-    "rule:ARG" …) in words."""
+    """A result's reason code (spec §6.3: "flag:ARG", "pop<=500", "missing:hinc_t1",
+    "conflict:AdvG,BE", "patch:gent_early" …) in words."""
     if not reason:
         return _("It met this type's rule and no other.")
-    parts = []
-    for code in reason.split(";"):
-        head, _sep, rest = code.partition(":")
-        if head.startswith("pop<"):
-            parts.append(_("Fewer than %(count)s people live here, too few for reliable figures.") % {"count": head[4:]})
-        elif head == "missing":
-            names = ", ".join(rest.split(","))
-            parts.append(_("Survey values are missing or unreliable: %(names)s.") % {"names": names})
-        elif head == "conflict":
-            labels = ", ".join(str(typology_label(c)) for c in rest.split(","))
-            parts.append(_("It met the rules of more than one type: %(types)s.") % {"types": labels})
-        elif head == "none":
-            parts.append(_("It met the rule of no type."))
-        elif head == "students":
-            parts.append(_("More than 30% of residents are college or graduate students."))
-        elif head in ("rule", "type"):
-            parts.append(_("It met the rule of this type: %(type)s.") % {"type": typology_label(rest)})
-        elif head == "override":
-            parts.append(_("Precedence between types decided it: %(detail)s.") % {"detail": rest})
-        else:
-            parts.append(code)
-    return " ".join(str(part) for part in parts)
+    head, _sep, rest = reason.partition(":")
+    if head in ("flag", "rule", "type"):
+        return _("It met the rule of this type and of no other: %(type)s.") % {"type": typology_label(rest)}
+    if head.startswith("pop<=") or head.startswith("pop<"):
+        return _("%(count)s people or fewer live here, too few for reliable figures.") % {
+            "count": head.split("=")[-1].lstrip("<")}
+    if head.startswith("students>"):
+        return _("College and graduate students are more than %(share)s of residents.") % {
+            "share": _percent(_float(head.removeprefix("students>")))}
+    if head == "missing":
+        return _("Survey values are missing or unreliable: %(names)s.") % {"names": ", ".join(rest.split(","))}
+    if head == "conflict":
+        return _("It met the rules of more than one type: %(types)s.") % {
+            "types": ", ".join(str(typology_label(c)) for c in rest.split(","))}
+    if head == "no_flag":
+        return _("It met the rule of no type.")
+    if head == "patch":
+        return {
+            "gent_early": _("Low-income, and it gentrified in the earlier window: advanced gentrification."),
+            "gent_late": _("Low-income, and it gentrified in the later window: early or ongoing gentrification."),
+            "AdvG+BE": _("It met the rules of advanced gentrification and becoming exclusive: advanced gentrification comes first."),
+        }.get(rest, reason)
+    return reason
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def concern_of(result: TractResult) -> dict[str, bool | None]:
@@ -633,7 +641,7 @@ def concern_of(result: TractResult) -> dict[str, bool | None]:
         by_type = False
     else:
         by_type = None
-    by_index = {"higher": True, "lower": False}.get(result.risk_class)
+    by_index = {"higher": True, "low": False}.get(result.risk_class)
     flags = [result.sensitivity.get(key) for key in SENSITIVITY_KEYS]
     known = [flag for flag in flags if flag is not None]
     by_tests = (any(known) if known else None)

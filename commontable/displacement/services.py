@@ -32,6 +32,7 @@ from commontable.displacement.models import (
 from commontable.displacement.selectors import RESULTS_LABEL, TRACTS_LABEL
 
 BATCH_PREFIX = "displacement."
+BRACKETED_TABLES = {"B19001", "B25063", "B25094", "B25075", "B07010"}
 WRITE_BATCH = 2000
 
 
@@ -54,6 +55,7 @@ class Checked:
     rows: int = 0
     variables: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
     data: object = None
 
     def summary(self) -> dict:
@@ -61,6 +63,7 @@ class Checked:
             "kind": self.kind, "kind_label": str(SourceKind(self.kind).label), "file_name": self.file_name,
             "year": self.year, "geography_year": self.geography_year, "rows": self.rows,
             "variables": self.variables[:200], "notes": [str(note) for note in self.notes],
+            "labels": self.labels,
         }
 
 
@@ -78,6 +81,10 @@ def census_file_read(*, kind: str, data: bytes, file_name: str, year: int | None
             table = acs.read_acs_file(data, year=year, name=file_name)
             checked = Checked(kind, file_name, table.year, table.geography_year, len(table.geoids),
                               sorted(table.estimates), data=table)
+            # Bracket bounds come from the labels (they change between vintages): keep those of the
+            # bracketed tables for the computation.
+            checked.labels = {var: label for var, label in (table.labels or {}).items()
+                              if var.split("_")[0] in BRACKETED_TABLES}
             annotated = sum(len(cells) for cells in table.annotations.values())
             if annotated:
                 checked.notes.append(_("%(count)s cells carry a census annotation (too few cases, not applicable, "
@@ -156,9 +163,14 @@ def census_load(*, kind: str, data: bytes, file_name: str, year: int | None = No
     """Read, check and write a census file in one transaction (the upload's last step and the
     `displacement_import` command)."""
     checked = census_file_read(kind=kind, data=data, file_name=file_name, year=year)
+    return _store(checked, sha256=hashlib.sha256(data).hexdigest(), actor=actor, synthetic=synthetic)
+
+
+def _store(checked: Checked, *, sha256: str, actor=None, synthetic: bool = False) -> SourceLoad:
+    kind = checked.kind
     with transaction.atomic():
         load = SourceLoad.objects.create(
-            kind=kind, file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(), year=checked.year or 0,
+            kind=kind, file_name=checked.file_name[:255], sha256=sha256, year=checked.year or 0,
             geography_year=checked.geography_year or 0, variables=checked.variables[:500], rows=checked.rows,
             synthetic=synthetic, loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
             summary=checked.summary(),
@@ -172,6 +184,36 @@ def census_load(*, kind: str, data: bytes, file_name: str, year: int | None = No
         log_action(load, "displacement.census_file.loaded", actor=actor, data={"kind": kind, "rows": checked.rows})
     data_changed(TRACTS_LABEL)
     return load
+
+
+def census_fetch(*, year: int, states: list[str], cache_dir, counties: dict[str, list[str]] | None = None,
+                 key: str | None = None, variables: list[str] | None = None, transport=None,
+                 min_interval: float = 1.0, progress=None, actor=None) -> SourceLoad:
+    """Fetch survey values from the Census Data API (paced; each answer kept in `cache_dir`, so an
+    interrupted fetch resumes where it stopped), then check and store them all or nothing."""
+    from commontable.displacement.computing import VARIABLES_NEEDED
+    from commontable.displacement.sources import census_api
+    from commontable.displacement.sources.errors import SourceError
+
+    wanted = variables or VARIABLES_NEEDED
+    try:
+        report = census_api.fetch_acs_tracts(
+            year=year, variables=wanted, states=states, counties=counties, cache_dir=cache_dir, key=key,
+            transport=transport, min_interval=min_interval, progress=progress,
+        )
+        groups = sorted({var.split("_")[0] for var in wanted if var.split("_")[0] in BRACKETED_TABLES})
+        labels = census_api.fetch_labels(year=year, groups=groups, cache_dir=cache_dir, transport=transport, key=key)
+        table = census_api.read_fetched(report.files, year=year, labels=labels)
+    except SourceError as error:
+        raise CensusRefused(_problems(error)) from None
+    name = f"census-api-acs5-{year}-" + "-".join(sorted(states))
+    checked = Checked(SourceKind.ACS, name, table.year, table.geography_year, len(table.geoids), sorted(table.estimates),
+                      labels={var: label for var, label in table.labels.items() if var.split("_")[0] in BRACKETED_TABLES},
+                      data=table)
+    checked.notes.append(_("Fetched %(calls)s answers from the Census Data API, reused %(reused)s kept from before.")
+                         % {"calls": len(report.fetched), "reused": len(report.reused)})
+    digest = hashlib.sha256("".join(sorted(str(path) for path in report.files)).encode()).hexdigest()
+    return _store(checked, sha256=digest, actor=actor)
 
 
 def _finite(value) -> float | None:

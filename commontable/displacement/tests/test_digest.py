@@ -48,7 +48,7 @@ def _watch(client, personas, who, url):
 
 
 def test_watching_a_place_sends_one_digest_per_week(client, personas, alerting):
-    run, public, hidden, county = alerting
+    _run, _public, _hidden, county = alerting
     _watch(client, personas, "member_a", reverse("displacement:watch_place", args=[county.slug]))
     assert digest.send_digests(NOW) == 1
     assert len(mail.outbox) == 1
@@ -63,7 +63,7 @@ def test_watching_a_place_sends_one_digest_per_week(client, personas, alerting):
 
 
 def test_anonymous_view_decides_for_an_address_without_an_account(alerting):
-    run, public, hidden, county = alerting
+    _run, _public, _hidden, county = alerting
     from commontable.core import notifications
 
     notifications.subscribe(email="neighbour@example.org", language="es", topic=digest.PLACE_TOPIC, object_id=county.pk)
@@ -73,7 +73,7 @@ def test_anonymous_view_decides_for_an_address_without_an_account(alerting):
 
 
 def test_nothing_to_say_sends_nothing_and_stopping_stops(client, personas, alerting):
-    run, public, hidden, county = alerting
+    _run, public, _hidden, _county = alerting
     elsewhere = Place.objects.create(slug="scott-county", name="Scott County", kind=Place.Kind.COUNTY, code="27139")
     _watch(client, personas, "member_a", reverse("displacement:watch_place", args=[elsewhere.slug]))
     assert digest.send_digests(NOW) == 0
@@ -85,7 +85,7 @@ def test_nothing_to_say_sends_nothing_and_stopping_stops(client, personas, alert
 
 
 def test_watching_an_investment_one_cannot_see_is_404_and_watching_needs_sign_in(client, personas, alerting):
-    run, public, hidden, county = alerting
+    _run, _public, hidden, county = alerting
     response = client.post(reverse("displacement:watch_place", args=[county.slug]), {"watch": "1"})
     assert response.status_code == 302 and "login" in response["Location"]
     login_as(client, personas, "public_user")

@@ -35,8 +35,8 @@ def grid(db):
         geoid = f"27123{970000 + i:06d}"
         TractFactory(geoid=geoid, lon=LON0 + col * 2 * HALF, lat=LAT0 + row * 2 * HALF, half=HALF, name=f"Tract 97{i:02d}")
         TractResultFactory(
-            run=run, geoid=geoid, typology=types[i], reason=f"rule:{types[i]}",
-            risk_class="higher" if i in (0, 3) else "lower", risk_score=10 if i in (0, 3) else 2,
+            run=run, geoid=geoid, typology=types[i], reason=f"flag:{types[i]}",
+            risk_class="higher" if i in (0, 3) else "low", risk_score=10 if i in (0, 3) else 2,
             stability=0.4 if i == 4 else 0.95, bipoc_share=0.1 * i,
             sensitivity={"freeman_gent": i == 3, "governing_gent": None, "ncrc_gent": False},
             inputs={"2012": {"B19013_001": [50000, 5000]}, "2022": {"B19013_001": [61000, 20000]}},
