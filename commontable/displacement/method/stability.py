@@ -23,6 +23,19 @@ from .typology import TractInputs, compute_typology, lag_weights_for
 __all__ = ["fragile", "stability"]
 
 
+#: variables the typology reads (others are not drawn or stacked: the risk index and sensitivity flags
+#: are not part of the stability score)
+_USED_TABLES = ("B19001", "B25063", "B25094", "B25075", "B07010")
+_USED = frozenset({"B03002_001", "B03002_003", "B01003_001", "B19013_001", "B25064_001", "B25077_001",
+                   "B25003_002", "B25003_003", "B15003_001", "B15003_022", "B15003_023", "B15003_024",
+                   "B15003_025", "B25105_001", "B06011_001", "B14007_001", "B14007_017", "B14007_018",
+                   "B05006_001", "ZHVI"})
+
+
+def _used(var: str) -> bool:
+    return var in _USED or var.split("_")[0] in _USED_TABLES
+
+
 def _stack(inputs: TractInputs, k: int, rng: np.random.Generator, weights: Weights | None) -> TractInputs:
     n = inputs.n
     _, rcode = np.unique(inputs.regions, return_inverse=True)
@@ -33,12 +46,14 @@ def _stack(inputs: TractInputs, k: int, rng: np.random.Generator, weights: Weigh
     _, ccode = np.unique(inputs.county_ids(), return_inverse=True)
     ccode = ccode.ravel()
     c = int(ccode.max()) + 1 if n else 1
-    counties = (np.tile(ccode, k) + draw * c).astype(str)
+    counties = np.tile(ccode, k) + draw * c
     est: dict[int, dict[str, np.ndarray]] = {}
     for year, table in inputs.estimates.items():
         moes = inputs.moes.get(year, {})
         out = {}
         for var, e in table.items():
+            if not _used(var):
+                continue
             m = moes.get(var)
             tiled = np.tile(e, k)
             if m is not None:
@@ -57,7 +72,7 @@ def _stack(inputs: TractInputs, k: int, rng: np.random.Generator, weights: Weigh
 
 
 def stability(inputs: TractInputs, profile: Profile, point_typology: np.ndarray, *, draws: int = 100,
-              seed: int = 0, max_rows: int = 400_000, regional_income=None) -> np.ndarray:
+              seed: int = 0, max_rows: int = 250_000, regional_income=None) -> np.ndarray:
     """Share of `draws` Monte-Carlo draws whose typology equals `point_typology`, per tract (float)."""
     n = inputs.n
     if draws <= 0 or n == 0:
