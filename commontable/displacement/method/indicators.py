@@ -63,30 +63,50 @@ def _bounds(brackets) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lows_a, highs_a, np.asarray(keep, dtype=np.intp)
 
 
+def _columns(counts, keep: np.ndarray) -> tuple[np.ndarray, int]:
+    """Bracket counts as a (k, n) array (one row per kept bracket). `counts` is an (n, k) array, one
+    1-D array of k counts (a single tract), or a list of k per-tract arrays (the fast path)."""
+    if isinstance(counts, list | tuple):
+        rows = [np.asarray(counts[i], dtype=np.float64) for i in keep]
+        n = len(rows[0]) if rows else 0
+        return (np.vstack(rows) if rows else np.zeros((0, n))), n
+    c = np.asarray(counts, dtype=np.float64)
+    if c.ndim == 1:
+        c = c[None, :]
+    return np.ascontiguousarray(c[:, keep].T), c.shape[0]
+
+
+def _cumsum_rows(ckn: np.ndarray) -> np.ndarray:
+    """Cumulative sums down the rows of a (k, n) array (row by row: faster than np.cumsum here)."""
+    out = np.empty_like(ckn)
+    if len(ckn):
+        out[0] = ckn[0]
+        for i in range(1, len(ckn)):
+            np.add(out[i - 1], ckn[i], out=out[i])
+    return out
+
+
 def count_below(counts, brackets, cutoff, *more_cutoffs) -> np.ndarray | tuple[np.ndarray, ...]:
     """Count of a bracketed distribution below `cutoff`, by linear interpolation inside the bracket.
 
-    counts: (n, k) array, one column per bracket (columns whose bracket is None are ignored);
-    brackets: k brackets, sorted, half-open [lower, upper); cutoff: scalar or (n,).
+    counts: (n, k) array, one column per bracket (or a list of k arrays of n counts); columns whose
+    bracket is None are ignored; brackets: k brackets, sorted, half-open [lower, upper);
+    cutoff: scalar or (n,).
     Exact on edges (a cutoff equal to a lower bound counts every bracket below it, nothing of it);
     below the first bracket → 0; above the last finite bound (inside the open-ended top bracket, or
     past a closed last bracket) → the total.
     A NaN count or cutoff gives NaN. Extra cutoffs share the work and give a tuple of results.
     """
-    counts = np.asarray(counts, dtype=np.float64)
-    if counts.ndim == 1:
-        counts = counts[None, :]
     lows, highs, keep = _bounds(brackets)
-    if len(keep) != counts.shape[1]:
-        counts = counts[:, keep]
-    n, k = counts.shape
-    out = []
+    ckn, n = _columns(counts, keep)
+    k = len(keep)
     if k == 0:
         out = [np.full(n, np.nan) for _ in (cutoff, *more_cutoffs)]
         return out[0] if not more_cutoffs else tuple(out)
-    cum = np.cumsum(counts, axis=1)
-    nan_total = np.isnan(cum[:, -1])
-    rows = np.arange(n)
+    cum = _cumsum_rows(ckn)
+    nan_total = np.isnan(cum[-1])
+    cols = np.arange(n)
+    out = []
     for c in (cutoff, *more_cutoffs):
         cut = np.broadcast_to(np.asarray(c, dtype=np.float64), (n,))
         j = np.searchsorted(lows, np.where(np.isnan(cut), -np.inf, cut), side="right") - 1
@@ -95,8 +115,8 @@ def count_below(counts, brackets, cutoff, *more_cutoffs) -> np.ndarray | tuple[n
         with np.errstate(invalid="ignore", divide="ignore"):
             # the open-ended top bracket counts whole once the cutoff is inside it (spec §8 item 2)
             frac = np.where(np.isinf(hi), (cut > lo).astype(np.float64), np.clip((cut - lo) / (hi - lo), 0.0, 1.0))
-        cj = counts[rows, jc]
-        below = cum[rows, jc] - cj + frac * cj
+        cj = ckn[jc, cols]
+        below = cum[jc, cols] - cj + frac * cj
         below = np.where(j < 0, 0.0, below)
         below[np.isnan(cut) | nan_total] = np.nan
         out.append(below)
@@ -112,10 +132,9 @@ def share_below(counts, brackets, cutoff, *more_cutoffs, denominator=None) -> np
     """
     below = count_below(counts, brackets, cutoff, *more_cutoffs)
     if denominator is None:
-        c = np.asarray(counts, dtype=np.float64)
-        c = c[None, :] if c.ndim == 1 else c
         _, _, keep = _bounds(brackets)
-        denominator = (c[:, keep] if len(keep) != c.shape[1] else c).sum(axis=1)
+        ckn, _ = _columns(counts, keep)
+        denominator = _cumsum_rows(ckn)[-1] if len(ckn) else np.nan
     if more_cutoffs:
         return tuple(safe_div(b, denominator) for b in below)
     return safe_div(below, denominator)
@@ -124,25 +143,22 @@ def share_below(counts, brackets, cutoff, *more_cutoffs, denominator=None) -> np
 def median_from_bins(counts, brackets) -> np.ndarray:
     """Median of a bracketed distribution by linear interpolation inside the median bracket (§3.5).
 
-    counts (n, k); brackets as for `count_below` (None columns ignored). The median in the open-ended
-    top bracket is censored at its lower bound. A total of 0 or any NaN count → NaN.
+    counts (n, k) (or a list of k arrays); brackets as for `count_below` (None columns ignored). The
+    median in the open-ended top bracket is censored at its lower bound. A total of 0 or any NaN count
+    → NaN.
     """
-    counts = np.asarray(counts, dtype=np.float64)
-    if counts.ndim == 1:
-        counts = counts[None, :]
     lows, highs, keep = _bounds(brackets)
-    counts = counts[:, keep]
-    n, k = counts.shape
-    if k == 0:
+    ckn, n = _columns(counts, keep)
+    if len(keep) == 0:
         return np.full(n, np.nan)
-    cum = np.cumsum(counts, axis=1)
-    total = cum[:, -1]
+    cum = _cumsum_rows(ckn)
+    total = cum[-1]
     half = total / 2.0
     with np.errstate(invalid="ignore"):
-        j = np.argmax(cum >= half[:, None], axis=1)
-    rows = np.arange(n)
-    before = np.where(j > 0, cum[rows, np.maximum(j - 1, 0)], 0.0)
-    cj = counts[rows, j]
+        j = np.argmax(cum >= half[None, :], axis=0)
+    cols = np.arange(n)
+    before = np.where(j > 0, cum[np.maximum(j - 1, 0), cols], 0.0)
+    cj = ckn[j, cols]
     lo, hi = lows[j], highs[j]
     with np.errstate(invalid="ignore", divide="ignore"):
         frac = np.where(cj > 0, (half - before) / cj, 0.0)
@@ -210,7 +226,7 @@ def _sorted_by_region(values: np.ndarray, codes: np.ndarray, r: int):
         lo, hi = 0.0, 1.0
     span = hi - lo if hi > lo else 1.0
     frac = np.where(valid, (values - lo) / span * 0.5, 0.75)  # values in [0, .5], NaN at .75
-    order = np.argsort(codes + frac, kind="stable")
+    order = np.argsort(codes + frac)  # ties are equal values (or NaNs): their order does not matter
     starts = np.searchsorted(codes[order], np.arange(r))
     counts = np.bincount(codes[valid], minlength=r)
     return order, starts, counts, valid

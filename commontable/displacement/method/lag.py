@@ -77,6 +77,10 @@ def neighbour_weights(indptr, indices) -> Weights:
     indices = np.asarray(indices, dtype=np.intp)
     n = len(indptr) - 1
     left = np.repeat(np.arange(n), np.diff(indptr))
+    keep = left != indices
+    if keep.all():  # already CSR without self-links: no sorting needed
+        deg = np.diff(indptr)
+        return Weights(indptr, indices, 1.0 / deg[left] if len(left) else np.zeros(0))
     return _from_pairs(left, indices, np.ones(len(indices)), n)
 
 

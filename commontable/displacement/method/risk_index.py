@@ -45,7 +45,10 @@ def quintile_classes(values, regions) -> np.ndarray:
     out = np.full(v.shape, np.nan)
     if not valid.any():
         return out
-    order = np.lexsort((v, codes))
+    vv = v[valid]
+    lo, hi = float(vv.min()), float(vv.max())
+    span = hi - lo if hi > lo else 1.0
+    order = np.argsort(codes + np.where(valid, (v - lo) / span * 0.5, 0.75))  # by region, then value
     order = order[valid[order]]
     sc, sv = codes[order], v[order]
     counts = np.bincount(sc, minlength=r)

@@ -48,6 +48,7 @@ from .indicators import (
     regional_weighted_median,
     safe_div,
     share_below,
+    sum_known,
 )
 from .lag import Weights, distance_band_weights, queen_weights, rent_pressure
 from .lag import neighbour_weights as _neighbour_weights
@@ -300,7 +301,7 @@ class Year:
 
 def _hinc_bins(inputs: TractInputs, year) -> tuple[np.ndarray, Sequence]:
     br = list(inputs.table_brackets("B19001"))
-    return np.column_stack([inputs.e(year, b.variable) for b in br]), br
+    return [inputs.e(year, b.variable) for b in br], br
 
 
 def _rmi(inputs, profile, year, hinc, hh, regional_income) -> np.ndarray:
@@ -318,7 +319,7 @@ def _rmi(inputs, profile, year, hinc, hh, regional_income) -> np.ndarray:
 
 
 def _mover_counts(inputs, year, profile) -> tuple[np.ndarray, list]:
-    counts = sum(np.column_stack([inputs.e(year, b.variable) for b in o]) for o in B.B07010_ORIGINS)
+    counts = [sum_known([inputs.e(year, o[i].variable) for o in B.B07010_ORIGINS]) for i in range(8)]
     bounds = inputs.brackets.get("B07010") or B.B07010_SAME_COUNTY  # the same 8 bounds for every origin
     br = [(b.lower, b.upper) for b in bounds]
     if profile.mover_brackets == "udp_off_by_one":
@@ -337,7 +338,7 @@ def derive_year(inputs: TractInputs, profile: Profile, year: int | None, *, regi
     bins, br = _hinc_bins(inputs, year)
     hh = e("B19001_001")
     if not inputs.has(year, "B19001_001"):
-        hh = bins.sum(axis=1)
+        hh = sum_known(bins)
     hinc = e("B19013_001")
     rent, value = e("B25064_001"), e("B25077_001")
     crossed = inputs.crosswalked.get(year) if year is not None else None
@@ -345,11 +346,11 @@ def derive_year(inputs: TractInputs, profile: Profile, year: int | None, *, regi
         hinc = np.where(crossed, median_from_bins(bins, br), hinc)
         if inputs.has(year, "B25063_003"):
             rbr = list(inputs.table_brackets("B25063"))
-            rb = np.column_stack([e(b.variable) for b in rbr])
+            rb = [e(b.variable) for b in rbr]
             rent = np.where(crossed, median_from_bins(rb, rbr), rent)
         if inputs.has(year, "B25075_002"):
             vbr = list(inputs.table_brackets("B25075"))
-            vb = np.column_stack([e(b.variable) for b in vbr])
+            vb = [e(b.variable) for b in vbr]
             value = np.where(crossed, median_from_bins(vb, vbr), value)
     hinc = np.where(hinc > 0, hinc, np.nan)  # hinc ≤ 0 or missing → NaN (§1.4 a)
     per_nonwhite = 1.0 - safe_div(e("B03002_003"), e("B03002_001"))
@@ -394,14 +395,14 @@ def market_type(inputs: TractInputs, profile: Profile, end: int, rmi: np.ndarray
     lo_f, hi_f = profile.afford_cutoffs
     rbr = list(inputs.table_brackets("B25063"))
     obr = list(inputs.table_brackets("B25094"))
-    rent = np.column_stack([inputs.e(end, b.variable) for b in rbr])
-    own = np.column_stack([inputs.e(end, b.variable) for b in obr])
+    rent = [inputs.e(end, b.variable) for b in rbr]
+    own = [inputs.e(end, b.variable) for b in obr]
     no_cash = inputs.e(end, B.B25063_NO_CASH)
     r_lo, r_hi = count_below(rent, rbr, lo_f * a, hi_f * a)
     o_lo, o_hi = count_below(own, obr, lo_f * a, hi_f * a)
     below_lo = r_lo + no_cash + o_lo
     below_hi = r_hi + no_cash + o_hi
-    total = rent.sum(axis=1) + no_cash + own.sum(axis=1)
+    total = np.sum(rent, axis=0) + no_cash + np.sum(own, axis=0)
     low = safe_div(below_lo, total)
     mod = safe_div(below_hi - below_lo, total)
     high = 1.0 - safe_div(below_hi, total)
