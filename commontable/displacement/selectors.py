@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commontable.core.indicators import data_version
 from commontable.displacement.choices import Profile, RunStatus
@@ -43,21 +44,29 @@ PLANNED_STAGES = {"proposed", "planning", "funded", "design", "construction"}
 QUARTER_MILE = 402.336
 
 
+_TYPOLOGY_LABELS = {
+    "LISD": gettext_lazy("Low-income / susceptible to displacement"),
+    "OD": gettext_lazy("Ongoing displacement"),
+    "ARG": gettext_lazy("At risk of gentrification"),
+    "EOG": gettext_lazy("Early or ongoing gentrification"),
+    "AdvG": gettext_lazy("Advanced gentrification"),
+    "SMMI": gettext_lazy("Stable moderate or mixed income"),
+    "ARE": gettext_lazy("At risk of becoming exclusive"),
+    "BE": gettext_lazy("Becoming exclusive"),
+    "SAE": gettext_lazy("Stable or advanced exclusive"),
+    "STUDENT": gettext_lazy("High student population"),
+    "UNAVAILABLE": gettext_lazy("Unavailable or unreliable data"),
+}
+
+
 def typology_label(code: str) -> str:
-    labels = {
-        "LISD": _("Low-income / susceptible to displacement"),
-        "OD": _("Ongoing displacement"),
-        "ARG": _("At risk of gentrification"),
-        "EOG": _("Early or ongoing gentrification"),
-        "AdvG": _("Advanced gentrification"),
-        "SMMI": _("Stable moderate or mixed income"),
-        "ARE": _("At risk of becoming exclusive"),
-        "BE": _("Becoming exclusive"),
-        "SAE": _("Stable or advanced exclusive"),
-        "STUDENT": _("High student population"),
-        "UNAVAILABLE": _("Unavailable or unreliable data"),
-    }
-    return labels.get(code, code)
+    label = _TYPOLOGY_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def typology_labels() -> dict[str, str]:
+    """Every type's name in the current language, once (for loops over many tracts)."""
+    return {code: str(label) for code, label in _TYPOLOGY_LABELS.items()}
 
 
 def risk_label(code: str) -> str:
@@ -388,13 +397,16 @@ def layer_rows(run: Run, *, layer: str, user) -> list[LayerRow]:
             rows.append(LayerRow(geoid, names.get(geoid) or geoid, str(_report_band_label(band)),
                                  "—" if count is None else str(count)))
         return rows
+    types = typology_labels()
+    risks = {code: str(risk_label(code)) for code in [*RISK_ORDER, ""]}
+    score_text, stability_text = _("score %(score)s"), _("stability %(share)s")
     for geoid, typology, risk, score, stability in results:
         if layer == "risk":
-            detail = "—" if score is None else _("score %(score)s") % {"score": round(score, 1)}
-            rows.append(LayerRow(geoid, names.get(geoid) or geoid, str(risk_label(risk)), detail))
+            detail = "—" if score is None else score_text % {"score": round(score, 1)}
+            rows.append(LayerRow(geoid, names.get(geoid) or geoid, risks.get(risk, risk), detail))
         else:
-            detail = _("stability %(share)s") % {"share": _percent(stability)} if stability is not None else "—"
-            rows.append(LayerRow(geoid, names.get(geoid) or geoid, str(typology_label(typology)), detail))
+            detail = stability_text % {"share": f"{round(stability * 100)}%"} if stability is not None else "—"
+            rows.append(LayerRow(geoid, names.get(geoid) or geoid, types.get(typology, typology), detail))
     return rows
 
 
