@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404
@@ -84,10 +85,21 @@ def policy_get(jurisdiction: Place, policy_type: PolicyType) -> Policy | None:
     return Policy.objects.filter(jurisdiction=jurisdiction, policy_type=policy_type).first()
 
 
+class PolicyFacts(NamedTuple):
+    """What the matrix shows and exports of a policy, read as plain values (no model instances:
+    a few hundred jurisdictions make thousands of cells)."""
+
+    status: str
+    status_date: dt.date | None
+    source_url: str
+    source_note: str
+    notes: str
+
+
 @dataclass
 class MatrixCell:
     policy_type: PolicyType
-    policy: Policy | None
+    policy: Policy | PolicyFacts | None
     status: StatusLabel
 
     @property
@@ -117,15 +129,17 @@ def policy_matrix(kind: str = "") -> Matrix:
     jurisdictions = list(jurisdiction_list(kind))
     types = list(policy_type_list())
     found = {
-        (p.jurisdiction_id, p.policy_type_id): p
-        for p in Policy.objects.filter(jurisdiction__in=[j.pk for j in jurisdictions])
+        (jurisdiction_id, type_id): PolicyFacts(*facts)
+        for jurisdiction_id, type_id, *facts in Policy.objects.filter(jurisdiction__in=[j.pk for j in jurisdictions])
+        .values_list("jurisdiction_id", "policy_type_id", "status", "status_date", "source_url", "source_note", "notes")
     }
+    labels = {code: status_label(code) for code in PolicyStatus.values}
     rows = []
     for place in jurisdictions:
         cells = []
         for policy_type in types:
             policy = found.get((place.pk, policy_type.pk))
-            cells.append(MatrixCell(policy_type, policy, status_label(policy.status if policy else "")))
+            cells.append(MatrixCell(policy_type, policy, labels[policy.status if policy else PolicyStatus.NONE]))
         rows.append(MatrixRow(place, cells))
     return Matrix(types, rows)
 
