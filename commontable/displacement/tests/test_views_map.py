@@ -197,3 +197,22 @@ def test_api_result_detail_and_alerts_follow_the_viewer(client, personas, grid):
     alerts = client.get("/api/v1/displacement/alerts", {"tier": 1}).json()
     assert geoids[0] in [item["geoid"] for item in alerts["items"]]
     assert client.get("/api/v1/displacement/results/27123999999").status_code == 404
+
+
+def test_investment_layer_has_only_visible_planned_investments_with_buffers(client, personas, grid):
+    InvestmentFactory(name="Public station", slug="public-station", visibility=Visibility.PUBLIC,
+                      geometry=_point(LON0, LAT0))
+    InvestmentFactory(name="Members station", slug="members-station", visibility=Visibility.MEMBERS,
+                      geometry=_point(LON0, LAT0))
+    InvestmentFactory(name="Finished", slug="finished", visibility=Visibility.PUBLIC, stage="complete",
+                      geometry=_point(LON0, LAT0))
+    url = reverse("displacement:investment_layer")
+    assert_permission_matrix(client, personas, "get", url, {}, default=200)
+    features = json.loads(client.get(url).content)["features"]
+    names = {(f["properties"]["name"], f["properties"]["buffer"]) for f in features}
+    assert names == {("Public station", False), ("Public station", True)}
+    buffer = next(f for f in features if f["properties"]["buffer"])
+    assert buffer["geometry"]["type"] == "Polygon"
+    login_as(client, personas, "member_a")
+    names = {f["properties"]["name"] for f in json.loads(client.get(url).content)["features"]}
+    assert names == {"Public station", "Members station"}
