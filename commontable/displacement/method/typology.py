@@ -101,8 +101,11 @@ class TractInputs:
     - `geoids` (n,) 11-character GEOIDs; `regions` (n,) region id per tract (medians are per region).
     - `estimates[year][var]`, `moes[year][var]`: (n,) float arrays, NaN = missing. Years are data years
       (1990, 2000 decennial; ACS 5-year by end year).
-    - `brackets[table]`: `Bracket`s parsed from the data's labels (they win over `brackets.DEFAULTS`);
-      for B07010 give the 8 brackets of one origin (the same bounds hold for all four).
+    - `brackets[table]` or `brackets[(year, table)]`: `Bracket`s parsed from the data's labels (they win
+      over `brackets.DEFAULTS`; a `(year, table)` entry wins over a `table` one). For B07010 give the 8
+      brackets of one origin (the same bounds hold for all four). B25063/B25075 edges change between
+      vintages, so crosswalked rent and value medians are re-derived only from brackets given for that
+      very year; household income (B19001, unchanged since 2006) always.
     - `aland_m2` (n,) land area; `density_area_m2` (n,) area for UDP's PUMA density (else aland_m2).
     - Spatial lag, first available: `lag_weights` (a `lag.Weights`), `neighbours` (CSR indptr, indices),
       `polygons` (queen contiguity), `centroids` (n, 2) projected metres (distance band).
@@ -166,8 +169,14 @@ class TractInputs:
     def county_ids(self) -> np.ndarray:
         return self.counties if self.counties is not None else self.geoids.astype("U5")
 
-    def table_brackets(self, table: str) -> Sequence:
-        return self.brackets.get(table) or B.default_brackets(table)
+    def table_brackets(self, table: str, year: int | None = None) -> Sequence:
+        """Brackets of `table` for `year`: `brackets[(year, table)]`, else `brackets[table]`, else the
+        defaults (recent vintages)."""
+        return self.brackets.get((year, table)) or self.brackets.get(table) or B.default_brackets(table)
+
+    def has_year_brackets(self, table: str, year: int | None) -> bool:
+        """Whether brackets were given for this very year (bracket edges of B25063/B25075 change by vintage)."""
+        return (year, table) in self.brackets
 
     def take(self, idx: np.ndarray) -> TractInputs:
         """A subset of tracts (spatial inputs are dropped except precomputed lag weights by index)."""
@@ -300,7 +309,7 @@ class Year:
 
 
 def _hinc_bins(inputs: TractInputs, year) -> tuple[np.ndarray, Sequence]:
-    br = list(inputs.table_brackets("B19001"))
+    br = list(inputs.table_brackets("B19001", year))
     return [inputs.e(year, b.variable) for b in br], br
 
 
@@ -320,7 +329,7 @@ def _rmi(inputs, profile, year, hinc, hh, regional_income) -> np.ndarray:
 
 def _mover_counts(inputs, year, profile) -> tuple[np.ndarray, list]:
     counts = [sum_known([inputs.e(year, o[i].variable) for o in B.B07010_ORIGINS]) for i in range(8)]
-    bounds = inputs.brackets.get("B07010") or B.B07010_SAME_COUNTY  # the same 8 bounds for every origin
+    bounds = inputs.table_brackets("B07010", year)  # the same 8 bounds for every origin
     br = [(b.lower, b.upper) for b in bounds]
     if profile.mover_brackets == "udp_off_by_one":
         # quirk 9: UDP reads upper bounds 1,000 too low (9,000 for a bracket ending at 10,000)
@@ -344,12 +353,13 @@ def derive_year(inputs: TractInputs, profile: Profile, year: int | None, *, regi
     crossed = inputs.crosswalked.get(year) if year is not None else None
     if profile.crosswalk_median == "bins" and crossed is not None and np.any(crossed):
         hinc = np.where(crossed, median_from_bins(bins, br), hinc)
-        if inputs.has(year, "B25063_003"):
-            rbr = list(inputs.table_brackets("B25063"))
+        # rent and value brackets changed between vintages: re-derive only with this year's own brackets
+        if inputs.has(year, "B25063_003") and inputs.has_year_brackets("B25063", year):
+            rbr = list(inputs.table_brackets("B25063", year))
             rb = [e(b.variable) for b in rbr]
             rent = np.where(crossed, median_from_bins(rb, rbr), rent)
-        if inputs.has(year, "B25075_002"):
-            vbr = list(inputs.table_brackets("B25075"))
+        if inputs.has(year, "B25075_002") and inputs.has_year_brackets("B25075", year):
+            vbr = list(inputs.table_brackets("B25075", year))
             vb = [e(b.variable) for b in vbr]
             value = np.where(crossed, median_from_bins(vb, vbr), value)
     hinc = np.where(hinc > 0, hinc, np.nan)  # hinc ≤ 0 or missing → NaN (§1.4 a)
@@ -393,8 +403,8 @@ def market_type(inputs: TractInputs, profile: Profile, end: int, rmi: np.ndarray
     """§1.4 (b) `lmh`: shares of rental + owner units costing < .6A, .6A–1.2A, > 1.2A, A = .30·RMI/12."""
     a = profile.cost_share_of_income * rmi / 12.0
     lo_f, hi_f = profile.afford_cutoffs
-    rbr = list(inputs.table_brackets("B25063"))
-    obr = list(inputs.table_brackets("B25094"))
+    rbr = list(inputs.table_brackets("B25063", end))
+    obr = list(inputs.table_brackets("B25094", end))
     rent = [inputs.e(end, b.variable) for b in rbr]
     own = [inputs.e(end, b.variable) for b in obr]
     no_cash = inputs.e(end, B.B25063_NO_CASH)

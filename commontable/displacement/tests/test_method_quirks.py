@@ -147,3 +147,18 @@ def test_quirk_11_nan_comparisons():
     assert vulnerable(y, np.zeros(3), UDP)[0] == 1  # missing counts as "below the median"
     assert np.isnan(vulnerable(y, np.zeros(3), TC)[0])  # unknown → insufficient data downstream
     assert regional_median(np.array([np.nan, 1.0, 3.0]), None)[0] == 2.0
+
+
+def test_quirk_3_rent_medians_only_from_the_years_own_brackets():
+    # 2012 gross-rent bins have other edges than the defaults: without that year's brackets the stored
+    # median stays; with them it is re-derived
+    rent = {b.variable: np.zeros(2) for b in B.B25063}
+    rent["B25063_010"] = np.array([10.0, 10.0])  # default edges: $400–449
+    per_year = {2012: {**rent, "B25064_001": [999, 999]}}
+    crossed = {2012: np.array([True, False])}
+    inputs = hand_inputs(2, per_year, crosswalked=crossed)
+    assert derive_year(inputs, TC, 2012).rent[0] == 999
+    own = [B.Bracket(b.variable, b.lower * 2, b.upper * 2) for b in B.B25063]  # that year's (invented) edges
+    inputs = hand_inputs(2, per_year, crosswalked=crossed, brackets={(2012, "B25063"): own})
+    assert derive_year(inputs, TC, 2012).rent[0] == pytest.approx(850)  # midpoint of $800–899
+    assert derive_year(inputs, TC, 2012).rent[1] == 999
