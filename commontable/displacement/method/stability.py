@@ -59,10 +59,10 @@ def _stack(inputs: TractInputs, k: int, rng: np.random.Generator, weights: Weigh
                 out[var] = np.broadcast_to(e, (k, n)).ravel()
                 continue
             sd = np.where(np.isnan(m), 0.0, m / Z90)
-            draw = rng.standard_normal((k, n), dtype=np.float32) * sd  # float32 normals: half the cost
-            draw += e
-            np.maximum(draw, 0.0, out=draw)  # truncated at 0 (NaN estimates stay NaN)
-            out[var] = draw.ravel()
+            sample = rng.standard_normal((k, n), dtype=np.float32) * sd  # float32 normals: half the cost
+            sample += e
+            np.maximum(sample, 0.0, out=sample)  # truncated at 0 (NaN estimates stay NaN)
+            out[var] = sample.ravel()
         est[year] = out
     tile = lambda a: None if a is None else np.tile(a, k)  # noqa: E731
     return TractInputs(

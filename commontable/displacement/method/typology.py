@@ -272,15 +272,15 @@ def year_roles(profile: Profile, years: Sequence[int]) -> dict[str, int | None]:
 
 
 def dollar_factor(profile: Profile, from_year: int, to_year: int) -> float:
-    """Factor turning `from_year` data dollars into `to_year` data dollars (§3.6; UDP's fixed factors)."""
+    """Factor turning `from_year` data dollars into `to_year` data dollars (§3.6). `dollars: fixed`
+    (udp_compat) uses UDP's factors when both years have one, CPI-U otherwise (e.g. 2012 → 2022)."""
     fy, ty = dollar_year(from_year), dollar_year(to_year)
     if fy == ty:
         return 1.0
-    if profile.dollars == "fixed":
-        f = profile.dollar_factors
-        if fy not in f or ty not in f:
-            raise ValueError(f"the profile's fixed dollar factors have no entry for {fy} or {ty}")
+    f = profile.dollar_factors
+    if profile.dollars == "fixed" and fy in f and ty in f:
         return float(f[fy]) / float(f[ty])
+    # UDP's fixed factors only cover its own years (to 2018 $); other windows use CPI-U
     return cpi_factor(fy, ty)
 
 

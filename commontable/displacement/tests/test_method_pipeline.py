@@ -234,6 +234,13 @@ def test_compute_and_rows():
         pipeline.compute(inputs, stability_draws=0, extra={"surprise": 1})
 
 
+def test_udp_compat_runs_on_two_acs_windows_with_stability():
+    inputs = small(100)
+    res = pipeline.compute(inputs, "udp_compat", stability_draws=4, seed=3)
+    assert (res.t0, res.t1) == (2012, 2022)  # UDP's fixed dollar factors stop at 2018: CPI-U beyond
+    assert np.isfinite(res.stability).all()
+
+
 def test_udp_compat_runs_on_four_periods():
     inputs = small(150, years=(1990, 2000, 2012, 2018))
     res = pipeline.compute(inputs, "udp_compat", stability_draws=0)
