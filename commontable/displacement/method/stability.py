@@ -18,7 +18,7 @@ import numpy as np
 from .indicators import Z90
 from .lag import Weights
 from .profiles import Profile
-from .typology import TractInputs, compute_typology, lag_weights_for
+from .typology import TractInputs, compute_typology, lag_weights_for, year_roles
 
 __all__ = ["fragile", "stability"]
 
@@ -32,12 +32,24 @@ _USED = frozenset({"B03002_001", "B03002_003", "B01003_001", "B19013_001", "B250
                    "B05006_001", "ZHVI"})
 
 
-def _used(var: str) -> bool:
-    return var in _USED or var.split("_")[0] in _USED_TABLES
+#: tables the typology reads only in the end year (market type, students, density)
+_END_ONLY = frozenset({"B25094", "B25105", "B14007", "B05006"})
+#: tables read in other years only to re-derive crosswalked medians
+_BINS_FOR_MEDIANS = frozenset({"B25063", "B25075"})
 
 
-def _stack(inputs: TractInputs, k: int, rng: np.random.Generator, weights: Weights | None) -> TractInputs:
+def _used(var: str, year: int, end: int, crosswalked: bool) -> bool:
+    table = var.split("_")[0]
+    if not (var in _USED or table in _USED_TABLES):
+        return False
+    other_year_only_if = table not in _END_ONLY and (table not in _BINS_FOR_MEDIANS or crosswalked)
+    return year == end or other_year_only_if
+
+
+def _stack(inputs: TractInputs, k: int, rng: np.random.Generator, weights: Weights | None,
+           end: int | None = None) -> TractInputs:
     n = inputs.n
+    end = max(inputs.years) if end is None else end
     _, rcode = np.unique(inputs.regions, return_inverse=True)
     rcode = rcode.ravel()
     r = int(rcode.max()) + 1 if n else 1
@@ -50,9 +62,10 @@ def _stack(inputs: TractInputs, k: int, rng: np.random.Generator, weights: Weigh
     est: dict[int, dict[str, np.ndarray]] = {}
     for year, table in inputs.estimates.items():
         moes = inputs.moes.get(year, {})
+        crossed = bool(np.any(inputs.crosswalked.get(year, False)))
         out = {}
         for var, e in table.items():
-            if not _used(var):
+            if not _used(var, year, end, crossed):
                 continue
             m = moes.get(var)
             if m is None:
@@ -82,6 +95,7 @@ def stability(inputs: TractInputs, profile: Profile, point_typology: np.ndarray,
         return np.full(n, np.nan)
     rng = np.random.default_rng(seed)
     weights = lag_weights_for(inputs, profile)
+    end = year_roles(profile, inputs.years)["end"]
     point = np.asarray(point_typology, dtype=object)
     if regional_income:  # region id → value per year becomes one value per tract, tiled with the draws
         regional_income = {
@@ -93,7 +107,7 @@ def stability(inputs: TractInputs, profile: Profile, point_typology: np.ndarray,
     done = 0
     while done < draws:
         k = min(chunk, draws - done)
-        stacked = _stack(inputs, k, rng, weights)
+        stacked = _stack(inputs, k, rng, weights, end)
         ri = {y: np.tile(a, k) for y, a in regional_income.items()} if regional_income else None
         res = compute_typology(stacked, profile, regional_income=ri, weights=stacked.lag_weights)
         same += (res.typology.reshape(k, n) == point[None, :]).sum(axis=0)
