@@ -116,8 +116,13 @@ _FOCUSABLE_JS = """() => {
                  + ' textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
   return [...document.querySelectorAll(selector)]
     .filter(el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden')
-    .filter(el => !(el.type === 'radio' && !el.checked && el.form
-                    && [...el.form.elements].some(o => o.type === 'radio' && o.name === el.name && o.checked)))
+    // A radio group is one Tab stop (arrow keys move inside it): its checked radio, or its first
+    // one when none is checked.
+    .filter(el => {
+      if (el.type !== 'radio' || el.checked || !el.form) return true;
+      const group = [...el.form.elements].filter(o => o.type === 'radio' && o.name === el.name);
+      return !group.some(o => o.checked) && group[0] === el;
+    })
     .map(el => ({key: path(el), tag: el.tagName.toLowerCase(), text: (el.innerText || el.value || '').trim().slice(0, 40)}));
 }"""
 

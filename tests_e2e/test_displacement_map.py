@@ -12,10 +12,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _grid():
-    from commontable.displacement import selectors
-    from commontable.displacement.tests.factories import RunFactory, TractFactory, TractResultFactory
+    from commontable.displacement.tests.factories import RegionFactory, RunFactory, TractFactory, TractResultFactory
 
-    run = RunFactory(region=selectors.region_default(), t0=2012, t1=2022, tract_count=4, synthetic=True)
+    run = RunFactory(region=RegionFactory(slug="twin_cities", is_default=True), t0=2012, t1=2022, tract_count=4, synthetic=True)
     types = ["OD", "SMMI", "LISD", "SAE"]
     for i, typology in enumerate(types):
         row, col = divmod(i, 2)

@@ -93,6 +93,29 @@ def targets(site):
     )
     WorkforceGoalFactory(investment=investment)
 
+    # The displacement watch: a computed region of four tracts, a policy and a report.
+    from commontable.displacement.tests.factories import (
+        CommunityReportFactory,
+        JurisdictionFactory,
+        RegionFactory,
+        PolicyFactory,
+        RunFactory,
+        TractFactory,
+        TractResultFactory,
+    )
+
+    run = RunFactory(region=RegionFactory(slug="twin_cities", is_default=True), t0=2012, t1=2022, tract_count=4, synthetic=True)
+    for i, typology in enumerate(["OD", "SMMI", "LISD", "SAE"]):
+        geoid = f"27053{970000 + i:06d}"
+        TractFactory(geoid=geoid, lon=-93.26 + (i % 2) * 0.02, lat=44.96 + (i // 2) * 0.02, half=0.01,
+                     name=f"Tract 97{i:02d}", synthetic=True)
+        TractResultFactory(run=run, geoid=geoid, typology=typology, reason=f"flag:{typology}", risk_class="higher",
+                           stability=0.5 if i == 1 else 0.9,
+                           inputs={"2012": {"B19013_001": [50000, 5000, "high"]}, "2022": {"B19013_001": [61000, 9000, "high"]}})
+    city = JurisdictionFactory(name="Saint Paul", slug="saint-paul-reach")
+    policy = PolicyFactory(jurisdiction=city)
+    report = CommunityReportFactory(geoid="27053970000", reporter=site.user("member_a"))
+
     def at(name: str, **kwargs) -> str:
         return reverse(name, kwargs=kwargs or None)
 
@@ -110,6 +133,14 @@ def targets(site):
             "opportunity page", at("businesses:opportunity_detail", public_id=opportunity.public_id),
             every_language=False,
         ),
+        Target("displacement map", at("displacement:displacement_map")),
+        Target("tract page", at("displacement:tract_detail", geoid="27053970000")),
+        Target("disagreements", at("displacement:disagreement_list"), every_language=False),
+        Target("alerts", at("displacement:alert_list"), every_language=False),
+        Target("policy matrix", at("displacement:policy_matrix")),
+        Target("policy page", at("displacement:policy_detail", jurisdiction=city.slug,
+                                 policy_type=policy.policy_type.slug), every_language=False),
+        Target("community reports per tract", at("displacement:report_tracts"), every_language=False),
     ]
     staff = [
         # The heaviest page to check (staff see its activity table); the organisation page is the
@@ -142,6 +173,12 @@ def targets(site):
         Target("opportunity form", at("businesses:opportunity_create"), every_language=False),
         Target("workforce overview", at("workforce:workforce_overview"), every_language=False),
         Target("workforce page", at("workforce:workforce_detail", slug=investment.slug)),
+        Target("census data page", at("displacement:data_overview"), every_language=False),
+        Target("community report form", at("displacement:report_create")),
+        Target("community report page", at("displacement:report_detail", public_id=report.public_id),
+               every_language=False),
+        Target("policy status form", at("displacement:policy_status_set", jurisdiction=city.slug,
+                                        policy_type=policy.policy_type.slug), every_language=False),
     ]
     return visitor, staff
 

@@ -90,16 +90,14 @@ def _labels(year: int) -> dict[str, str]:
 
 
 def _brackets(years: list[int]) -> dict:
-    """Bracket bounds from the loaded files' labels (the latest year that has them), else none (the
-    method's defaults apply)."""
+    """Bracket bounds from the loaded files' labels, per year (`(year, table)`: bins change between
+    vintages) and, from the latest year that has them, per table; else none (the method's defaults)."""
     from commontable.displacement.method.brackets import brackets_from_labels
 
     found: dict = {}
     for year in sorted(years, reverse=True):
         labels = _labels(year)
         for table in ("B19001", "B25063", "B25094", "B25075", "B07010"):
-            if table in found:
-                continue
             mine = {var: label for var, label in labels.items() if var.startswith(table + "_")}
             if table == "B07010":
                 mine = {var: label for var, label in mine.items() if 25 <= int(var.split("_")[1][:3]) <= 33}
@@ -108,7 +106,8 @@ def _brackets(years: list[int]) -> dict:
             except ValueError:
                 brackets = []
             if len(brackets) >= 2:
-                found[table] = brackets
+                found[(year, table)] = brackets
+                found.setdefault(table, brackets)
     return found
 
 

@@ -329,17 +329,19 @@ def _report_value(cell) -> int | None:
 
 
 REPORT_BANDS = [("0", 0, 0), ("5-9", 5, 9), ("10-24", 10, 24), ("25+", 25, None)]
-REPORT_COLOURS = {"": "#ffffff", "hidden": "#f0f0f0", "0": "#ffffff", "1-4": "#fde0dd", "5-9": "#fa9fb5",
+REPORT_COLOURS = {"": "#ffffff", "hidden": "#ffffff", "0": "#ffffff", "1-4": "#fde0dd", "5-9": "#fa9fb5",
                   "10-24": "#dd3497", "25+": "#7a0177"}
 
 
 def _report_band(count: int | None, *, exact: bool) -> str:
-    if count is None:
+    """The band of a tract's report count. For the public, a hidden count and a tract with none
+    fall in one band, so the map does not tell that a hidden tract has any report."""
+    if count is None or (not exact and count < 5):
         return "hidden"
     if count == 0:
         return "0"
     if count < 5:
-        return "1-4" if exact else "hidden"
+        return "1-4"
     for band, low, high in REPORT_BANDS[1:]:
         if count >= low and (high is None or count <= high):
             return band
@@ -348,7 +350,7 @@ def _report_band(count: int | None, *, exact: bool) -> str:
 
 def _report_band_label(band: str) -> str:
     return {
-        "hidden": _("Fewer than five (not shown)"), "0": _("None"), "1-4": _("1 to 4 (staff only)"),
+        "hidden": _("Fewer than five, or not shown"), "0": _("None"), "1-4": _("1 to 4 (staff only)"),
         "5-9": _("5 to 9"), "10-24": _("10 to 24"), "25+": _("25 or more"),
     }.get(band, band)
 
@@ -440,7 +442,7 @@ def _legend_reports(run: Run, user) -> dict:
     counts = _reports_per_tract(user)
     bands = [_report_band(_report_value(counts.get(geoid, 0)), exact=exact)
              for geoid in TractResult.objects.filter(run=run).values_list("geoid", flat=True)]
-    order = ["0", "1-4", "5-9", "10-24", "25+"] if exact else ["0", "hidden", "5-9", "10-24", "25+"]
+    order = ["0", "1-4", "5-9", "10-24", "25+"] if exact else ["hidden", "5-9", "10-24", "25+"]
     items = [{"code": band, "label": str(_report_band_label(band)), "colour": REPORT_COLOURS[band], "count": bands.count(band)}
              for band in order]
     return {"key": "c", "items": items, "colours": REPORT_COLOURS, "labels": {item["code"]: item["label"] for item in items}}
