@@ -4,7 +4,6 @@ region, the page never sideways), and a member placing a report with the map's b
 fills in the latitude and longitude fields the server reads."""
 
 import datetime as dt
-import os
 import re
 
 import pytest
@@ -21,12 +20,9 @@ from commontable.displacement.tests.factories import (
     TractFactory,
 )
 from tests_e2e.a11y import assert_accessible, assert_keyboard_walk
-from tests_e2e.conftest import CHROMIUM, _e2e_database, browser_type_launch_args, sign_in, site  # noqa: F401
 from tests_e2e.test_reach import PHONE, Target, check_phone_page
 
-# As for tests_e2e/: skipped where Debian's chromium is missing, unless on CI.
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
-                                                  reason=f"{CHROMIUM} is missing: apt-get install chromium")]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
