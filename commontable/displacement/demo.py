@@ -16,7 +16,7 @@ import numpy as np
 from django.db import transaction
 
 from commontable.core.indicators import data_changed
-from commontable.displacement import selectors, services
+from commontable.displacement import services
 from commontable.displacement.choices import Profile, SourceKind
 from commontable.displacement.models import SourceLoad, SurveyValues, Tract
 from commontable.displacement.selectors import TRACTS_LABEL
@@ -44,7 +44,7 @@ def displacement_demo_load(*, tracts: int = TRACTS, seed: int = SEED, stability_
     from commontable.displacement.method.synthetic import synthetic_inputs
     from commontable.displacement.method.synthetic_geo import synthetic_tracts
 
-    region = selectors.region_default()
+    region = services.region_default_ensure()
     shapes = synthetic_tracts(tracts, seed=seed)
     geoids = list(shapes.geoids)
     lon, lat = centroids(shapes.polygons)

@@ -295,6 +295,18 @@ def _write_relationship(crosswalk) -> int:
     return len(rows)
 
 
+def region_default_ensure() -> Region:
+    """The default region; the seven-county Twin Cities region (as migration 0002 seeds it) when
+    there is none (a database emptied by hand or by a test)."""
+    region = Region.objects.order_by("-is_default", "pk").first()
+    if region is None:
+        region = Region.objects.create(
+            slug="twin_cities", name="Twin Cities seven-county region", is_default=True,
+            county_fips=["27003", "27019", "27037", "27053", "27123", "27139", "27163"],
+        )
+    return region
+
+
 # --- Computing ---------------------------------------------------------------------------------------
 
 

@@ -14,8 +14,12 @@ from commontable.core.models import Place
 from commontable.core.testing import login_as
 from commontable.core.visibility import Visibility
 from commontable.displacement import notifications as digest
-from commontable.displacement import selectors
-from commontable.displacement.tests.factories import RunFactory, TractFactory, TractResultFactory
+from commontable.displacement.tests.factories import (
+    RegionFactory,
+    RunFactory,
+    TractFactory,
+    TractResultFactory,
+)
 from commontable.investments.tests.factories import InvestmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +31,7 @@ def alerting(db):
     """One OD tract in Ramsey County with a planned public station in it (tier 1), and a
     members-only station in a second OD tract."""
     cache.clear()
-    run = RunFactory(region=selectors.region_default(), t0=2012, t1=2022, tract_count=2)
+    run = RunFactory(region=RegionFactory(slug="twin_cities", is_default=True), t0=2012, t1=2022, tract_count=2)
     TractFactory(geoid="27123000100", lon=-93.10, lat=44.95, half=0.01, name="Tract 1")
     TractFactory(geoid="27123000200", lon=-93.00, lat=44.95, half=0.01, name="Tract 2")
     TractResultFactory(run=run, geoid="27123000100", typology="OD")

@@ -8,8 +8,12 @@ from django.urls import URLPattern
 
 from commontable.core.models import ImportBatch, Place
 from commontable.core.testing import named_in_a_test, server_errors, url_routes
-from commontable.displacement import selectors
-from commontable.displacement.tests.factories import RunFactory, TractFactory, TractResultFactory
+from commontable.displacement.tests.factories import (
+    RegionFactory,
+    RunFactory,
+    TractFactory,
+    TractResultFactory,
+)
 from commontable.investments.tests.factories import InvestmentFactory
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -22,7 +26,7 @@ def _routes():
 
 @pytest.fixture
 def world(db):
-    run = RunFactory(region=selectors.region_default(), t0=2012, t1=2022, tract_count=1)
+    run = RunFactory(region=RegionFactory(slug="twin_cities", is_default=True), t0=2012, t1=2022, tract_count=1)
     TractFactory(geoid="27123000100")
     TractResultFactory(run=run, geoid="27123000100", typology="OD")
     place = Place.objects.create(slug="ramsey-county", name="Ramsey County", kind=Place.Kind.COUNTY, code="27123")

@@ -11,7 +11,12 @@ from django.urls import reverse
 from commontable.core.testing import assert_permission_matrix, login_as
 from commontable.core.visibility import Visibility
 from commontable.displacement import selectors
-from commontable.displacement.tests.factories import RunFactory, TractFactory, TractResultFactory
+from commontable.displacement.tests.factories import (
+    RegionFactory,
+    RunFactory,
+    TractFactory,
+    TractResultFactory,
+)
 from commontable.investments.tests.factories import InvestmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +31,7 @@ def _point(lon: float, lat: float) -> dict:
 
 @pytest.fixture
 def grid(db):
-    region = selectors.region_default()
+    region = RegionFactory(slug="twin_cities", is_default=True)
     run = RunFactory(region=region, t0=2012, t1=2022, tract_count=9)
     types = ["OD", "ARG", "LISD", "SMMI", "ARE", "SAE", "EOG", "BE", "UNAVAILABLE"]
     geoids = []
