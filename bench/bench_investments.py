@@ -17,7 +17,9 @@ measured in the same run with the same client:
     BENCH investments.commitment_list p50_ms=… p95_ms=… baseline_p95_ms=… ratio=… queries=… n=…
 
 The pages (`/investments/`, an investment's page, the commitments page and a commitment's) are
-measured where the investment pages are mounted (otherwise each prints a `skipped` line). The map's
+measured where the investment pages are mounted (otherwise each prints a `skipped` line): as most
+loads are (the body served from the page cache, ADR 13), then each as `<page>_cold`, the first
+load after a change (the data version replaced before every request). The map's
 GeoJSON is measured as it is served (gzip accepted; cached until something on the map changes),
 `map_geojson_cold` with the cache emptied before every request (the first load after a change);
 both add `bytes` (uncompressed), `gzip_bytes` (as served, gzip level 4) and `gzip6_bytes`
@@ -285,11 +287,11 @@ def line(name: str, result, baseline_p95: float) -> str:
     return base.line(name, result, baseline_p95).replace("BENCH directory.", "BENCH investments.", 1)
 
 
-def measure(client, name: str, url: str | None, baseline_p95: float, reason: str = "", **extra) -> None:
+def measure(client, name: str, url: str | None, baseline_p95: float, reason: str = "", before=None, **extra) -> None:
     if url is None:
         print(f"BENCH investments.{name} skipped reason={reason}", flush=True)
         return
-    result = base.timed(client, url, N)
+    result = base.timed(client, url, N, before=before)
     if result.skipped:
         print(f"BENCH investments.{name} skipped reason={result.skipped} url={url}", flush=True)
         return
@@ -304,6 +306,15 @@ def page(name: str, **kwargs) -> tuple[str | None, str]:
         return reverse(name, kwargs=kwargs or None), ""
     except NoReverseMatch:
         return None, f"no-url-{name}(pages-not-mounted-yet)"
+
+
+def pages_changed():
+    """What empties the pages' cache, as any write does (None before the pages were cached)."""
+    try:
+        from commontable.investments.pages import PAGES
+    except ImportError:
+        return None
+    return PAGES.changed
 
 
 def map_geojson(client, staff, baseline_p95: float) -> None:
@@ -450,6 +461,7 @@ def main() -> int:
         baseline_p95 = base.p95(result.times)
         print(line("baseline", result, baseline_p95), flush=True)
 
+        pages = []
         for name, url_name, kwargs in (
             ("investment_list", "investments:investment_list", {}),
             ("investment_detail", "investments:investment_detail", {"slug": busy.slug}),
@@ -461,6 +473,15 @@ def main() -> int:
             if url and name.endswith("_at_risk"):
                 url += "?status=at_risk"
             measure(client, name, url, baseline_p95, reason)
+            pages.append((name, url, reason))
+        # The first load after a change (any write to what the pages show replaces the data
+        # version): the body is built from the data again and kept.
+        changed = pages_changed()
+        for name, url, reason in pages:
+            if changed is None:
+                print(f"BENCH investments.{name}_cold skipped reason=no-page-cache", flush=True)
+                continue
+            measure(client, f"{name}_cold", url, baseline_p95, reason, before=changed)
 
         api = "/api/v1"
         measure(client, "api_investment_list", f"{api}/investments", baseline_p95)

@@ -20,8 +20,10 @@ class InvestmentsConfig(AppConfig):
         from commontable.core.imports import register_import
         from commontable.investments import calendar
         from commontable.investments.imports import CapitalPlanImport
+        from commontable.investments.pages import PAGES
         from commontable.investments.usaspending import UsaspendingImport
 
         register_import(CapitalPlanImport())
         register_import(UsaspendingImport())
         calendar.connect_signals()
+        PAGES.connect_signals()

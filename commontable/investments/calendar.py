@@ -16,9 +16,8 @@ from typing import NamedTuple
 
 import rules
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.db.models.signals import post_delete, post_save
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from commontable.core import deadlines, feeds, ical, notifications, schedule
 from commontable.core.audit import log_action
-from commontable.core.indicators import data_changed, data_version
+from commontable.core.page_cache import PageCache
 from commontable.core.visibility import viewer_for
 from commontable.directory.models import Organization
 from commontable.investments.models import Decision, DecisionKind, DecisionStatus, Investment
@@ -174,38 +173,22 @@ def decision_agenda(user, *, year: int, month: int, filters: CalendarFilter = Ca
 CALENDAR_LABEL = "investments.calendar"
 
 
+# Its data version is kept as the cached pages' are (core/page_cache.py): replaced at once after a
+# write, so that a read later in the same transaction sees the change, and once more when the
+# transaction commits, so that a page another process built from the data before the commit,
+# under the new version, is not kept.
+_VERSION = PageCache(CALENDAR_LABEL, watched_models={"investments.Decision", "investments.Investment",
+                                                     "directory.Organization"})
+
+
 def calendar_data_version() -> str:
     """The calendar's data version, as a page about to be built from the data must read it: any
     write after this moment replaces it."""
-    connections[DEFAULT_DB_ALIAS].__dict__.setdefault("_ct_calendar", {})["dirty"] = False
-    return data_version(CALENDAR_LABEL)
-
-
-def _after_commit() -> None:
-    data_changed(CALENDAR_LABEL)
-
-
-def _calendar_changed(sender, using=None, **kwargs) -> None:
-    # Replaced now, so that a read later in the same transaction sees the change (once, however
-    # many rows the transaction writes, until the calendar is read again), and once more when the
-    # transaction commits, so that a page another process built from the data before the commit,
-    # under the new version, is not kept. The same rule as the directory's pages (ADR 13).
-    connection = connections[using or DEFAULT_DB_ALIAS]
-    state = connection.__dict__.setdefault("_ct_calendar", {"dirty": False})
-    if not state.get("dirty"):
-        data_changed(CALENDAR_LABEL)
-        state["dirty"] = True
-    if connection.in_atomic_block:
-        if not any(callback is _after_commit for _sids, callback, _robust in connection.run_on_commit):
-            connection.on_commit(_after_commit)
-    else:
-        state["dirty"] = False
+    return _VERSION.version_now()
 
 
 def connect_signals() -> None:
-    for model in (Decision, Investment, Organization):
-        post_save.connect(_calendar_changed, sender=model, dispatch_uid=f"ct-calendar-save-{model._meta.label}")
-        post_delete.connect(_calendar_changed, sender=model, dispatch_uid=f"ct-calendar-delete-{model._meta.label}")
+    _VERSION.connect_signals()
 
 
 def visibility_class(user) -> str:

@@ -170,6 +170,9 @@ class CommitmentQuerySet(VisibilityQuerySet):
             latest_value=models.Subquery(latest.values("value")[:1]), latest_on=models.Subquery(latest.values("as_of")[:1])
         )
         self.refresh_status()  # the status follows the latest report
+        from commontable.investments.pages import PAGES
+
+        PAGES.changed()  # an UPDATE that signals do not see
         return count
 
     def refresh_status(self, today=None) -> int:

@@ -30,9 +30,9 @@ from commontable.core.http import (
     form_status,
     login_and,
     paginate,
-    render_list,
     require,
 )
+from commontable.core.page_cache import Fragment, render_fragment
 from commontable.core.visibility import Visibility, viewer_for
 from commontable.directory.selectors import record_history
 from commontable.investments import permissions, selectors, services
@@ -51,6 +51,7 @@ from commontable.investments.forms import (
     StageChangeForm,
 )
 from commontable.investments.models import Investment
+from commontable.investments.pages import PAGES
 
 GET_POST = require_http_methods(["GET", "POST"])
 ACTIVITY_LIMIT = 20
@@ -118,28 +119,35 @@ def _investment_rows(investments: Iterable[Investment]) -> Iterable[list]:
 @require_GET
 def investment_list(request: HttpRequest) -> HttpResponse:
     """Members: the investments they may see, filtered, 50 a page, with their funding recorded;
-    `?format=csv|xlsx` downloads exactly the filtered rows."""
-    filterset = InvestmentFilter(
-        request.GET or None, queryset=selectors.investment_list(request.user), request=request
-    )
-    valid = filterset.is_valid() if filterset.is_bound else True
-    fmt = export_format(request)
-    if fmt and valid:
-        rows = list(_investment_rows(filterset.qs.iterator(chunk_size=500)))
-        return export_response(fmt, "investments", _investment_export_header(), rows)
-    page, query = _paginate_ids_first(request, filterset.qs)
-    return render_list(
-        request,
-        "investments/investment_list.html",
-        {
+    `?format=csv|xlsx` downloads exactly the filtered rows. The body is cached per data version
+    and visibility class (`pages.py`)."""
+
+    def filtered() -> tuple[InvestmentFilter, bool]:
+        filterset = InvestmentFilter(
+            request.GET or None, queryset=selectors.investment_list(request.user), request=request
+        )
+        return filterset, (filterset.is_valid() if filterset.is_bound else True)
+
+    if export_format(request):
+        filterset, valid = filtered()
+        if valid:
+            rows = list(_investment_rows(filterset.qs.iterator(chunk_size=500)))
+            return export_response(export_format(request), "investments", _investment_export_header(), rows)
+
+    def build() -> Fragment:
+        filterset, valid = filtered()
+        page, query = _paginate_ids_first(request, filterset.qs)
+        context = {
             "filter": filterset,
             "page_obj": page,
             "investments": page.object_list,
             "querystring_without_page": query,
             "can_create": permissions.can_edit_investment.test(request.user),
-        },
-        status=200 if valid else 400,
-    )
+        }
+        return render_fragment(request, template, context, status=200 if valid else 400)
+
+    template = "investments/investment_list.html"
+    return PAGES.cached_page(request, template, "investment_list", build)
 
 
 @member_required
@@ -148,13 +156,13 @@ def investment_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An investment: its funding by program and fiscal year, stage history, location, the tables
     and organisations engaged, its commitments with their status, and the coalition's asks."""
     investment = permissions.investment_get_for_user(request.user, slug)
-    page = selectors.investment_detail(investment, user=request.user)
-    tables, organizations = selectors.investment_engaged(investment, request.user)
     user = request.user
-    return render(
-        request,
-        "investments/investment_detail.html",
-        {
+    template = "investments/investment_detail.html"
+
+    def build() -> Fragment:
+        page = selectors.investment_detail(investment, user=user)
+        tables, organizations = selectors.investment_engaged(investment, user)
+        context = {
             "investment": investment,
             "page": page,
             "funding": selectors.funding_table(page.funding),
@@ -168,7 +176,12 @@ def investment_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # this app importing them.
             "related": hooks.collect("investments.related", investment=investment, user=user),
             **_staff_activity(user, investment),
-        },
+        }
+        return render_fragment(request, template, context)
+
+    # Per user: the page says whether the viewer watches the investment's decisions.
+    return PAGES.cached_page(
+        request, template, "investment_detail", build, per_user=True, context={"investment": investment}
     )
 
 
@@ -324,27 +337,34 @@ def _commitment_rows(commitments) -> Iterable[list]:
 def commitment_list(request: HttpRequest) -> HttpResponse:
     """Members: every commitment they may see, on investments they may see, with its status by
     the stated rules, filtered by status (in the database), category, obligor and investment;
-    `?format=csv|xlsx` downloads the filtered rows."""
-    filterset = CommitmentFilter(
-        request.GET or None, queryset=selectors.commitment_list(request.user), request=request
-    )
-    valid = filterset.is_valid() if filterset.is_bound else True
-    fmt = export_format(request)
-    if fmt and valid:
-        rows = list(_commitment_rows(filterset.qs.iterator(chunk_size=500)))
-        return export_response(fmt, "commitments", _commitment_export_header(), rows)
-    page, query = _paginate_ids_first(request, filterset.qs)
-    return render_list(
-        request,
-        "investments/commitment_list.html",
-        {
+    `?format=csv|xlsx` downloads the filtered rows. The body is cached per data version and
+    visibility class (`pages.py`)."""
+
+    def filtered() -> tuple[CommitmentFilter, bool]:
+        filterset = CommitmentFilter(
+            request.GET or None, queryset=selectors.commitment_list(request.user), request=request
+        )
+        return filterset, (filterset.is_valid() if filterset.is_bound else True)
+
+    if export_format(request):
+        filterset, valid = filtered()
+        if valid:
+            rows = list(_commitment_rows(filterset.qs.iterator(chunk_size=500)))
+            return export_response(export_format(request), "commitments", _commitment_export_header(), rows)
+
+    def build() -> Fragment:
+        filterset, valid = filtered()
+        page, query = _paginate_ids_first(request, filterset.qs)
+        context = {
             "filter": filterset,
             "page_obj": page,
             "commitments": page.object_list,
             "querystring_without_page": query,
-        },
-        status=200 if valid else 400,
-    )
+        }
+        return render_fragment(request, template, context, status=200 if valid else 400)
+
+    template = "investments/commitment_list.html"
+    return PAGES.cached_page(request, template, "commitment_list", build)
 
 
 @login_required
@@ -379,10 +399,10 @@ def commitment_detail(request: HttpRequest, public_id) -> HttpResponse:
     staff, its audit trail and earlier versions."""
     commitment = permissions.commitment_get_for_user(request.user, public_id)
     user = request.user
-    return render(
-        request,
-        "investments/commitment_detail.html",
-        {
+    template = "investments/commitment_detail.html"
+
+    def build() -> Fragment:
+        context = {
             "commitment": commitment,
             "investment": commitment.investment,
             "page": selectors.commitment_page(commitment),
@@ -390,8 +410,10 @@ def commitment_detail(request: HttpRequest, public_id) -> HttpResponse:
             "can_escalate": permissions.can_escalate_commitment.test(user),
             "is_staff": viewer_for(user).is_staff,
             **_staff_activity(user, commitment),
-        },
-    )
+        }
+        return render_fragment(request, template, context)
+
+    return PAGES.cached_page(request, template, "commitment_detail", build, context={"commitment": commitment})
 
 
 @login_required

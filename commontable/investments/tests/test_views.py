@@ -14,6 +14,7 @@ from commontable.core.testing import assert_permission_matrix, login_as
 from commontable.core.visibility import Visibility
 from commontable.investments.choices import AskOutcome, Stage
 from commontable.investments.models import FundingSource, Investment
+from commontable.investments.pages import PAGES
 from commontable.investments.tests.conftest import STATION, TODAY
 from commontable.investments.tests.factories import (
     CampaignAskFactory,
@@ -107,6 +108,7 @@ def test_list_queries_do_not_grow_with_rows(client, personas, world, place, djan
         FundingSourceFactory(investment=item)
     login_as(client, personas, "member_a")
     client.get(LIST)  # warm the content-type cache
+    PAGES.changed()  # a cold page: built from the data, not served from the page cache
     # session, user, viewer (person, represented organisations, tables), the paginator's count,
     # the page's ids, the page of investments with sponsor, jurisdiction and funding total; the
     # filter's choices: places, tables the user may see.
@@ -177,6 +179,7 @@ def test_detail_queries_do_not_grow_with_rows(client, personas, world, django_as
         CampaignAskFactory(investment=world.investment)
     login_as(client, personas, "member_a")
     client.get(url("investment_detail", world.investment))  # warm the content-type cache
+    PAGES.changed()  # a cold page: built from the data, not served from the page cache
     # session, user, viewer (person, represented organisations, tables), the investment with its
     # sponsor and place; funding, stages, commitments with their latest report and obligor, asks,
     # their actions, the actions' organisations; tables and organisations engaged that the user
