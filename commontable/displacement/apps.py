@@ -12,3 +12,8 @@ class DisplacementConfig(AppConfig):
     verbose_name = _("Displacement watch")
     navigation = [("displacement:displacement_map", _("Displacement"), "public")]
     indicators = "commontable.displacement.indicators"
+
+    def ready(self) -> None:
+        from commontable.displacement.pages import PAGES
+
+        PAGES.connect_signals()

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commontable.core.exports import csv_response
 from commontable.core.http import paginate
+from commontable.core.page_cache import Fragment, render_fragment
 from commontable.displacement import permissions, selectors, services
 from commontable.displacement.forms import RunForm, SourceUploadForm
 from commontable.displacement.models import Run
 from commontable.displacement.notifications import INVESTMENT_TOPIC, PLACE_TOPIC
+from commontable.displacement.pages import PAGES
 
 LAYERS = ("typology", "risk", "alerts", "reports")
 
@@ -46,17 +48,22 @@ def displacement_map(request: HttpRequest) -> HttpResponse:
     layer = request.GET.get("layer", "typology")
     if layer not in LAYERS:
         layer = "typology"
-    context = {"run": run, "layer": layer, "layers": selectors.layer_choices()}
-    if run is not None:
-        rows = selectors.layer_rows(run, layer=layer, user=request.user)
-        page, query = paginate(request, rows)
-        legends = selectors.layer_legends(run, user=request.user)
-        context.update(
-            page=page, query=query, legend=legends[layer]["items"], legend_json=legends,
-            layer_column=dict(selectors.layer_choices())[layer],
-            summary=selectors.run_summary(run, user=request.user),
-        )
-    return render(request, "displacement/displacement_map.html", context)
+    template = "displacement/displacement_map.html"
+
+    def build() -> Fragment:
+        context = {"run": run, "layer": layer, "layers": selectors.layer_choices()}
+        if run is not None:
+            rows = selectors.layer_rows(run, layer=layer, user=request.user)
+            page, query = paginate(request, rows)
+            legends = selectors.layer_legends(run, user=request.user)
+            context.update(
+                page=page, query=query, legend=legends[layer]["items"], legend_json=legends,
+                layer_column=dict(selectors.layer_choices())[layer],
+                summary=selectors.run_summary(run, user=request.user),
+            )
+        return render_fragment(request, template, context)
+
+    return PAGES.cached_page(request, template, "displacement_map", build, context={"run": run})
 
 
 @require_GET
@@ -93,10 +100,17 @@ def tract_detail(request: HttpRequest, geoid: str) -> HttpResponse:
     tract = selectors.tract_get(geoid)
     if tract is None:
         raise Http404(_("No such tract."))
-    page = selectors.tract_page(tract, run=run, user=request.user)
-    return render(request, "displacement/tract_detail.html", {
-        "tract": tract, "run": run, "page": page, "watch": selectors.watch_choices(tract, page, user=request.user),
-    })
+    template = "displacement/tract_detail.html"
+
+    def build() -> Fragment:
+        page = selectors.tract_page(tract, run=run, user=request.user)
+        return render_fragment(request, template, {
+            "tract": tract, "run": run, "page": page, "watch": selectors.watch_choices(tract, page, user=request.user),
+        })
+
+    # Per user: the page says which places and investments the viewer watches.
+    return PAGES.cached_page(request, template, "tract_detail", build, per_user=True,
+                             context={"tract": tract, "run": run})
 
 
 @login_required
