@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -209,15 +208,25 @@ class Person(PublicIdModel, TimeStampedModel, VisibleModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
     )
+    # Indexed only where set (`person_merged_idx`): every imported person has none.
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", editable=False
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", editable=False,
+        db_index=False,
     )
     visibility_table = models.ForeignKey(Table, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    email_normalized = models.CharField(max_length=254, blank=True, db_index=True, editable=False)
-    phone_normalized = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
-    name_folded = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    # Every index on people is paid for by every import (docs/adr/0014-bulk-people-import.md): the
+    # two look-up columns get one plain b-tree each in Meta.indexes (db_index would add a second,
+    # `LIKE 'x%'` one on PostgreSQL that no query uses), and the folded name is served by
+    # `person_active_name_idx` (active people's names).
+    email_normalized = models.CharField(max_length=254, blank=True, editable=False)
+    phone_normalized = models.CharField(max_length=20, blank=True, editable=False)
+    name_folded = models.CharField(max_length=200, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "email_normalized", "phone_normalized", "name_folded"])
+    # Past versions are read per person (by id); their other indexes only slowed every write.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "email_normalized", "phone_normalized", "name_folded"],
+        no_db_index=["public_id", "user", "merged_into", "visibility_table"],
+    )
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -225,11 +234,23 @@ class Person(PublicIdModel, TimeStampedModel, VisibleModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [
-            models.Index(Lower("full_name"), name="person_full_name_lower"),
-            # The people list: active people in name order, read from the index without a sort.
-            models.Index(fields=["merged_into", "name_folded", "id"], name="person_active_order_idx"),
+            # The people list: active people in name order, read from the index without a sort
+            # (PostgreSQL does not take `merged_into IS NULL` as an equality, so the condition is
+            # the index's, not its first column); also the name look-ups of imports.
+            models.Index(
+                fields=["name_folded", "id"],
+                condition=models.Q(merged_into__isnull=True),
+                name="person_active_name_idx",
+            ),
+            # The few people merged into someone (merged_into = x), never written by imports.
+            models.Index(
+                fields=["merged_into"], condition=models.Q(merged_into__isnull=False), name="person_merged_idx"
+            ),
             # The language filter lists the languages in use: read from this index, not the table.
             models.Index(fields=["preferred_language"], name="person_language_idx"),
+            # Imports match people by email; the duplicates page groups them by phone.
+            models.Index(fields=["email_normalized"], name="person_email_idx"),
+            models.Index(fields=["phone_normalized"], name="person_phone_idx"),
         ]
 
     def __str__(self) -> str:
@@ -255,7 +276,7 @@ class Affiliation(models.Model):
     start_on = models.DateField(_("from"), null=True, blank=True)
     end_on = models.DateField(_("until"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["organization"])  # read per affiliation or person
     objects = AffiliationQuerySet.as_manager()
 
     class Meta:
@@ -356,4 +377,6 @@ PERSON_SEARCH = SearchIndex(
     sqlite_public_columns=("full_name", "aliases"),
     pg_public_expression="({t}name_folded || ' ' || {t}full_name || ' ' || {t}aliases)",
     pg_public_index="directory_person_name_search_idx",
+    pg_private_expression="translate({t}email_normalized, '@.+_-', '     ')",
+    pg_private_index="directory_person_email_search_idx",
 )
