@@ -39,6 +39,12 @@ class SearchIndex:
     sqlite_public_columns: tuple[str, ...] = ()
     pg_public_expression: str = ""
     pg_public_index: str = ""
+    # PostgreSQL, with public columns: the private columns alone (e.g. email). When set, the
+    # full search is "every word in the public or the private index" and `pg_expression` gets no
+    # index of its own: two indexes that share no column instead of one that repeats the other's
+    # (every row written pays for each index; docs/adr/0014-bulk-people-import.md).
+    pg_private_expression: str = ""
+    pg_private_index: str = ""
 
 
 def search_terms(text: str) -> list[str]:
@@ -58,6 +64,16 @@ def search_filter(queryset: QuerySet, index: SearchIndex, text: str, *, private:
         return queryset
     public_only = not private and bool(index.sqlite_public_columns)
     if connection.vendor == "postgresql":
+        if not public_only and index.pg_private_expression:
+            # Each word in either index: one small bitmap per word and index, OR-ed then AND-ed.
+            public = index.pg_public_expression.format(t="")
+            private = index.pg_private_expression.format(t="")
+            either = (
+                f"(to_tsvector('simple', {public}) @@ to_tsquery('simple', %s) "
+                f"OR to_tsvector('simple', {private}) @@ to_tsquery('simple', %s))"
+            )
+            sql = f"SELECT id FROM {index.table} WHERE {' AND '.join([either] * len(terms))}"
+            return queryset.filter(pk__in=RawSQL(sql, [f"{term}:*" for term in terms for _side in (1, 2)]))
         expression = (index.pg_public_expression if public_only else index.pg_expression).format(t="")
         sql = f"SELECT id FROM {index.table} WHERE to_tsvector('simple', {expression}) @@ to_tsquery('simple', %s)"
         return queryset.filter(pk__in=RawSQL(sql, [" & ".join(f"{term}:*" for term in terms)]))
@@ -71,10 +87,17 @@ def search_filter(queryset: QuerySet, index: SearchIndex, text: str, *, private:
 def create_index_sql(index: SearchIndex, vendor: str) -> list[str]:
     """SQL that creates the index (and, on SQLite, its sync triggers) and fills it."""
     if vendor == "postgresql":
-        statements = [
-            f"CREATE INDEX IF NOT EXISTS {index.pg_index} ON {index.table} "
-            f"USING GIN (to_tsvector('simple', {index.pg_expression.format(t='')}))"
-        ]
+        statements = []
+        if index.pg_private_index:
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {index.pg_private_index} ON {index.table} "
+                f"USING GIN (to_tsvector('simple', {index.pg_private_expression.format(t='')}))"
+            )
+        else:
+            statements.append(
+                f"CREATE INDEX IF NOT EXISTS {index.pg_index} ON {index.table} "
+                f"USING GIN (to_tsvector('simple', {index.pg_expression.format(t='')}))"
+            )
         if index.pg_public_index:
             statements.append(
                 f"CREATE INDEX IF NOT EXISTS {index.pg_public_index} ON {index.table} "
@@ -103,7 +126,8 @@ def create_index_sql(index: SearchIndex, vendor: str) -> list[str]:
 
 def drop_index_sql(index: SearchIndex, vendor: str) -> list[str]:
     if vendor == "postgresql":
-        return [f"DROP INDEX IF EXISTS {name}" for name in (index.pg_index, index.pg_public_index) if name]
+        names = (index.pg_index, index.pg_public_index, index.pg_private_index)
+        return [f"DROP INDEX IF EXISTS {name}" for name in names if name]
     if vendor != "sqlite":
         return []
     return [f"DROP TRIGGER IF EXISTS {index.fts_table}_{suffix}" for suffix in ("ai", "ad", "au")] + [
