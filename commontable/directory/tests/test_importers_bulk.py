@@ -122,6 +122,17 @@ def test_keys_taken_for_copied_rows_are_not_handed_out_again(personas):
     assert Person.objects.filter(email_normalized="later@example.org").count() == 1
 
 
+def test_keys_of_deleted_people_are_not_handed_out_again(personas):
+    apply(PEOPLE)
+    last = Person.objects.order_by("-pk").first()
+    last_key = last.pk
+    last.affiliations.all().delete()
+    last.consents.all().delete()
+    last.delete()
+    apply("full_name,email\nAfter Person,after@example.org\n")
+    assert Person.objects.get(email_normalized="after@example.org").pk > last_key
+
+
 def counts() -> tuple:
     return (
         Person.objects.count(),
