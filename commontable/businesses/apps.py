@@ -16,7 +16,9 @@ class BusinessesConfig(AppConfig):
     indicators = "commontable.businesses.indicators"
 
     def ready(self) -> None:
+        from commontable.businesses.pages import PAGES
         from commontable.businesses.selectors import investment_related
         from commontable.core import hooks
 
         hooks.contribute("investments.related", investment_related)
+        PAGES.connect_signals()

@@ -31,6 +31,7 @@ from commontable.businesses.forms import (
     OpportunityForm,
 )
 from commontable.businesses.models import Business, ContractingOpportunity
+from commontable.businesses.pages import PAGES
 from commontable.core.audit import activity_for
 from commontable.core.exports import export_response
 from commontable.core.http import (
@@ -39,9 +40,9 @@ from commontable.core.http import (
     export_format,
     form_status,
     paginate,
-    render_list,
     require,
 )
+from commontable.core.page_cache import Fragment, render_fragment
 from commontable.core.visibility import viewer_for
 from commontable.directory.selectors import record_history
 
@@ -93,22 +94,31 @@ def _chunks(queryset, size: int):
 @require_GET
 def business_list(request: HttpRequest) -> HttpResponse:
     """The businesses the user may see, filtered, 50 a page, with their current certifications,
-    trades and places; `?format=csv|xlsx` downloads exactly the filtered rows."""
+    trades and places; `?format=csv|xlsx` downloads exactly the filtered rows. The body is cached
+    per data version and visibility class (`pages.py`)."""
     user = request.user
-    filterset = BusinessFilter(request.GET or None, queryset=selectors.business_list(user), request=request)
-    valid = filterset.is_valid() if filterset.is_bound else True
+
+    def filtered() -> tuple[BusinessFilter, bool]:
+        filterset = BusinessFilter(request.GET or None, queryset=selectors.business_list(user), request=request)
+        return filterset, (filterset.is_valid() if filterset.is_bound else True)
+
     fmt = export_format(request)
-    if fmt and valid:
-        rows = [row for chunk in _chunks(filterset.qs, 500) for row in _business_rows(user, selectors.with_cards(chunk))]
-        return export_response(fmt, "businesses", _business_export_header(viewer_for(user).is_member), rows)
-    page, query = paginate(request, filterset.qs if valid else filterset.queryset.none())
-    page.object_list = selectors.with_cards(page.object_list)
-    return render_list(
-        request, "businesses/business_list.html",
-        {"filter": filterset, "page_obj": page, "businesses": page.object_list, "querystring_without_page": query,
-         "can_create": permissions.can_create_business.test(user)},
-        status=200 if valid else 400,
-    )
+    if fmt:
+        filterset, valid = filtered()
+        if valid:
+            rows = [row for chunk in _chunks(filterset.qs, 500) for row in _business_rows(user, selectors.with_cards(chunk))]
+            return export_response(fmt, "businesses", _business_export_header(viewer_for(user).is_member), rows)
+
+    def build() -> Fragment:
+        filterset, valid = filtered()
+        page, query = paginate(request, filterset.qs if valid else filterset.queryset.none())
+        page.object_list = selectors.with_cards(page.object_list)
+        context = {"filter": filterset, "page_obj": page, "businesses": page.object_list, "querystring_without_page": query,
+                   "can_create": permissions.can_create_business.test(user)}
+        return render_fragment(request, template, context, status=200 if valid else 400)
+
+    template = "businesses/business_list.html"
+    return PAGES.cached_page(request, template, "business_list", build)
 
 
 @require_GET
@@ -117,15 +127,20 @@ def business_detail(request: HttpRequest, slug: str) -> HttpResponse:
     certification (expired ones marked), contact details for those allowed, awards won."""
     business = permissions.business_get_for_user(request.user, slug)
     user = request.user
-    return render(request, "businesses/business_detail.html", {
-        "business": business,
-        **selectors.business_detail(business),
-        "awards": list(permissions.visible_opportunities(user).filter(awarded_to=business).select_related("investment")),
-        "show_contacts": permissions.can_see_contacts(user, business),
-        "can_edit": permissions.can_edit_business.test(user, business),
-        "consent_form": NoticesConsentForm(initial={"consent": business.consents_to_notices}),
-        **_staff_activity(user, business),
-    })
+    template = "businesses/business_detail.html"
+
+    def build() -> Fragment:
+        return render_fragment(request, template, {
+            "business": business,
+            **selectors.business_detail(business),
+            "awards": list(permissions.visible_opportunities(user).filter(awarded_to=business).select_related("investment")),
+            "show_contacts": permissions.can_see_contacts(user, business),
+            "can_edit": permissions.can_edit_business.test(user, business),
+            "consent_form": NoticesConsentForm(initial={"consent": business.consents_to_notices}),
+            **_staff_activity(user, business),
+        })
+
+    return PAGES.cached_page(request, template, "business_detail", build, context={"business": business})
 
 
 @login_required
@@ -227,22 +242,31 @@ def _opportunity_rows(opportunities: Iterable[ContractingOpportunity]) -> Iterab
 @require_GET
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     """Contracting opportunities the user may see, on investments they may see, newest first,
-    filtered by status and investment (the investment's page links here)."""
+    filtered by status and investment (the investment's page links here). The body is cached per
+    data version and visibility class (`pages.py`)."""
     user = request.user
-    filterset = OpportunityFilter(request.GET or None, queryset=selectors.opportunity_list(user), request=request)
-    valid = filterset.is_valid() if filterset.is_bound else True
+
+    def filtered() -> tuple[OpportunityFilter, bool]:
+        filterset = OpportunityFilter(request.GET or None, queryset=selectors.opportunity_list(user), request=request)
+        return filterset, (filterset.is_valid() if filterset.is_bound else True)
+
     fmt = export_format(request)
-    if fmt and valid:
-        rows = list(_opportunity_rows(selectors.with_codes(filterset.qs)))
-        return export_response(fmt, "opportunities", _opportunity_export_header(), rows)
-    page, query = paginate(request, filterset.qs if valid else filterset.queryset.none())
-    page.object_list = selectors.with_codes(page.object_list)
-    return render_list(
-        request, "businesses/opportunity_list.html",
-        {"filter": filterset, "page_obj": page, "opportunities": page.object_list, "querystring_without_page": query,
-         "can_create": permissions.can_manage_opportunities.test(user)},
-        status=200 if valid else 400,
-    )
+    if fmt:
+        filterset, valid = filtered()
+        if valid:
+            rows = list(_opportunity_rows(selectors.with_codes(filterset.qs)))
+            return export_response(fmt, "opportunities", _opportunity_export_header(), rows)
+
+    def build() -> Fragment:
+        filterset, valid = filtered()
+        page, query = paginate(request, filterset.qs if valid else filterset.queryset.none())
+        page.object_list = selectors.with_codes(page.object_list)
+        context = {"filter": filterset, "page_obj": page, "opportunities": page.object_list,
+                   "querystring_without_page": query, "can_create": permissions.can_manage_opportunities.test(user)}
+        return render_fragment(request, template, context, status=200 if valid else 400)
+
+    template = "businesses/opportunity_list.html"
+    return PAGES.cached_page(request, template, "opportunity_list", build)
 
 
 @require_GET
@@ -250,16 +274,21 @@ def opportunity_detail(request: HttpRequest, public_id) -> HttpResponse:
     """An opportunity: what it needs, and the businesses that match it, each with why."""
     opportunity = permissions.opportunity_get_for_user(request.user, public_id)
     user = request.user
-    page = selectors.opportunity_page(opportunity, user)
-    return render(request, "businesses/opportunity_detail.html", {
-        "opportunity": opportunity,
-        "investment": opportunity.investment,
-        **page,
-        "programs": [PROGRAM_SHORT.get(p, p) for p in opportunity.certifications_wanted or []],
-        "reachable": sum(1 for m in page["matches"] if m.business.consents_to_notices and m.business.email),
-        "can_manage": permissions.can_manage_opportunities.test(user),
-        **_staff_activity(user, opportunity),
-    })
+    template = "businesses/opportunity_detail.html"
+
+    def build() -> Fragment:
+        page = selectors.opportunity_page(opportunity, user)
+        return render_fragment(request, template, {
+            "opportunity": opportunity,
+            "investment": opportunity.investment,
+            **page,
+            "programs": [PROGRAM_SHORT.get(p, p) for p in opportunity.certifications_wanted or []],
+            "reachable": sum(1 for m in page["matches"] if m.business.consents_to_notices and m.business.email),
+            "can_manage": permissions.can_manage_opportunities.test(user),
+            **_staff_activity(user, opportunity),
+        })
+
+    return PAGES.cached_page(request, template, "opportunity_detail", build, context={"opportunity": opportunity})
 
 
 @login_required

@@ -14,6 +14,8 @@ class WorkforceConfig(AppConfig):
 
     def ready(self) -> None:
         from commontable.core import hooks
+        from commontable.workforce.pages import PAGES
         from commontable.workforce.selectors import investment_related
 
         hooks.contribute("investments.related", investment_related)
+        PAGES.connect_signals()

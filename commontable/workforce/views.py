@@ -28,16 +28,17 @@ from commontable.core.http import (
     form_status,
     login_and,
     paginate,
-    render_list,
     require,
 )
 from commontable.core.imports import ImportRefused, describe_counts
 from commontable.core.indicators import data_version
 from commontable.core.models import ImportBatch
+from commontable.core.page_cache import Fragment, render_fragment
 from commontable.workforce import permissions, selectors, services
 from commontable.workforce.choices import Measure
 from commontable.workforce.forms import GoalForm, HoursUploadForm
 from commontable.workforce.importer import KIND, TOTALS_COLUMNS, WORKER_COLUMNS
+from commontable.workforce.pages import PAGES
 from commontable.workforce.templatetags.workforce import hours, percent
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -78,14 +79,20 @@ def chart_for(page: selectors.WorkforcePage, measure: str) -> dict:
 def workforce_overview(request: HttpRequest) -> HttpResponse:
     """Members: the investments they may see with workforce goals or hours, each with its share of
     BIPOC, women and apprentice hours to date against the goals in force; sortable."""
-    sort = request.GET.get("sort", "name")
-    # Sorted in full (the sort keys are computed shares), then shown 50 a page.
-    page, query = paginate(request, selectors.workforce_overview(request.user, sort=sort))
-    return render_list(request, "workforce/workforce_overview.html", {
-        "rows": [_overview_cells(row) for row in page.object_list], "page_obj": page, "querystring_without_page": query,
-        "sort": sort if sort in selectors.SORTS else "name",
-        "measures": [Measure.BIPOC.value, Measure.WOMEN.value, Measure.APPRENTICE.value],
-    })
+    template = "workforce/workforce_overview.html"
+
+    def build() -> Fragment:
+        sort = request.GET.get("sort", "name")
+        # Sorted in full (the sort keys are computed shares), then shown 50 a page.
+        page, query = paginate(request, selectors.workforce_overview(request.user, sort=sort))
+        return render_fragment(request, template, {
+            "rows": [_overview_cells(row) for row in page.object_list], "page_obj": page,
+            "querystring_without_page": query, "sort": sort if sort in selectors.SORTS else "name",
+            "measures": [Measure.BIPOC.value, Measure.WOMEN.value, Measure.APPRENTICE.value],
+        })
+
+    # The body is cached per data version and visibility class (`pages.py`).
+    return PAGES.cached_page(request, template, "workforce_overview", build)
 
 
 def _overview_cells(row: selectors.OverviewRow) -> dict:
@@ -106,13 +113,18 @@ def workforce_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An investment's workforce goals, its hours by month with each group's share against the goal,
     a chart per measure (the same numbers in the table), and its contractors."""
     investment = permissions.investment_get_for_user(request.user, slug)
-    page = selectors.workforce_detail(investment)
-    return render(request, "workforce/workforce_detail.html", {
-        "investment": investment,
-        "page": page,
-        "numbers": _numbers(request, page),
-        "can_edit": permissions.can_edit_workforce.test(request.user),
-    })
+    template = "workforce/workforce_detail.html"
+
+    def build() -> Fragment:
+        page = selectors.workforce_detail(investment)
+        return render_fragment(request, template, {
+            "investment": investment,
+            "page": page,
+            "numbers": _numbers(request, page),
+            "can_edit": permissions.can_edit_workforce.test(request.user),
+        })
+
+    return PAGES.cached_page(request, template, "workforce_detail", build, context={"investment": investment})
 
 
 def _numbers(request: HttpRequest, page: selectors.WorkforcePage) -> str:
