@@ -313,25 +313,72 @@ def region_default_ensure() -> Region:
 def run_compute(*, region: Region, profile: str, t0: int, t1: int, actor=None, stability_draws: int = 100,
                 seed: int = 0) -> Run:
     """Compute a region's typology, risk index and sensitivity flags for a window and keep every
-    tract's result. All or nothing: a refused computation leaves only a failed run with its reason."""
+    tract's result, now. All or nothing: a refused computation raises CensusRefused and writes nothing."""
     from commontable.displacement import computing
 
     try:
         prepared = computing.prepare(region=region, profile=profile, t0=t0, t1=t1)
     except computing.NotComputable as refused:
         raise CensusRefused(refused.problems) from None
-    rows = computing.compute(prepared, stability_draws=stability_draws, seed=seed)
+    run = Run(region=region, profile=profile, t0=t0, t1=t1, status=RunStatus.RUNNING,
+              created_by=actor if getattr(actor, "is_authenticated", False) else None,
+              parameters={"stability_draws": stability_draws, "seed": seed})
+    return _run_finish(run, prepared, actor=actor)
+
+
+def _run_finish(run: Run, prepared, *, actor=None) -> Run:
+    from commontable.displacement import computing
+
+    rows = computing.compute(prepared, stability_draws=run.parameters.get("stability_draws", 100),
+                             seed=run.parameters.get("seed", 0))
     with transaction.atomic():
-        run = Run.objects.create(
-            region=region, profile=profile, t0=t0, t1=t1, status=RunStatus.DONE, synthetic=prepared.synthetic,
-            tract_count=len(rows), parameters={"stability_draws": stability_draws, "seed": seed,
-                                               "crosswalked_years": prepared.crosswalked_years},
-            created_by=actor if getattr(actor, "is_authenticated", False) else None, finished_at=timezone.now(),
-        )
+        run.status = RunStatus.DONE
+        run.synthetic = prepared.synthetic
+        run.tract_count = len(rows)
+        run.finished_at = timezone.now()
+        run.parameters = run.parameters | {"crosswalked_years": prepared.crosswalked_years}
+        run.save()
+        TractResult.objects.filter(run=run).delete()
         TractResult.objects.bulk_create([TractResult(run=run, **row) for row in rows], batch_size=WRITE_BATCH)
         log_action(run, "displacement.run.computed", actor=actor, data={"tracts": len(rows)})
     data_changed(RESULTS_LABEL)
     return run
+
+
+def run_compute_later(*, region: Region, profile: str, t0: int, t1: int, actor=None, stability_draws: int = 100) -> Run:
+    """Check that a computation can run (what is missing is said at once), record it as running and
+    leave the work to the background worker; its page shows when it is done."""
+    from commontable.displacement import computing
+    from commontable.displacement.tasks import run_compute_task
+
+    try:
+        computing.prepare(region=region, profile=profile, t0=t0, t1=t1)
+    except computing.NotComputable as refused:
+        raise CensusRefused(refused.problems) from None
+    run = Run.objects.create(region=region, profile=profile, t0=t0, t1=t1, status=RunStatus.RUNNING,
+                             created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                             parameters={"stability_draws": stability_draws, "seed": 0})
+    log_action(run, "displacement.run.started", actor=actor)
+    transaction.on_commit(lambda: run_compute_task.enqueue(run.pk))
+    return run
+
+
+def run_compute_background(run_id: int) -> None:
+    """The background step: prepare and compute a recorded run; a failure is kept on the run."""
+    from commontable.displacement import computing
+
+    run = Run.objects.select_related("region", "created_by").filter(pk=run_id, status=RunStatus.RUNNING).first()
+    if run is None:
+        return
+    try:
+        prepared = computing.prepare(region=run.region, profile=run.profile, t0=run.t0, t1=run.t1)
+        _run_finish(run, prepared, actor=run.created_by)
+    except computing.NotComputable as refused:
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error="; ".join(refused.problems)[:2000],
+                                             finished_at=timezone.now())
+    except Exception as error:
+        Run.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+        raise
 
 
 # --- Watching a place or an investment for the digest ------------------------------------------------

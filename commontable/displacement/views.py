@@ -265,13 +265,17 @@ def run_start(request: HttpRequest) -> HttpResponse:
             "upload_form": SourceUploadForm(), "run_form": form,
         }, status=400)
     try:
-        run = services.run_compute(actor=request.user, **form.cleaned_data)
+        run = services.run_compute_later(actor=request.user, **form.cleaned_data)
     except services.CensusRefused as refused:
         for problem in refused.problems[:20]:
             messages.error(request, problem)
         return redirect("displacement:data_overview")
-    messages.success(request, _("Computed %(count)s tracts.") % {"count": run.tract_count})
-    return redirect(_map_url(run))
+    run.refresh_from_db()
+    if run.status == "done":
+        messages.success(request, _("Computed %(count)s tracts.") % {"count": run.tract_count})
+        return redirect(_map_url(run))
+    messages.success(request, _("The computation has started; this page shows it as finished when it is done."))
+    return redirect("displacement:data_overview")
 
 
 def _map_url(run: Run) -> str:

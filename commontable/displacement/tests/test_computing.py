@@ -125,3 +125,38 @@ def test_compute_command_refuses_unknown_region_and_reports_missing_data():
         call_command("displacement_compute", "2012", "2022", "--region", "nowhere")
     with pytest.raises(CommandError, match="Nothing was computed"):
         call_command("displacement_compute", "2012", "2022")
+
+
+def test_staff_start_a_computation_from_the_data_page_and_it_finishes_in_the_background(
+        client, personas, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from commontable.core.testing import login_as
+
+    demo.displacement_demo_load(tracts=60, stability_draws=0)
+    region = selectors.region_default()
+    login_as(client, personas, "staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("displacement:run_start"),
+                               {"region": region.pk, "profile": "udp_compat", "t0": 2012, "t1": 2022})
+    assert response.status_code == 302
+    run = Run.objects.filter(profile="udp_compat").get()
+    assert run.status == "done" and run.tract_count == 60  # the test settings run tasks at once
+    assert TractResult.objects.filter(run=run).count() == 60
+    # Overlapping windows are refused on the form; a missing year is said on the page.
+    response = client.post(reverse("displacement:run_start"), {"region": region.pk, "profile": "twin_cities",
+                                                               "t0": 2019, "t1": 2022})
+    assert response.status_code == 400
+    response = client.post(reverse("displacement:run_start"), {"region": region.pk, "profile": "twin_cities",
+                                                               "t0": 2005, "t1": 2022}, follow=True)
+    assert "2005" in response.content.decode()
+    assert Run.objects.count() == 2
+
+
+def test_a_background_run_that_cannot_finish_is_kept_as_failed_with_its_reason():
+    demo.displacement_demo_load(tracts=30, stability_draws=0)
+    run = Run.objects.create(region=selectors.region_default(), profile="twin_cities", t0=2005, t1=2022,
+                             status="running", parameters={"stability_draws": 0})
+    services.run_compute_background(run.pk)
+    run.refresh_from_db()
+    assert run.status == "failed" and "2005" in run.error
