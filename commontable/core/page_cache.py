@@ -44,6 +44,8 @@ from django.utils.translation import get_language
 from commontable.core.indicators import data_changed, data_version
 from commontable.core.visibility import viewer_for
 
+# The module of the historical models a data migration writes through.
+MIGRATION_MODELS = "__fake__"
 # A safety net only: a change replaces the data version at once.
 PAGE_SECONDS = 600
 # Longer query strings are served but not kept (they would only fill the cache).
@@ -114,6 +116,8 @@ class PageCache:
         data_changed(self.label)
 
     def _on_write(self, sender, using=None, **kwargs) -> None:
+        if sender.__module__ == MIGRATION_MODELS:
+            return  # a data migration's rows: no page exists yet (nor, maybe, the cache table)
         if sender._meta.app_label not in self.watched_apps and sender._meta.label not in self.watched_models:
             return
         if kwargs.get("action", "post_").startswith("pre_"):

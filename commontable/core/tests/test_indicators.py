@@ -136,3 +136,23 @@ def test_apps_declare_their_indicators_in_their_manifest():
     assert "directory.member_organizations" in keys
     assert "strategy.action_items_done" in keys
     assert all(indicator.app_label == key.split(".")[0] for key, indicator in indicators.registry().items())
+
+
+def test_rows_written_by_a_data_migration_touch_no_cache(monkeypatch):
+    """A data migration writes through historical models (module "__fake__") before the cache
+    table may exist: neither the indicators' nor the pages' signal handlers may write to the cache."""
+    from django.apps import apps as global_apps
+    from django.db.migrations.state import ProjectState
+
+    from commontable.core import indicators, page_cache
+
+    calls = []
+    monkeypatch.setattr(indicators, "data_changed", lambda *labels: calls.append(labels))
+    monkeypatch.setattr(page_cache, "data_changed", lambda *labels: calls.append(labels))
+    historical = ProjectState.from_apps(global_apps).apps.get_model("core", "Place")
+    assert historical.__module__ == "__fake__"
+    indicators._on_change(historical)
+    page_cache.PageCache("test.pages", watched_apps={"core"})._on_write(historical)
+    assert calls == []
+    page_cache.PageCache("test.pages", watched_apps={"core"})._on_write(global_apps.get_model("core", "Place"))
+    assert calls == [("test.pages",)]
