@@ -23,6 +23,7 @@ import io
 import itertools
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -770,9 +771,14 @@ def _read_census_csv_bytes(data: bytes, *, name: str, year: int | None, labels: 
         # The Bureau's codes become the API's sentinel numbers before parsing, so that the C parser reads
         # every value column as numbers (creating millions of Python strings is what makes a national
         # file slow); the sentinels are turned back into codes below, exactly as for the API.
-        frame = pd.read_csv(io.BytesIO(_codes_to_sentinels(data)), keep_default_na=False, na_values=[""],
-                            dtype={c: str for c in ("GEO_ID", "NAME", *GEOGRAPHY_COLUMNS) if c in header},
-                            skiprows=[1] if label_row else None, encoding="utf-8-sig", engine="c")
+        # A top-coded median ("250,000+") far down a national file makes the C parser read that column
+        # as numbers in some chunks and text in others; `_coerce` reads such a mixed column correctly, so
+        # pandas' warning about it would only be noise in the import's log.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            frame = pd.read_csv(io.BytesIO(_codes_to_sentinels(data)), keep_default_na=False, na_values=[""],
+                                dtype={c: str for c in ("GEO_ID", "NAME", *GEOGRAPHY_COLUMNS) if c in header},
+                                skiprows=[1] if label_row else None, encoding="utf-8-sig", engine="c")
     except UnicodeDecodeError:
         raise SourceError([Problem(_("The file is not UTF-8 text. Export it again from data.census.gov, or "
                                      "save it as CSV UTF-8."), file=name)]) from None

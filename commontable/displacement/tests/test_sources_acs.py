@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -358,3 +359,21 @@ def test_codes_become_api_sentinels_only_in_whole_cells(raw, expected):
 def test_a_quoted_code_is_still_read_as_its_code():
     table = read_census_csv(csv_bytes(HEADER, '1400000US27053000101,a,"-","**"'), year=2022, name="x.csv")
     assert np.isnan(table.estimates["B19013_001"][0]) and table.annotations["B19013_001"] == {0: "-"}
+
+
+def test_a_top_coded_median_far_down_a_national_file_reads_without_a_warning():
+    # A wide file (124 columns) of 10,000 rows: the C parser reads it in chunks of about 8,000 rows, so
+    # the median column is numbers in the first chunk and holds text in the second.
+    extra = [f"B25034_{k:03d}" for k in range(1, 61)]
+    header = HEADER + "," + ",".join(f"{v}{kind}" for v in extra for kind in ("E", "M"))
+    labels = LABELS + "," + ",".join(f"{kind}!!Total:!!Line {v}" for v in extra for kind in ("Estimate", "Margin"))
+    tail = ",7" * (2 * len(extra))
+    rows = [f"1400000US{27000000000 + i:011d},Tract {i},{40000 + i % 1000},{900 + i % 50}{tail}"
+            for i in range(10_000)]
+    rows[-1] = f'1400000US27999999999,Last,"250,000+",***{tail}'
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = read_census_csv(csv_bytes(header, labels, *rows), year=2022, name="x.csv")
+    assert table.estimates["B19013_001"][0] == 40000 and table.estimates["B19013_001"][-1] == 250000
+    assert table.censored["B19013_001"] == {9_999: "top"} and np.isnan(table.moes["B19013_001"][-1])
+    assert table.estimates["B25034_060"][-1] == 7
