@@ -182,6 +182,18 @@ def _carry(table, crosswalk):
     return crosswalk_apply(table, crosswalk, universe_of, medians=medians, median_bins=median_bins)
 
 
+def _neighbours(tracts, position: dict[str, int]):
+    """The stored queen neighbours within the region as CSR arrays, or None when they were never
+    worked out (the method then finds them from the shapes)."""
+    if any(row[7] for row in tracts) or len(tracts) == 1:
+        indptr, indices = [0], []
+        for row in tracts:
+            indices.extend(position[g] for g in row[7] if g in position)
+            indptr.append(len(indices))
+        return np.array(indptr, dtype=np.intp), np.array(indices, dtype=np.intp)
+    return None
+
+
 def prepare(*, region: Region, profile: str, t0: int, t1: int) -> Prepared:
     """Gather what a computation reads, or raise NotComputable saying what is missing."""
     import shapely
@@ -194,7 +206,8 @@ def prepare(*, region: Region, profile: str, t0: int, t1: int) -> Prepared:
     if t1 - t0 < 5:
         problems.append(_("Compare survey windows that do not overlap: the end year must be at least five years after the start year."))
     tracts = list(Tract.objects.filter(geography_year=GEOGRAPHY, county_fips__in=region.county_fips).order_by("geoid")
-                  .values_list("geoid", "name", "aland_m2", "centroid_lon", "centroid_lat", "geometry", "synthetic"))
+                  .values_list("geoid", "name", "aland_m2", "centroid_lon", "centroid_lat", "geometry", "synthetic",
+                               "neighbours"))
     if not tracts:
         problems.append(_("No 2020 tract boundaries are loaded for %(region)s: load TIGER/Line tracts first.")
                         % {"region": region.name})
@@ -251,12 +264,14 @@ def prepare(*, region: Region, profile: str, t0: int, t1: int) -> Prepared:
         crosswalked[year] = carried
     if problems:
         raise NotComputable(problems)
-    polygons = shapely.from_geojson([row[5] for row in tracts])
     x, y = lonlat_to_utm(np.array([row[3] for row in tracts]), np.array([row[4] for row in tracts]))
+    neighbours = _neighbours(tracts, position)
     inputs = TractInputs(
         geoids=geoids, regions=np.full(n, region.slug), estimates=estimates, moes=moes,
         brackets=_brackets(list(estimates)), aland_m2=np.array([float(row[2] or 0) for row in tracts]),
-        centroids=np.column_stack([x, y]), polygons=polygons, crosswalked=crosswalked,
+        centroids=np.column_stack([x, y]), neighbours=neighbours,
+        polygons=None if neighbours is not None else shapely.from_geojson([row[5] for row in tracts]),
+        crosswalked=crosswalked,
     )
     return Prepared(region, profile, t0, t1, inputs, {row[0]: row[1] for row in tracts}, synthetic, crosswalked_years)
 

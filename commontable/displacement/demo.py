@@ -65,6 +65,7 @@ def displacement_demo_load(*, tracts: int = TRACTS, seed: int = SEED, stability_
                   centroid_lat=float(lat[i]), synthetic=True, source=load)
             for i, geoid in enumerate(geoids)
         ], batch_size=1000)
+        services.tract_neighbours_refresh(geography_year=2020)
         for year in YEARS:
             variables = sorted(inputs.estimates[year])
             SourceLoad.objects.create(

@@ -81,6 +81,9 @@ class Tract(models.Model):
     centroid_lat = models.FloatField()
     synthetic = models.BooleanField(_("invented demo data"), default=False)
     source = models.ForeignKey(SourceLoad, null=True, blank=True, on_delete=models.SET_NULL, related_name="tracts")
+    # GEOIDs of the tracts of the same census that touch this one (queen contiguity), worked out once
+    # when boundaries are loaded so that computations need not redo it (seconds nationally).
+    neighbours = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["geoid"]

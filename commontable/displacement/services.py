@@ -276,7 +276,28 @@ def _write_tracts(shapes, *, load: SourceLoad, synthetic: bool) -> int:
         for i, geoid in enumerate(geoids)
     ]
     Tract.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+    tract_neighbours_refresh(geography_year=shapes.geography_year)
     return len(rows)
+
+
+def tract_neighbours_refresh(*, geography_year: int) -> int:
+    """Work out which stored tracts of a census touch (queen contiguity) and keep it on each tract,
+    across every file loaded so far (a state loaded later gains its border neighbours)."""
+    import shapely
+
+    from commontable.displacement.method.lag import queen_weights
+
+    rows = list(Tract.objects.filter(geography_year=geography_year).order_by("geoid").values_list("pk", "geoid", "geometry"))
+    if not rows:
+        return 0
+    weights = queen_weights(shapely.from_geojson([row[2] for row in rows]))
+    geoids = [row[1] for row in rows]
+    updates = []
+    for i, (pk, _geoid, _geometry) in enumerate(rows):
+        near = [geoids[j] for j in weights.indices[weights.indptr[i]:weights.indptr[i + 1]].tolist()]
+        updates.append(Tract(pk=pk, neighbours=near))
+    Tract.objects.bulk_update(updates, ["neighbours"], batch_size=WRITE_BATCH)
+    return len(updates)
 
 
 def _write_relationship(crosswalk) -> int:

@@ -160,3 +160,22 @@ def test_a_background_run_that_cannot_finish_is_kept_as_failed_with_its_reason()
     services.run_compute_background(run.pk)
     run.refresh_from_db()
     assert run.status == "failed" and "2005" in run.error
+
+
+def test_neighbours_are_stored_with_the_boundaries_and_give_the_same_results_as_the_shapes():
+    demo.displacement_demo_load(tracts=60, stability_draws=0)
+    region = selectors.region_default()
+    tracts = list(Tract.objects.order_by("geoid"))
+    assert all(t.neighbours for t in tracts)  # the synthetic tiles all touch others
+    first = tracts[0]
+    assert first.geoid not in first.neighbours
+    assert all(first.geoid in Tract.objects.get(geoid=g).neighbours for g in first.neighbours)  # symmetric
+    stored = computing.prepare(region=region, profile="twin_cities", t0=2012, t1=2022)
+    assert stored.inputs.neighbours is not None and stored.inputs.polygons is None
+    Tract.objects.update(neighbours=[])
+    from_shapes = computing.prepare(region=region, profile="twin_cities", t0=2012, t1=2022)
+    assert from_shapes.inputs.neighbours is None and from_shapes.inputs.polygons is not None
+    one = computing.compute(stored, stability_draws=0)
+    other = computing.compute(from_shapes, stability_draws=0)
+    assert [(r["geoid"], r["typology"], r["blocks"]["dp_rentgap"]) for r in one] == \
+           [(r["geoid"], r["typology"], r["blocks"]["dp_rentgap"]) for r in other]
