@@ -12,7 +12,12 @@ pytestmark = pytest.mark.e2e
 
 
 def _grid():
-    from commontable.displacement.tests.factories import RegionFactory, RunFactory, TractFactory, TractResultFactory
+    from commontable.displacement.tests.factories import (
+        RegionFactory,
+        RunFactory,
+        TractFactory,
+        TractResultFactory,
+    )
 
     run = RunFactory(region=RegionFactory(slug="twin_cities", is_default=True), t0=2012, t1=2022, tract_count=4, synthetic=True)
     types = ["OD", "SMMI", "LISD", "SAE"]

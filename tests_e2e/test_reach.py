@@ -97,8 +97,8 @@ def targets(site):
     from commontable.displacement.tests.factories import (
         CommunityReportFactory,
         JurisdictionFactory,
-        RegionFactory,
         PolicyFactory,
+        RegionFactory,
         RunFactory,
         TractFactory,
         TractResultFactory,
