@@ -30,10 +30,11 @@ The timed run, one BENCH line per step (`seconds`) and `displacement_national.to
   decode), tract_index (`method.geometry.TractIndex`: checks, prepare, STRtree), inputs (`TractInputs`,
   980 regions), compute (`pipeline.compute`, stability_draws=0), assign_points (100,000 points →
   85,000 tracts). The run is measured twice:
-  - as the bridge does it today (`computing.prepare` hands `polygons` to `TractInputs`, so `compute`
-    finds queen contiguity itself, an STRtree `intersects` self-join of 17M coordinates, every run);
-  - `…_cached_neighbours`: with the queen neighbours computed once when the tracts were loaded and
-    read from `neighbours2020.npz` (CSR) in the timed `inputs` step.
+  - without stored neighbours (`TractInputs` gets `polygons`, so `compute` finds queen contiguity
+    itself, an STRtree `intersects` self-join of 17M coordinates, every run): what a database whose
+    tracts were loaded before migration displacement 0003 does until they are loaded again;
+  - `…_cached_neighbours`: the app's path (`Tract.neighbours`, worked out when boundaries are loaded,
+    read by `computing.prepare`), here read from `neighbours2020.npz` (CSR) in the timed `inputs` step.
   Each is the best of two runs. `compute_with_stability` then runs `pipeline.compute` with DRAWS
   stability draws (default 10; 100 does not fit) and extrapolates to the default 100 draws.
 Baselines in the same run: `csv.reader` over both CSVs' bytes (only splitting cells), and `json.loads`
