@@ -4,8 +4,6 @@ only the investments the caller may see."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -35,16 +33,6 @@ def _run_out(run: Run) -> dict:
     }
 
 
-def _run(wanted: str | None) -> Run | None:
-    if wanted:
-        try:
-            public_id = uuid.UUID(wanted)
-        except ValueError:
-            return None
-        return Run.objects.select_related("region").filter(public_id=public_id, status="done").first()
-    return selectors.run_current()
-
-
 def _result_out(result: TractResult, names: dict, found) -> dict:
     return {
         "geoid": result.geoid, "name": names.get(result.geoid) or result.geoid, "typology": result.typology,
@@ -67,7 +55,7 @@ def run_list(request: HttpRequest):
                         "sensitivity flags, stability and your alert tier. Public.")
 def result_list(request: HttpRequest, filters: Query[ResultFilters]):
     _reject_unknown_query(request, ResultFilters)
-    run = _run(filters.run)
+    run = selectors.run_for(filters.run)
     if run is None:
         return Respond(404, {"detail": _("No such computation.")})
     results = selectors.result_list(run, typology=filters.typology or "", risk=filters.risk or "")
@@ -84,7 +72,7 @@ def result_list(request: HttpRequest, filters: Query[ResultFilters]):
             description="A tract's result with its building blocks, the survey values used, where the methods "
                         "disagree, and the planned investments you may see within reach.")
 def result_get(request: HttpRequest, geoid: str, run: str | None = None):
-    chosen = _run(run)
+    chosen = selectors.run_for(run)
     result = selectors.result_get(chosen, geoid) if chosen else None
     if result is None:
         return Respond(404, {"detail": _("No such tract in this computation.")})
@@ -104,7 +92,7 @@ def result_get(request: HttpRequest, geoid: str, run: str | None = None):
                         "investments behind each.")
 def alert_list(request: HttpRequest, filters: Query[AlertFilters]):
     _reject_unknown_query(request, AlertFilters)
-    run = _run(filters.run)
+    run = selectors.run_for(filters.run)
     if run is None:
         return Respond(404, {"detail": _("No such computation.")})
     rows = selectors.alert_rows(run, user=request.user, tier=filters.tier)

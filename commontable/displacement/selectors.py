@@ -102,6 +102,20 @@ def run_current(region: Region | None = None, profile: str = Profile.TWIN_CITIES
     )
 
 
+def run_for(wanted: str | None) -> Run | None:
+    """The computation a page or endpoint shows: a finished one named by its public id (None for an
+    unknown or malformed id), or the current one when none is named."""
+    import uuid
+
+    if not wanted:
+        return run_current()
+    try:
+        public_id = uuid.UUID(str(wanted))
+    except ValueError:
+        return None
+    return Run.objects.select_related("region").filter(public_id=public_id, status=RunStatus.DONE).first()
+
+
 def run_list():
     return Run.objects.select_related("region", "created_by").annotate(results_count=Count("results"))
 
@@ -471,9 +485,7 @@ def run_summary(run: Run, *, user) -> list[str]:
     counts = sorted((item for item in typology_counts(run) if item[2]), key=lambda item: -item[2])
     for _code, label, n in counts[:4]:
         lines.append(ngettext("%(label)s: %(count)s tract.", "%(label)s: %(count)s tracts.", n) % {"label": label, "count": n})
-    found = exposure(user)
-    tier1 = sum(1 for geoid, typology in TractResult.objects.filter(run=run).values_list("geoid", "typology")
-                if found.tier_of(geoid, typology) == 1)
+    tier1 = tier1_count(run, user=user)
     lines.append(ngettext(
         "%(count)s tract is at tier 1: displacement or gentrification under way, with planned investment nearby.",
         "%(count)s tracts are at tier 1: displacement or gentrification under way, with planned investment nearby.",

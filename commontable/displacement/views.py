@@ -6,8 +6,6 @@ is replaced by its table, which is the whole page."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,15 +27,11 @@ LAYERS = ("typology", "risk", "alerts", "reports")
 
 
 def _run_from(request: HttpRequest) -> Run | None:
-    """The computation a page shows: `?run=<id>` (any finished one) or the current one."""
-    wanted = request.GET.get("run")
-    if wanted:
-        try:
-            public_id = uuid.UUID(wanted)
-        except ValueError:
-            raise Http404(_("No such computation.")) from None
-        return get_object_or_404(Run.objects.select_related("region"), public_id=public_id, status="done")
-    return selectors.run_current()
+    """The computation a page shows: `?run=<id>` (any finished one; 404 otherwise) or the current one."""
+    run = selectors.run_for(request.GET.get("run"))
+    if run is None and request.GET.get("run"):
+        raise Http404(_("No such computation."))
+    return run
 
 
 @require_GET
