@@ -200,6 +200,8 @@ def copy_rows(model, rows: Sequence[dict]) -> list[dict]:
     no statement to parse, no parameters to quote, no RETURNING. COPY writes the same columns,
     defaults and constraints as INSERT (and fires the same triggers); a failing row aborts the
     COPY and with it the transaction, so nothing is half written."""
+    from psycopg.copy import QueuedLibpqWriter  # PostgreSQL's driver, only needed here
+
     conn = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
     pk = meta.pk
@@ -210,13 +212,12 @@ def copy_rows(model, rows: Sequence[dict]) -> list[dict]:
     done: list[dict] = []
     with conn.cursor() as wrapper, conn.wrap_database_errors:
         cursor = wrapper.cursor
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [quote(meta.db_table), pk.column, len(rows)],
-        )
-        keys = [key for (key,) in cursor.fetchall()]
+        keys = _take_keys(cursor, quote(meta.db_table), pk.column, len(rows))
         # Only quoted identifiers from the model's metadata are formatted in; values are streamed.
-        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        # The queued writer sends from a thread of its own, so that the server takes in (and
+        # indexes) one part of the rows while this thread formats the next.
+        copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+        with cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor)) as copy:
             write = copy.write_row
             pk_name = pk.attname
             for row, key in zip(rows, keys, strict=True):
@@ -232,6 +233,24 @@ def copy_rows(model, rows: Sequence[dict]) -> list[dict]:
                 write(values)
                 done.append(full)
     return done
+
+
+# Keys from the sequence: when they come back contiguous (no other session took one meanwhile,
+# the usual case) only the first and the count cross the wire, not one row per key.
+_TAKE_KEYS_SQL = """
+WITH taken AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS key FROM generate_series(1, %s))
+SELECT min(key), max(key),
+       CASE WHEN max(key) - min(key) + 1 = count(*) THEN NULL ELSE array_agg(key ORDER BY key) END
+FROM taken
+"""
+
+
+def _take_keys(cursor, table: str, column: str, count: int) -> Sequence[int]:
+    if not count:
+        return []
+    cursor.execute(_TAKE_KEYS_SQL, [table, column, count])
+    first, last, scattered = cursor.fetchone()
+    return scattered if scattered is not None else range(first, last + 1)
 
 
 def _row_plan(fields, conn):

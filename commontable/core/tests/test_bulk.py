@@ -66,3 +66,22 @@ def test_database_errors_from_the_drivers_cursor_are_djangos():
     IssueTopic.objects.create(slug="taken", name="Taken")
     with pytest.raises(IntegrityError):  # not sqlite3's or psycopg's own exception
         insert_rows(IssueTopic, [{"slug": "taken", "name": "Again"}])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY and sequences are PostgreSQL's")
+def test_copy_takes_every_key_even_when_the_sequence_hands_them_out_scattered():
+    table = IssueTopic._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cursor.fetchone()
+        keys = bulk._take_keys(cursor.cursor, table, "id", 3)
+        assert list(keys) == list(range(keys[0], keys[0] + 3))  # contiguous: a range, no array
+        # Another session taking keys meanwhile leaves gaps; an increment of 2 does the same.
+        cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 2")  # noqa: S608 (name from the catalog)
+        scattered = bulk._take_keys(cursor.cursor, table, "id", 3)
+        assert list(scattered) == [scattered[0], scattered[0] + 2, scattered[0] + 4]
+        assert bulk._take_keys(cursor.cursor, table, "id", 0) == []
+    rows = bulk.insert_rows(IssueTopic, [{"slug": f"c{n}", "name": f"C{n}"} for n in range(5)])
+    stored = dict(IssueTopic.objects.filter(slug__startswith="c").values_list("slug", "pk"))
+    assert {row["slug"]: row["id"] for row in rows} == stored
+    assert len(set(stored.values())) == 5
