@@ -31,10 +31,12 @@ The timed run, one BENCH line per step (`seconds`) and `displacement_national.to
   980 regions), compute (`pipeline.compute`, stability_draws=0), assign_points (100,000 points →
   85,000 tracts). The run is measured twice:
   - without stored neighbours (`TractInputs` gets `polygons`, so `compute` finds queen contiguity
-    itself, an STRtree `intersects` self-join of 17M coordinates, every run): what a database whose
-    tracts were loaded before migration displacement 0003 does until they are loaded again;
-  - `…_cached_neighbours`: the app's path (`Tract.neighbours`, worked out when boundaries are loaded,
-    read by `computing.prepare`), here read from `neighbours2020.npz` (CSR) in the timed `inputs` step.
+    itself, every run, here on the polygons `TractIndex` has prepared): what a database whose tracts
+    were loaded before migration displacement 0003 does until they are loaded again;
+  - `…_cached_neighbours`: the app's path. Queen neighbours are worked out once when the boundaries
+    are loaded (`services.tract_neighbours_refresh`, on freshly decoded polygons), timed here as the
+    step `neighbours` on the polygons as read, then given to `TractInputs` as `Tract.neighbours`
+    are by `computing.prepare`. This is the whole national run from local files.
   Each is the best of two runs. `compute_with_stability` then runs `pipeline.compute` with DRAWS
   stability draws (default 10; 100 does not fit) and extrapolates to the default 100 draws.
 Baselines in the same run: `csv.reader` over both CSVs' bytes (only splitting cells), and `json.loads`
@@ -262,18 +264,7 @@ def cached_files(n20: int, vertices: int) -> Path:
         subprocess.run([sys.executable, __file__, "--make", str(directory), str(n20), str(vertices)], check=True)
         (directory / "done").write_text("ok")
         print(f"# made the files in {time.perf_counter() - started:.0f} s: {directory}", flush=True)
-    if not (directory / "neighbours2020.npz").exists():
-        subprocess.run([sys.executable, __file__, "--neighbours", str(directory)], check=True)
     return directory
-
-
-def make_neighbours(directory: Path) -> None:
-    """Queen neighbours of the 2020 tracts, computed once (as an app would when it loads boundaries)."""
-    from commontable.displacement.method.lag import queen_weights
-
-    _geoids, _aland, polygons = read_tract_file(directory / "tracts2020.npz")
-    weights = queen_weights(polygons)
-    np.savez(directory / "neighbours2020.npz", indptr=weights.indptr, indices=weights.indices)
 
 
 # --- the timed run -----------------------------------------------------------------------------------
@@ -300,6 +291,7 @@ def run(directory: Path, *, cached_neighbours: bool) -> dict[str, float]:
     from commontable.displacement.computing import _carry
     from commontable.displacement.method.brackets import brackets_from_labels
     from commontable.displacement.method.geometry import TractIndex, lonlat_to_utm
+    from commontable.displacement.method.lag import queen_weights
     from commontable.displacement.method.overlay import assign_points
     from commontable.displacement.method.pipeline import compute
     from commontable.displacement.method.synthetic_geo import CONUS_BBOX, synthetic_points
@@ -323,6 +315,8 @@ def run(directory: Path, *, cached_neighbours: bool) -> dict[str, float]:
     del t0, crosswalk  # as in the bridge, the 2010-tract table is not needed once carried
     t1 = step("read_acs_2022", lambda: read_census_csv(directory / f"ACSDT5Y{T1}.national-Data.csv"))
     geoids, aland, polygons = step("read_tracts", lambda: read_tract_file(directory / "tracts2020.npz"))
+    if cached_neighbours:  # the app works them out when the boundaries are loaded (unprepared polygons)
+        weights = step("neighbours", lambda: queen_weights(polygons))
     index = step("tract_index", lambda: TractIndex(geoids, polygons))
 
     def build_inputs():
@@ -353,8 +347,7 @@ def run(directory: Path, *, cached_neighbours: bool) -> dict[str, float]:
             brackets[table_code] = brackets_from_labels(mine)
         spatial = {"polygons": polygons}  # the bridge's way: queen contiguity computed in `compute`
         if cached_neighbours:
-            with np.load(directory / "neighbours2020.npz") as data:
-                spatial["neighbours"] = (data["indptr"], data["indices"])
+            spatial["neighbours"] = (weights.indptr, weights.indices)
         centres = shapely.centroid(polygons)
         x, y = lonlat_to_utm(shapely.get_x(centres), shapely.get_y(centres))
         return TractInputs(geoids=geoids, regions=regions, estimates=estimates, moes=moes, brackets=brackets,
@@ -402,9 +395,6 @@ def main() -> None:
     if sys.argv[1:2] == ["--baselines"]:
         print(*baselines(Path(sys.argv[2])))
         return
-    if sys.argv[1:2] == ["--neighbours"]:
-        make_neighbours(Path(sys.argv[2]))
-        return
     n20 = int(sys.argv[1]) if len(sys.argv) > 1 else 85_000
     vertices = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     draws = int(sys.argv[3]) if len(sys.argv) > 3 else 10
@@ -425,7 +415,7 @@ def main() -> None:
             if not name.startswith("_"):
                 line(name + tag, seconds, peak=best["_peak_rss_mb"])
         total = best["_total"]
-        line("total" + tag, total, lag="queen_neighbours_loaded" if cached else "queen_from_polygons_in_compute",
+        line("total" + tag, total, lag="queen_worked_out_at_boundary_load" if cached else "queen_from_polygons_in_compute",
              tracts2020=best["_tracts20"], tracts2010=best["_tracts10"], parts=best["_parts"],
              carried=best["_carried"], regions=N_REGIONS, points=N_POINTS, vertices=vertices, types=best["_types"],
              unassigned=best["_unassigned"], files_mb=f"{mb:.0f}", target_s=10, target_peak_rss_mb=2048,

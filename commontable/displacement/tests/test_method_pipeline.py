@@ -175,6 +175,28 @@ def test_queen_weights_on_a_grid_and_lag():
     assert lag[centre] == pytest.approx(np.mean([1, 2, 3, 5, 6, 7, 8]))  # NaN neighbour skipped
 
 
+def test_queen_weights_equal_every_pair_tested_and_ignore_preparation():
+    """Boxes that overlap without touching, a tract inside another's hole, a multipolygon, a
+    lone tract: the pairs found are exactly the pairs that intersect, whether or not prepared."""
+    rng = np.random.default_rng(3)
+    shapes = [shapely.Point(rng.uniform(0, 20), rng.uniform(0, 20)).buffer(rng.uniform(0.5, 3), quad_segs=3)
+              for _ in range(60)]
+    ring = shapely.Polygon([(30, 30), (40, 30), (40, 40), (30, 40)], holes=[[(33, 33), (37, 33), (37, 37), (33, 37)]])
+    shapes += [ring, shapely.box(33, 33, 37, 37), shapely.box(34, 34, 35, 35).union(shapely.box(50, 50, 51, 51)),
+               shapely.box(100, 100, 101, 101), shapely.Polygon([(41, 30), (45, 30), (41, 41)])]
+    geoms = np.array(shapes, dtype=object)
+    expected = {(i, j) for i in range(len(geoms)) for j in range(len(geoms))
+                if i != j and shapely.intersects(geoms[i], geoms[j])}
+    for prepared in (False, True):
+        if prepared:
+            shapely.prepare(geoms)
+        w = queen_weights(geoms)
+        found = {(i, int(j)) for i in range(len(geoms)) for j in w.indices[w.indptr[i]:w.indptr[i + 1]]}
+        assert found == expected
+        assert (60, 61) in found and (62, 60) not in found  # inside the hole: touching; in the ring: not
+        assert w.indptr[64] == w.indptr[63]  # the lone tract has none
+
+
 def test_distance_band_weights_inverse_square():
     xy = np.array([[0, 0], [1, 0], [3, 0], [100, 0.0]])
     w = distance_band_weights(xy, band_factor=0.1)  # max NN distance 97 → band 9.7
