@@ -4,3 +4,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_asgi_application()
+
+from commontable.core.startup import settle_long_lived_objects  # noqa: E402 (needs Django set up)
+
+settle_long_lived_objects()

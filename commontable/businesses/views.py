@@ -40,6 +40,7 @@ from commontable.core.http import (
     export_format,
     form_status,
     paginate,
+    path_maker,
     require,
 )
 from commontable.core.page_cache import Fragment, render_fragment
@@ -278,10 +279,16 @@ def opportunity_detail(request: HttpRequest, public_id) -> HttpResponse:
 
     def build() -> Fragment:
         page = selectors.opportunity_page(opportunity, user)
+        business_path = path_maker("businesses:business_detail", "slug-marker-0")
+        # Up to 200 rows: their cells are joined here, not by three template loops per row.
+        rows = [{"path": business_path(m.business.slug), "name": m.business.name, "trades": ", ".join(m.trades),
+                 "certifications": ", ".join(c.short_name for c in m.certifications),
+                 "places": ", ".join(p.name for p in m.places)} for m in page["matches"]]
         return render_fragment(request, template, {
             "opportunity": opportunity,
             "investment": opportunity.investment,
             **page,
+            "match_rows": rows,
             "programs": [PROGRAM_SHORT.get(p, p) for p in opportunity.certifications_wanted or []],
             "reachable": sum(1 for m in page["matches"] if m.business.consents_to_notices and m.business.email),
             "can_manage": permissions.can_manage_opportunities.test(user),

@@ -19,12 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commontable.core import deadlines, feeds, ical, notifications, schedule
 from commontable.core.audit import log_action
+from commontable.core.http import path_maker
 from commontable.core.page_cache import PageCache
 from commontable.core.visibility import viewer_for
 from commontable.directory.models import Organization
@@ -130,9 +130,7 @@ AGENDA_COLUMNS = ("public_id", "title", "kind", "deadline_kind", "status", "star
 
 def decision_path_maker():
     """A decision's page address from its public id, without resolving the URL once per row."""
-    marker = uuid.UUID(int=0)
-    before, after = reverse("investments:decision_detail", args=[marker]).split(str(marker))
-    return lambda public_id: f"{before}{public_id}{after}"
+    return path_maker("investments:decision_detail", uuid.UUID(int=0))
 
 
 def decision_agenda(user, *, year: int, month: int, filters: CalendarFilter = CalendarFilter()):

@@ -2,6 +2,8 @@
 (403), the forms' happy and failure paths, the filters, exports, contact details shown only to
 those allowed, and query counts that do not grow with rows."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -213,11 +215,33 @@ def test_opportunity_pages_follow_their_and_their_investments_visibility(client,
                              {"staff": 200, "admin": 200}, default=404)
 
 
+def cells(body: str, name: str) -> list[str]:
+    """The texts of the cells of the matches table's row for this business."""
+    for row in re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", body, re.S):
+        texts = [t.strip() for t in re.findall(r">([^<>]*)<", row) if t.strip()]
+        if texts and texts[0] == name:
+            return texts
+    return []
+
+
 def test_the_opportunity_page_lists_the_matches_and_why(client, personas, world):
     login_as(client, personas, "member_b")
     body = client.get(url("opportunity_detail", world.opportunity.public_id)).content.decode()
     assert "Aurora Plumbing Co" in body and "Bright Current Electric" in body and "Quiet Mechanical" not in body
     assert "Ramsey County" in body and "DBE" in body
+    assert f'href="{url("business_detail", "aurora-plumbing")}"' in body
+    # Nothing wanted, no place named: each row says so, in the reader's language.
+    broad = OpportunityFactory(investment=world.opportunity.investment, title="Any trade 23", codes=["23"])
+    body = client.get(url("opportunity_detail", broad.public_id)).content.decode()
+    assert cells(body, "Aurora Plumbing Co") == ["Aurora Plumbing Co", "238220", "CERT", "Any place"]
+    # Bright Current's certification lapses: its row says none is current
+    Certification.objects.filter(business__name="Bright Current Electric").update(valid_until=TODAY - DAY)
+    PAGES.changed()
+    body = client.get(url("opportunity_detail", broad.public_id)).content.decode()
+    assert cells(body, "Bright Current Electric") == ["Bright Current Electric", "238210", "None wanted", "Any place"]
+    client.post(reverse("accounts:language_set"), {"language": "es", "next": "/"})
+    body = client.get(url("opportunity_detail", broad.public_id)).content.decode()
+    assert "None wanted" not in body and "Any place" not in body
 
 
 def test_the_opportunity_list_filters_by_investment_for_the_investment_page(client, personas, world):
