@@ -243,13 +243,19 @@ def data_version(*labels: str) -> str:
     e.g. cached pages. A label need not be a model's: any name a writer announces will do. A
     missing token is replaced by a fresh one (as for figures), never read as empty, so an evicted
     token only means "compute again"."""
+    return data_version_and_get(labels, None)[0]
+
+
+def data_version_and_get(labels: Sequence[str], key: str | None):
+    """`data_version(*labels)` and the cache's value under `key` (None if absent), in one read:
+    for a value kept with the version it was made at, valid while the version stands."""
     keys = [_TOKEN_PREFIX + label for label in (_ALL, *labels)]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
+    found = cache.get_many([*keys, key] if key else keys)
+    for token_key in keys:
+        if token_key not in found:
             token = uuid.uuid4().hex
-            found[key] = token if cache.add(key, token, None) else (cache.get(key) or token)
-    return ".".join(found[key] for key in keys)
+            found[token_key] = token if cache.add(token_key, token, None) else (cache.get(token_key) or token)
+    return ".".join(found[token_key] for token_key in keys), found.get(key) if key else None
 
 
 def _clean(reading: Reading) -> Reading:

@@ -41,7 +41,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from commontable.core.indicators import data_changed, data_version
+from commontable.core.indicators import data_changed, data_version, data_version_and_get
 from commontable.core.visibility import viewer_for
 
 # The module of the historical models a data migration writes through.
@@ -145,6 +145,12 @@ class PageCache:
         after this moment replaces it."""
         connections[DEFAULT_DB_ALIAS].__dict__.setdefault(self._state_name, {})["dirty"] = False
         return data_version(self.label)
+
+    def version_and_get(self, key: str):
+        """`version_now()` and the cache's value under `key`, in one read: for something else
+        kept with the version it was worked out at (the directory's viewers)."""
+        connections[DEFAULT_DB_ALIAS].__dict__.setdefault(self._state_name, {})["dirty"] = False
+        return data_version_and_get([self.label], key)
 
     # --- keys and pages --------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ def test_the_wsgi_and_asgi_entry_points_settle_the_process():
         script = (f"import gc; import {module} as entry; "
                   "from commontable.core import startup; "
                   "print(callable(entry.application), startup._settled, gc.get_freeze_count() > 1000)")
-        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,  # noqa: S603
                               check=False, timeout=120)
         assert done.returncode == 0, done.stderr
         assert done.stdout.split() == ["True", "True", "True"], (module, done.stdout, done.stderr)

@@ -81,9 +81,9 @@ def test_detail_queries_do_not_grow_with_participants(client, personas, django_a
         TableParticipationFactory(table=personas.table, organization=OrganizationFactory())
     login_as(client, personas, "staff")
     client.get(detail(personas.table))
-    # session, user, viewer (person), the table, its participations with organisations, its
+    # session, user, the viewer kept in the cache (no query), the table, its participations with organisations, its
     # issues, its places, its activity, its history.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(detail(personas.table))
     assert len(response.context["participations"]) == 7
 

@@ -96,3 +96,44 @@ def test_contacts_stay_hidden_if_any_of_the_persons_organizations_withholds_cons
     other = OrganizationFactory(shares_contacts=False)
     services.affiliation_add(actor=None, person=personas.person_a, organization=other)
     assert not can_see_contacts(personas.user("member_b"), personas.person_a)
+
+
+def test_the_viewer_is_kept_until_the_directory_changes(personas, django_assert_num_queries, monkeypatch):
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from commontable.core.visibility import Role
+    from commontable.directory.models import Affiliation, TableParticipation
+    from commontable.directory.page_cache import PAGES
+    from commontable.directory.selectors import viewer_build
+
+    cache.clear()
+    user = personas.user("member_b")
+    first = viewer_build(user)
+    assert first.organization_ids == frozenset({personas.org_b.pk})
+    with django_assert_num_queries(0):  # kept (the test cache is in memory)
+        assert viewer_build(user) == first
+    # A new affiliation, a table joined: the next request sees them.
+    services.affiliation_add(actor=None, person=personas.person_b, organization=personas.org_a, is_representative=True)
+    second = viewer_build(user)
+    assert second.organization_ids == frozenset({personas.org_a.pk, personas.org_b.pk})
+    assert personas.org_a.pk in second.represented_organization_ids and personas.table.pk not in second.table_ids
+    TableParticipation.objects.create(table=personas.table, organization=personas.org_b)
+    assert personas.table.pk in viewer_build(user).table_ids
+    TableParticipation.objects.filter(organization=personas.org_b).update(left_on=timezone.localdate())
+    PAGES.changed()  # a bulk update announces itself, as the services do
+    assert personas.table.pk not in viewer_build(user).table_ids
+    # An affiliation that ends today still counts today and no longer tomorrow, with no write between.
+    Affiliation.objects.filter(person=personas.person_b, organization=personas.org_a).update(end_on=timezone.localdate())
+    PAGES.changed()
+    assert personas.org_a.pk in viewer_build(user).organization_ids
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
+    assert personas.org_a.pk not in viewer_build(user).organization_ids
+    # The role is the user row's, never the kept one.
+    user.role = Role.STAFF
+    assert viewer_build(user).is_staff
+    # Each user has their own.
+    assert viewer_build(personas.user("member_a")).person_id == personas.person_a.pk

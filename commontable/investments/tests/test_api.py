@@ -1262,14 +1262,14 @@ def test_investment_list_query_count(client, personas, django_assert_num_queries
 def test_map_query_count(client, personas, django_assert_num_queries, rows):
     _rows(rows, personas)
     login_as(client, personas, "member_b")
-    # session, user; viewer: person, affiliations, table participations; the map's version (how
+    # session, user; the viewer kept in the cache (no query); the map's version (how
     # many located investments the caller sees and their last change; the funding's count, last
     # id and sum); the features (one query of the needed columns, funding totals by subquery).
     with django_assert_num_queries(8):
         response = client.get(f"{API}/investments.geojson")
     assert len(json.loads(response.content)["features"]) == rows
-    # From the cache until something changes: the session, the user, the viewer, the version.
-    with django_assert_num_queries(7):
+    # From the cache until something changes: the session, the user, the version (the viewer is kept in the cache).
+    with django_assert_num_queries(4):
         response = client.get(f"{API}/investments.geojson")
     assert len(json.loads(response.content)["features"]) == rows
 

@@ -177,10 +177,10 @@ def test_the_list_filtered_by_status_has_a_constant_number_of_queries(client, pe
     url = reverse("investments:commitment_list")
     client.get(url, {"status": "at_risk"})  # warm the content-type cache
     PAGES.changed()  # a cold page: built from the data, not served from the page cache
-    # session, user, viewer (person, represented organisations, tables); whether every stored status holds today; the
+    # session, user, the viewer kept in the cache (no query); whether every stored status holds today; the
     # paginator's count and the page's ids on the stored status; the page of commitments with
     # investment and obligor; the filter's choices: how many investments, obligors, investments.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         response = client.get(url, {"status": "at_risk"})
     assert response.context["page_obj"].paginator.count == rows
     assert {c.status for c in response.context["commitments"]} == {Compliance.AT_RISK}

@@ -109,10 +109,10 @@ def test_list_queries_do_not_grow_with_rows(client, personas, world, place, djan
     login_as(client, personas, "member_a")
     client.get(LIST)  # warm the content-type cache
     PAGES.changed()  # a cold page: built from the data, not served from the page cache
-    # session, user, viewer (person, represented organisations, tables), the paginator's count,
+    # session, user, the viewer kept in the cache (no query), the paginator's count,
     # the page's ids, the page of investments with sponsor, jurisdiction and funding total; the
     # filter's choices: places, tables the user may see.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(LIST)
     assert len(response.context["investments"]) == 7
 
@@ -180,13 +180,13 @@ def test_detail_queries_do_not_grow_with_rows(client, personas, world, django_as
     login_as(client, personas, "member_a")
     client.get(url("investment_detail", world.investment))  # warm the content-type cache
     PAGES.changed()  # a cold page: built from the data, not served from the page cache
-    # session, user, viewer (person, represented organisations, tables), the investment with its
+    # session, user, the viewer kept in the cache (no query), the investment with its
     # sponsor and place; funding, stages, commitments with their latest report and obligor, asks,
     # their actions, the actions' organisations; tables and organisations engaged that the user
     # may see; whether the user represents an engaged organisation (for recording actions);
     # upcoming decisions and whether the user watches the investment; the contracting
     # opportunities the user may see on it (a COUNT; the workforce line reads cached sums).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         response = client.get(url("investment_detail", world.investment))
     assert len(response.context["page"].asks) == 6 and len(response.context["page"].funding) == 7
 

@@ -100,11 +100,11 @@ def test_list_queries_do_not_grow_with_rows(client, personas, world, django_asse
     login_as(client, personas, "member_a")
     client.get(LIST)  # warm the content-type cache
     PAGES.changed()  # a cold page: built from the data, not served from the page cache
-    # session, user, viewer (person, represented organisations, tables), the paginator's
+    # session, user, the viewer kept in the cache (no query), the paginator's
     # count, the page's ids, the page of commitments with investment, obligor and status (stored,
     # or computed from the commitment's columns where it does not hold); the filter's choices: how
     # many investments (menu or text), obligors, investments.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(LIST)
     assert len(response.context["commitments"]) == 11
 
@@ -227,10 +227,10 @@ def test_detail_queries_do_not_grow_with_reports(client, personas, world, django
     login_as(client, personas, "member_a")
     client.get(url("commitment_detail", commitment))  # warm the content-type cache
     PAGES.changed()  # a cold page: built from the data, not served from the page cache
-    # session, user, viewer (person, represented organisations, tables), the commitment with its
+    # session, user, the viewer kept in the cache (no query), the commitment with its
     # investment and obligor, its reports with reporter and evidence file, its escalation steps,
     # whether the user represents an organisation engaged in the investment.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(url("commitment_detail", commitment))
     assert len(response.context["page"].reports) == 7
 

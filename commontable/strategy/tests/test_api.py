@@ -990,10 +990,10 @@ def test_dashboard_query_count_is_the_same_for_5_or_20_objectives(
     login_as(client, personas, "member_b")
     url = f"{API}/plans/{plan.slug}/dashboard"
     client.get(url)  # the computed figures are cached from here on, as after any first load
-    # session, user; viewer: person, affiliations, table participations; the plan; its current
+    # session, user; the viewer kept in the cache (no query); the plan; its current
     # strategies; its current objectives, their owners and their tables (prefetches); their
     # bindings with indicators; the last board report; every manual measurement in one query.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         response = client.get(url)
     data = response.json()
     assert sum(len(s["objectives"]) for s in data["strategies"]) == objectives
@@ -1062,10 +1062,10 @@ def test_objective_detail_query_count(client, personas, plans, django_assert_num
         ActionItemFactory(objectives=[objective])
     login_as(client, personas, "member_b")
     client.get(f"{API}/objectives/{objective.public_id}")  # the computed figures are cached from here on
-    # session, user; viewer: person, affiliations, table participations; the objective with its
+    # session, user; the viewer kept in the cache (no query); the objective with its
     # plan and strategy; its bindings with indicators; the last board report; the measurements
     # behind the figures; the hand-entered ones with who recorded them; its action items; its
     # history (the page's selector reads it); its tables that the caller may see. member_b owns
     # nothing: `can_measure` is decided by one query per manual figure.
-    with django_assert_num_queries(13 + 6):
+    with django_assert_num_queries(10 + 6):
         client.get(f"{API}/objectives/{objective.public_id}")

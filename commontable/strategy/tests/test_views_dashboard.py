@@ -373,11 +373,11 @@ def test_dashboard_queries_do_not_grow_with_objectives(client, personas, django_
     plan.objectives.first().tables.add(personas.table)
     login_as(client, personas, "member_a")
     client.get(plan_url(plan))  # fills the figure cache, as any earlier visit would have
-    # session, user, viewer (person, affiliations, tables); the plan; the owner filter's people;
+    # session, user, the viewer kept in the cache (no query); the plan; the owner filter's people;
     # the plan's strategies; its objectives, with their owners and visible tables (2 prefetches);
     # their bindings with indicators; the last board report; every stored measurement in one;
     # values; the filter's tables; the other plans. Computed figures come from the cache.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(14):
         response = client.get(plan_url(plan))
     assert len(shown_numbers(response)) == n
 

@@ -145,11 +145,11 @@ def test_objective_page_queries_do_not_grow_with_figures(
         ActionItemFactory(objectives=[objective], owner=personas.user("staff"))
     login_as(client, personas, "member_a")
     client.get(detail(objective))
-    # session, user, viewer (person, affiliations, tables); the objective with plan and strategy;
+    # session, user, the viewer kept in the cache (no query); the objective with plan and strategy;
     # its bindings with indicators; the last board report; every measurement of the figures in
     # one; the hand-entered measurements with who recorded them; its action items with owners;
     # its history; the measurement permission; owners; visible tables.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = client.get(detail(objective))
     assert len(response.context["page"].figures) == n
 
