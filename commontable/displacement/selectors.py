@@ -574,6 +574,10 @@ def investment_overlay_geojson(user) -> bytes:
 # --- A tract's page, disagreements, alerts, the CSV --------------------------------------------------
 
 SENSITIVITY_KEYS = ["freeman_gent", "governing_gent", "ncrc_gent"]
+# Shown on a tract's page and in the CSV, beyond the gentrification tests that the disagreement
+# view compares: NCRC's cultural-displacement test (a group of colour fell where NCRC sees
+# gentrification). Results computed before it existed have no value: "not enough data".
+SENSITIVITY_SHOWN = [*SENSITIVITY_KEYS, "ncrc_cultural"]
 
 
 def sensitivity_label(key: str) -> str:
@@ -582,6 +586,7 @@ def sensitivity_label(key: str) -> str:
         "governing_eligible": _("Governing (2015): could gentrify"),
         "governing_gent": _("Governing (2015) gentrification test"),
         "ncrc_gent": _("NCRC (2019) gentrification test"),
+        "ncrc_cultural": _("NCRC (2019) cultural displacement: a group of colour fell where it gentrified"),
     }.get(key, key)
 
 
@@ -773,14 +778,14 @@ def results_table(run: Run, *, user) -> tuple[list[str], list[list]]:
             if key not in blocks_keys:
                 blocks_keys.append(key)
     header = ["geoid20", "region_id", "profile", "t0", "t1", "typology", "typology_label", "typology_reason",
-              "stability", "dri_score", "dri_class", "bipoc_share_t1", *SENSITIVITY_KEYS, "governing_eligible",
+              "stability", "dri_score", "dri_class", "bipoc_share_t1", *SENSITIVITY_SHOWN, "governing_eligible",
               "alert_tier", "exposed_land_share", *blocks_keys]
     rows = []
     for result in results:
         rows.append([
             result.geoid, run.region.slug, run.profile, run.t0, run.t1, result.typology, typology_label(result.typology),
             result.reason, result.stability, result.risk_score, result.risk_class, result.bipoc_share,
-            *[result.sensitivity.get(key) for key in SENSITIVITY_KEYS], result.sensitivity.get("governing_eligible"),
+            *[result.sensitivity.get(key) for key in SENSITIVITY_SHOWN], result.sensitivity.get("governing_eligible"),
             found.tier_of(result.geoid, result.typology), found.land_share.get(result.geoid),
             *[result.blocks.get(key) for key in blocks_keys],
         ])
@@ -839,7 +844,7 @@ def tract_page(tract: Tract, *, run: Run | None, user) -> TractPage:
         page.risk_score = "" if result.risk_score is None else str(round(result.risk_score, 1))
         page.stability_percent = "" if result.stability is None else str(round(result.stability * 100))
         page.fragile = _fragile(result)
-        page.sensitivity = [(sensitivity_label(key), yes_no_unknown(result.sensitivity.get(key))) for key in SENSITIVITY_KEYS]
+        page.sensitivity = [(sensitivity_label(key), yes_no_unknown(result.sensitivity.get(key))) for key in SENSITIVITY_SHOWN]
         page.disagreement = disagreement_text(result)
         page.tier_label = str(tier_label(tier)) if tier else (
             _("Planned investment is nearby, but this tract's type raises no alert.") if tract.geoid in found.land_share

@@ -48,7 +48,7 @@ EXTRA_KEYS = ("central_city", "risk_extra", "regional_income", "freeman_q")
 BLOCK_COLUMNS = ("inc_cat_t0", "inc_cat_t1", "lmh", "change_rent", "change_value", "change", "vulnerable_t0",
                  "vulnerable_t1", "hot", "gentrified", "gentrified_urban", "lostli", "dp_pchrent",
                  "dp_rentgap", "dense", "student_share")
-SENSITIVITY_COLUMNS = ("freeman_gent", "governing_eligible", "governing_gent", "ncrc_gent")
+SENSITIVITY_COLUMNS = ("freeman_gent", "governing_eligible", "governing_gent", "ncrc_gent", "ncrc_cultural")
 #: every key of a row from `results_to_rows`, in order
 COLUMNS = ("geoid20", "region_id", "profile", "t0", "t1", *BLOCK_COLUMNS, "flags", "typology",
            "typology_reason", "stability", "fragile", "bipoc_share_t1", *SENSITIVITY_COLUMNS,

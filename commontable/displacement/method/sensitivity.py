@@ -16,27 +16,37 @@ central), which over-counts outside Minneapolis and St. Paul: pass the real mask
   in the region's bottom 40 % (≤ P40); gentrified = eligible & increase in BA+ share and real % change in
   median value both in the top third (≥ P66.7).
 - NCRC 2019: eligible as Governing; gentrified = eligible & real % change in value and increase in BA+
-  share in the top 60 % (≥ P40) & real median HH income increased. (Its cultural-displacement test is
-  not computed.)
+  share in the top 60 % (≥ P40) & real median HH income increased.
+- NCRC 2019 cultural displacement (`ncrc_cultural`): a tract NCRC counts as gentrified where a group
+  of colour (Black, American Indian and Alaska Native, Asian, Hispanic or Latino: B03002_004, _005,
+  _006, _012) fell by at least 5 % and by more than one standard deviation below the mean change of
+  that group across the region's tracts (the spec's "≥ 5 % plus a std-dev test"; our reading, as
+  the spec gives no more). Only groups of at least `CULTURAL_MIN_COUNT` people at t0 are tested:
+  the survey's margins make smaller counts swing by more than 5 % from sampling alone. Not
+  gentrified → 0; gentrified and no group tested or fallen → 0; NCRC's answer unknown → NaN.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .indicators import regional_quantile, safe_div, sum_known
+from .indicators import RegionCodes, regional_quantile, safe_div, sum_known
 from .profiles import Profile
 from .typology import TractInputs, dollar_factor, t_and, t_ge, t_gt, t_lt
 
 __all__ = ["sensitivity_flags"]
 
+GROUPS_OF_COLOUR = ("B03002_004", "B03002_005", "B03002_006", "B03002_012")
+CULTURAL_MIN_COUNT = 50
+CULTURAL_MIN_FALL = -0.05
 RECENT_BUILT = ("B25034_002", "B25034_003", "B25034_004")
 COL = ("B15003_022", "B15003_023", "B15003_024", "B15003_025")
 
 
 def sensitivity_flags(inputs: TractInputs, profile: Profile, t0: int, t1: int, *, central_city=None,
                       freeman_q: float = 0.5) -> dict[str, np.ndarray]:
-    """→ {freeman_eligible, freeman_gent, governing_eligible, governing_gent, ncrc_gent} (tri-state)."""
+    """→ {freeman_eligible, freeman_gent, governing_eligible, governing_gent, ncrc_gent, ncrc_cultural}
+    (tri-state)."""
     n = inputs.n
     central = np.ones(n) if central_city is None else np.asarray(central_city, dtype=np.float64)
     if central.shape != (n,):
@@ -63,5 +73,30 @@ def sensitivity_flags(inputs: TractInputs, profile: Profile, t0: int, t1: int, *
                      t_ge(q(val0, 0.4), val0))
     gov_gent = t_and(gov_elig, t_ge(dcol, q(dcol, 2 / 3)), t_ge(pch_val, q(pch_val, 2 / 3)))
     ncrc_gent = t_and(gov_elig, t_ge(pch_val, q(pch_val, 0.4)), t_ge(dcol, q(dcol, 0.4)), t_gt(hinc1, hinc0 * f))
+    groups = [(e0(v), e1(v)) for v in GROUPS_OF_COLOUR if inputs.has(t0, v) and inputs.has(t1, v)]
     return {"freeman_eligible": fr_elig, "freeman_gent": fr_gent, "governing_eligible": gov_elig,
-            "governing_gent": gov_gent, "ncrc_gent": ncrc_gent}
+            "governing_gent": gov_gent, "ncrc_gent": ncrc_gent,
+            "ncrc_cultural": cultural_displacement(ncrc_gent, groups, regs)}
+
+
+def cultural_displacement(gentrified, groups, regions) -> np.ndarray:
+    """NCRC's cultural-displacement test (module docstring) over (count t0, count t1) pairs."""
+    gentrified = np.asarray(gentrified, dtype=np.float64)
+    fallen = np.zeros(gentrified.shape, dtype=bool)
+    rc = regions if isinstance(regions, RegionCodes) else RegionCodes(regions)
+    for before, after in groups:
+        before, after = np.asarray(before, dtype=np.float64), np.asarray(after, dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            change = np.where(before >= CULTURAL_MIN_COUNT, (after - before) / before, np.nan)
+        known = ~np.isnan(change)
+        counts = np.bincount(rc.codes[known], minlength=rc.r).astype(np.float64)
+        sums = np.bincount(rc.codes[known], weights=change[known], minlength=rc.r)
+        squares = np.bincount(rc.codes[known], weights=change[known] ** 2, minlength=rc.r)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = sums / counts
+            sd = np.sqrt(np.maximum(squares / counts - mean**2, 0.0))
+        below = mean[rc.codes] - sd[rc.codes]
+        with np.errstate(invalid="ignore"):
+            fallen |= known & (change <= CULTURAL_MIN_FALL) & (change < below)
+    out = np.where(gentrified == 1, fallen.astype(np.float64), gentrified)
+    return np.where(np.isnan(gentrified), np.nan, out)

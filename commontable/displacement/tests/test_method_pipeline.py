@@ -151,6 +151,36 @@ def test_sensitivity_flags_by_hand():
     assert s["governing_eligible"][0] == 1 and s["governing_gent"][0] == 1 and s["ncrc_gent"][0] == 1
 
 
+def test_ncrc_cultural_displacement_needs_a_real_fall_of_a_group_of_colour():
+    from commontable.displacement.method.sensitivity import cultural_displacement
+
+    # Ten tracts of one region; NCRC sees gentrification in 0–3 and 8, not in 4–7, unknown in 9.
+    gentrified = np.array([1, 1, 1, 1, 0, 0, 0, 0, 1, np.nan])
+    # Black residents: mostly steady (+0–4 %); tract 0 fell by 40 %, tract 4 too (not gentrified),
+    # tract 1 by 6 % (≥ 5 % but within the region's spread), tract 2 from 30 to 10 (too few to test).
+    before = np.array([500, 500, 30, 400, 500, 400, 400, 400, 400, 400], float)
+    after = np.array([300, 470, 10, 410, 300, 410, 404, 400, 412, 390], float)
+    flag = cultural_displacement(gentrified, [(before, after)], np.zeros(10, int))
+    assert flag[0] == 1 and flag[1] == 0 and flag[2] == 0 and flag[3] == 0
+    assert (flag[4:8] == 0).all() and flag[8] == 0 and np.isnan(flag[9])
+    # A second group that fell in tract 3 makes it count; a missing count is not a fall.
+    hispanic_before = np.array([100, 100, 100, 200, 100, 100, 100, 100, 100, 100], float)
+    hispanic_after = np.array([100, 101, 99, 60, 100, 102, 100, 100, np.nan, 100], float)
+    flag = cultural_displacement(gentrified, [(before, after), (hispanic_before, hispanic_after)], np.zeros(10, int))
+    assert flag[:4].tolist() == [1, 0, 0, 1] and flag[8] == 0
+    # No group tested at all: gentrified tracts are "no", not unknown.
+    assert cultural_displacement(gentrified, [], np.zeros(10, int))[:4].tolist() == [0, 0, 0, 0]
+
+
+def test_ncrc_cultural_is_computed_with_the_other_flags_and_written_with_each_row():
+    inputs = small()
+    flags = sensitivity_flags(inputs, TC, 2012, 2022)
+    assert flags["ncrc_cultural"].shape == (inputs.n,)
+    known = ~np.isnan(flags["ncrc_gent"])
+    assert ((flags["ncrc_cultural"][known] == 1) <= (flags["ncrc_gent"][known] == 1)).all()  # only where gentrified
+    assert "ncrc_cultural" in pipeline.COLUMNS
+
+
 def test_sensitivity_central_city_mask_defaults_to_all():
     inputs = _sens_inputs()
     s = sensitivity_flags(inputs, TC, 2012, 2022, central_city=np.zeros(6, bool))

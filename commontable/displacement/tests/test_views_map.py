@@ -4,6 +4,7 @@ that the overlay counts only the investments the viewer may see."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -43,7 +44,7 @@ def grid(db):
             run=run, geoid=geoid, typology=types[i], reason=f"flag:{types[i]}",
             risk_class="higher" if i in (0, 3) else "low", risk_score=10 if i in (0, 3) else 2,
             stability=0.4 if i == 4 else 0.95, bipoc_share=0.1 * i,
-            sensitivity={"freeman_gent": i == 3, "governing_gent": None, "ncrc_gent": False},
+            sensitivity={"freeman_gent": i == 3, "governing_gent": None, "ncrc_gent": i == 6, "ncrc_cultural": i == 6},
             inputs={"2012": {"B19013_001": [50000, 5000]}, "2022": {"B19013_001": [61000, 20000]}},
             blocks={"lostli": True},
         )
@@ -145,6 +146,11 @@ def test_tract_page_shows_reason_inputs_and_disagreement(client, grid):
     assert "61,000 ± 20,000" in html
     assert "The methods disagree here" in html  # typology: no pressure; index and Freeman: pressure
     assert client.get(reverse("displacement:tract_detail", args=["27123999999"])).status_code == 404
+    cultural = re.search(r"NCRC \(2019\) cultural displacement[^<]*</(?:dt|th|td)>\s*<(?:dd|td)[^>]*>([^<]*)<", html)
+    assert cultural and cultural.group(1).strip() == "No"
+    html = client.get(reverse("displacement:tract_detail", args=[geoids[6]])).content.decode()
+    cultural = re.search(r"NCRC \(2019\) cultural displacement[^<]*</(?:dt|th|td)>\s*<(?:dd|td)[^>]*>([^<]*)<", html)
+    assert cultural and cultural.group(1).strip() == "Yes"
 
 
 def test_disagreement_list_names_conflicts_and_fragile_types(client, grid):
@@ -167,6 +173,9 @@ def test_results_csv_has_every_tract_and_is_formula_safe(client, grid):
     lines = body.strip().splitlines()
     assert lines[0].startswith("geoid20,region_id,profile,t0,t1,typology")
     assert len(lines) == 10
+    header = lines[0].split(",")
+    column = header.index("ncrc_cultural")
+    assert sorted(line.split(",")[column] for line in lines[1:]) == ["no"] * 8 + ["yes"]
 
 
 def test_data_pages_are_for_staff_only(client, personas, grid):
