@@ -70,6 +70,8 @@ class Prepared:
     names: dict[str, str]
     synthetic: bool = False
     crosswalked_years: list[int] = field(default_factory=list)
+    #: more risk-index indicators (`method.pipeline`'s `risk_extra`), by name
+    risk_extra: dict = field(default_factory=dict)
 
 
 def years_for(profile: str, t0: int, t1: int) -> list[int]:
@@ -273,7 +275,43 @@ def prepare(*, region: Region, profile: str, t0: int, t1: int) -> Prepared:
         polygons=None if neighbours is not None else shapely.from_geojson([row[5] for row in tracts]),
         crosswalked=crosswalked,
     )
-    return Prepared(region, profile, t0, t1, inputs, {row[0]: row[1] for row in tracts}, synthetic, crosswalked_years)
+    risk_extra = {}
+    near_transit = transit_proximity([row[5] for row in tracts])
+    if near_transit is not None:
+        risk_extra["transit_proximity"] = (near_transit, True)
+    return Prepared(region, profile, t0, t1, inputs, {row[0]: row[1] for row in tracts}, synthetic, crosswalked_years,
+                    risk_extra)
+
+
+TRANSIT_KINDS = ("transit_line", "transit_station")
+
+
+def transit_proximity(tract_geometries: list[str]):
+    """PSRC's "proximity to current and future high-capacity transit", from the investment
+    register: 1.0 for a tract within half a mile of a public transit line or station at any stage
+    but cancelled (built or planned), else 0.0; None when the register holds none (the indicator
+    is then left out rather than the same for every tract). Public investments only: results are
+    public, and a staff-only line must not show through a tract's score."""
+    import shapely
+
+    from commontable.displacement.method.geometry import to_utm
+    from commontable.displacement.method.overlay import HALF_MILE_M, project_buffers
+    from commontable.investments.selectors import investment_map_rows
+
+    rows = [row for row in investment_map_rows(None) if row[2] in TRANSIT_KINDS and row[3] != "cancelled"]
+    if not rows or not tract_geometries:
+        return None
+    buffers, _radii = project_buffers([row[5] for row in rows], [row[2] for row in rows],
+                                      radii=dict.fromkeys(TRANSIT_KINDS, HALF_MILE_M),
+                                      project_ids=[row[0] for row in rows])
+    buffers = buffers[np.array([b is not None for b in buffers.tolist()], dtype=bool)]
+    if not len(buffers):
+        return None
+    tracts = to_utm(shapely.from_geojson(tract_geometries))
+    reached, _which = shapely.STRtree(buffers).query(tracts, predicate="intersects")
+    near = np.zeros(len(tract_geometries))
+    near[np.unique(reached)] = 1.0
+    return near
 
 
 def compute(prepared: Prepared, *, stability_draws: int = 100, seed: int = 0) -> list[dict]:
@@ -281,7 +319,9 @@ def compute(prepared: Prepared, *, stability_draws: int = 100, seed: int = 0) ->
     from commontable.displacement.method.pipeline import BLOCK_COLUMNS, SENSITIVITY_COLUMNS, results_to_rows
     from commontable.displacement.method.pipeline import compute as method_compute
 
-    results = method_compute(prepared.inputs, prepared.profile, stability_draws=stability_draws, seed=seed)
+    extra = {"risk_extra": prepared.risk_extra} if prepared.risk_extra else None
+    results = method_compute(prepared.inputs, prepared.profile, stability_draws=stability_draws, seed=seed,
+                             extra=extra)
     rows = []
     for row in results_to_rows(results):
         rows.append({

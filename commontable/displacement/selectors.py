@@ -799,6 +799,7 @@ class TractPage:
     reason_text: str = ""
     risk_label: str = ""
     risk_score: str = ""
+    risk_note: str = ""
     stability_percent: str = ""
     fragile: bool = False
     sensitivity: list = field(default_factory=list)
@@ -832,6 +833,16 @@ def _number(value) -> str:
     return number_format(int(value), 0, use_l10n=True, force_grouping=True)
 
 
+def risk_index_note(run: Run) -> str:
+    """What the run's risk index counted, in words."""
+    note = _("The risk index ranks the region's tracts on people of colour, limited English, adults without a "
+             "degree, renters, rent burden, income and rent (census survey).")
+    if "transit_proximity" in (run.parameters or {}).get("risk_extra", []):
+        note += " " + _("This computation also counts being within half a mile of a public transit line or station "
+                        "in the investment register, built or planned.")
+    return str(note)
+
+
 def tract_page(tract: Tract, *, run: Run | None, user) -> TractPage:
     result = result_get(run, tract.geoid) if run else None
     page = TractPage(result=result)
@@ -842,6 +853,7 @@ def tract_page(tract: Tract, *, run: Run | None, user) -> TractPage:
         page.reason_text = reason_text(result.reason)
         page.risk_label = str(risk_label(result.risk_class))
         page.risk_score = "" if result.risk_score is None else str(round(result.risk_score, 1))
+        page.risk_note = risk_index_note(run)
         page.stability_percent = "" if result.stability is None else str(round(result.stability * 100))
         page.fragile = _fragile(result)
         page.sensitivity = [(sensitivity_label(key), yes_no_unknown(result.sensitivity.get(key))) for key in SENSITIVITY_SHOWN]

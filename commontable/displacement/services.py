@@ -357,7 +357,8 @@ def _run_finish(run: Run, prepared, *, actor=None) -> Run:
         run.synthetic = prepared.synthetic
         run.tract_count = len(rows)
         run.finished_at = timezone.now()
-        run.parameters = run.parameters | {"crosswalked_years": prepared.crosswalked_years}
+        run.parameters = run.parameters | {"crosswalked_years": prepared.crosswalked_years,
+                                           "risk_extra": sorted(prepared.risk_extra)}
         run.save()
         TractResult.objects.filter(run=run).delete()
         TractResult.objects.bulk_create([TractResult(run=run, **row) for row in rows], batch_size=WRITE_BATCH)

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from commontable.displacement import computing, demo, selectors, services
 from commontable.displacement.models import Run, SurveyValues, Tract, TractRelationship, TractResult
@@ -179,3 +180,42 @@ def test_neighbours_are_stored_with_the_boundaries_and_give_the_same_results_as_
     other = computing.compute(from_shapes, stability_draws=0)
     assert [(r["geoid"], r["typology"], r["blocks"]["dp_rentgap"]) for r in one] == \
            [(r["geoid"], r["typology"], r["blocks"]["dp_rentgap"]) for r in other]
+
+
+def _point(lon: float, lat: float) -> dict:
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def test_transit_in_the_register_counts_in_the_risk_index_public_and_not_cancelled_only(client):
+    from commontable.core.visibility import Visibility
+    from commontable.investments.tests.factories import InvestmentFactory
+
+    demo.displacement_demo_load(tracts=120, stability_draws=0)
+    before = selectors.run_current()
+    assert before.parameters.get("risk_extra") == []  # the demo register holds no transit: left out
+    tracts = list(Tract.objects.order_by("geoid").values_list("geoid", "centroid_lon", "centroid_lat", "geometry"))
+    geometries = [row[3] for row in tracts]
+    assert computing.transit_proximity(geometries) is None
+    far_lon, far_lat = tracts[0][1] + 5, tracts[0][2]  # hundreds of kilometres away
+    InvestmentFactory(slug="far-line", kind="transit_line", visibility=Visibility.PUBLIC,
+                      geometry=_point(far_lon, far_lat))
+    assert computing.transit_proximity(geometries).sum() == 0
+    # A staff-only station and a cancelled one do not count; a public planned one does, with its neighbours.
+    lon, lat = tracts[60][1], tracts[60][2]
+    InvestmentFactory(slug="hidden", kind="transit_station", visibility=Visibility.STAFF, geometry=_point(lon, lat))
+    InvestmentFactory(slug="cancelled", kind="transit_station", visibility=Visibility.PUBLIC, stage="cancelled",
+                      geometry=_point(lon, lat))
+    InvestmentFactory(slug="park", kind="park", visibility=Visibility.PUBLIC, geometry=_point(lon, lat))
+    assert computing.transit_proximity(geometries).sum() == 0
+    InvestmentFactory(slug="station", kind="transit_station", visibility=Visibility.PUBLIC, stage="planning",
+                      geometry=_point(lon, lat))
+    near = computing.transit_proximity(geometries)
+    assert near[60] == 1 and 1 <= near.sum() < len(tracts)
+    run = services.run_compute(region=before.region, profile="twin_cities", t0=before.t0, t1=before.t1,
+                               stability_draws=0)
+    assert run.parameters["risk_extra"] == ["transit_proximity"]
+    old = dict(TractResult.objects.filter(run=before).values_list("geoid", "risk_score"))
+    new = dict(TractResult.objects.filter(run=run).values_list("geoid", "risk_score"))
+    assert old.keys() == new.keys() and old != new  # the extra indicator moved scores
+    html = client.get(reverse("displacement:tract_detail", args=[tracts[60][0]]), {"run": run.public_id}).content.decode()
+    assert "within half a mile of a public transit line or station" in html
