@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "commontable.businesses",
     "commontable.workforce",
     "commontable.displacement",
+    "commontable.scorecards",
     "django_tasks_db",
 ]
 

@@ -1,0 +1,106 @@
+"""The two example rubrics the platform ships with, written in our own words, published as
+version 1: the Equitable Development Scorecard and a racial-equity lens for climate and mobility
+projects (plan objectives 1.4 and 1.6). Any coalition can edit them into new versions or write its
+own. The texts are marked for translation, so that each language's catalog carries them."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_noop as N_
+
+from commontable.scorecards import services
+from commontable.scorecards.choices import Scale
+from commontable.scorecards.models import Rubric
+
+Z, YPN = Scale.ZERO_TO_FOUR, Scale.YES_PARTLY_NO
+
+EQUITABLE_DEVELOPMENT = {
+    "slug": "equitable-development",
+    "name": N_("Equitable Development Scorecard"),
+    "purpose": N_("Judge a proposed development or public investment by what it does for the people who live and "
+                  "work around it now, above all Black, Indigenous and other residents of colour."),
+    "themes": [
+        {"name": N_("Community power in decisions"), "weight": 20, "criteria": [
+            {"question": N_("Were residents and community groups involved before the main decisions were made?"), "scale": Z,
+             "guidance": N_("Look for meetings held early, in the neighbourhood, at times people can come, with "
+                            "interpretation; not only a hearing after the plans are final.")},
+            {"question": N_("Does the project have a binding agreement with the community (for example a community "
+                            "benefits agreement)?"), "scale": YPN},
+            {"question": N_("Will the community have a say in how the project is run once built?"), "scale": Z},
+            {"question": N_("Were materials offered in the languages spoken in the area?"), "scale": YPN},
+        ]},
+        {"name": N_("Anti-displacement and affordability"), "weight": 25, "criteria": [
+            {"question": N_("How many of the new homes are affordable to households at or below 50% of the area "
+                            "median income?"), "scale": Z,
+             "guidance": N_("0: none; 2: about one in five; 4: one in three or more, kept affordable for at least "
+                            "30 years.")},
+            {"question": N_("Does the project protect current renters and small businesses from being pushed out?"),
+             "scale": Z},
+            {"question": N_("Does it replace any affordable homes it removes, one for one, nearby?"), "scale": YPN},
+            {"question": N_("Does it add to community or cooperative ownership of land or buildings?"), "scale": Z},
+        ]},
+        {"name": N_("Jobs and local economic opportunity"), "weight": 15, "criteria": [
+            {"question": N_("Are there local hiring goals for construction and for the jobs that follow?"), "scale": Z},
+            {"question": N_("Will the jobs pay a living wage with benefits?"), "scale": YPN},
+            {"question": N_("Are apprenticeships or training set aside for residents?"), "scale": Z},
+        ]},
+        {"name": N_("BIPOC businesses"), "weight": 15, "criteria": [
+            {"question": N_("Is there a goal for contracting with BIPOC-owned businesses, with reporting?"), "scale": Z},
+            {"question": N_("Will commercial space be offered to local and BIPOC-owned businesses at rents they "
+                            "can pay?"), "scale": Z},
+            {"question": N_("Will existing businesses get help to stay open during construction?"), "scale": YPN},
+        ]},
+        {"name": N_("Environment and health"), "weight": 15, "criteria": [
+            {"question": N_("Does the project lower pollution, heat or noise for people living nearby?"), "scale": Z},
+            {"question": N_("Does it add green space or trees that residents can use?"), "scale": Z},
+            {"question": N_("Were the health effects on nearby residents studied and shared?"), "scale": YPN},
+        ]},
+        {"name": N_("Transportation and access"), "weight": 10, "criteria": [
+            {"question": N_("Does it make walking, rolling, biking and transit safer and easier?"), "scale": Z},
+            {"question": N_("Can people without a car reach the jobs, homes and services it creates?"), "scale": Z},
+            {"question": N_("Is it accessible to disabled people, beyond the legal minimum?"), "scale": Z},
+        ]},
+    ],
+}
+
+CLIMATE_MOBILITY_LENS = {
+    "slug": "climate-mobility-lens",
+    "name": N_("Racial-equity lens for climate and mobility projects"),
+    "purpose": N_("Ask of a climate, energy or transportation project who carries its costs and who gets its "
+                  "benefits, before it is decided."),
+    "themes": [
+        {"name": N_("Who benefits"), "weight": 30, "criteria": [
+            {"question": N_("Do communities of colour and low-income households get a fair share of the benefits "
+                            "(cleaner air, lower bills, better service)?"), "scale": Z},
+            {"question": N_("Are the benefits measured and reported by neighbourhood?"), "scale": YPN},
+        ]},
+        {"name": N_("Who carries the burden"), "weight": 30, "criteria": [
+            {"question": N_("Does the project avoid adding pollution, traffic or construction burden to areas that "
+                            "already carry the most?"), "scale": Z},
+            {"question": N_("Will it raise housing costs nearby, and is there a plan against displacement?"), "scale": Z},
+        ]},
+        {"name": N_("Voice and power"), "weight": 20, "criteria": [
+            {"question": N_("Did the agency ask the most affected residents first, in their languages?"), "scale": Z},
+            {"question": N_("Did community input visibly change the plan?"), "scale": YPN},
+        ]},
+        {"name": N_("Resilience"), "weight": 20, "criteria": [
+            {"question": N_("Does it help residents cope with heat, floods or outages?"), "scale": Z},
+            {"question": N_("Does it keep working for people who rely on it most (transit riders, renters, elders)?"),
+             "scale": Z},
+        ]},
+    ],
+}
+
+EXAMPLES = (EQUITABLE_DEVELOPMENT, CLIMATE_MOBILITY_LENS)
+
+
+def scorecards_demo_load(*, actor=None) -> list[Rubric]:
+    """Create the example rubrics that are not there yet (by slug), published as version 1."""
+    created = []
+    for example in EXAMPLES:
+        if Rubric.objects.filter(slug=example["slug"]).exists():
+            continue
+        rubric = services.rubric_create(actor=actor, name=example["name"], slug=example["slug"],
+                                        purpose=example["purpose"], themes=example["themes"])
+        services.version_publish(actor=actor, version=rubric.versions.get())
+        created.append(rubric)
+    return created
