@@ -290,3 +290,35 @@ class FeedToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class TranslationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    MACHINE = "machine", _("Machine translation")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+class LinkedTranslation(TimeStampedModel):
+    """A record's words in another language (rubric criteria, library items, policies), linked to
+    the revision of the source it was made from: when the source's words change (its `revision`
+    goes up) the translation shows as outdated until someone brings it up to date. One per record
+    and language; `fields` maps each translated field to its text. See `core.translations`."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    fields = models.JSONField(default=dict)
+    source_revision = models.PositiveIntegerField()
+    status = models.CharField(_("status"), max_length=10, choices=TranslationStatus.choices,
+                              default=TranslationStatus.DRAFT)
+    translated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id", "language"],
+                                               name="core_translation_one_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} [{self.language}]"

@@ -37,6 +37,9 @@ class Rubric(TimeStampedModel, PublicIdModel):
     purpose = models.TextField(_("purpose"), blank=True, max_length=3000)
     source_language = models.CharField(_("language it is written in"), max_length=10, choices=settings.LANGUAGES,
                                        default="en")
+    revision = models.PositiveIntegerField(default=1)
+
+    translatable_fields = ("name", "purpose")
 
     class Meta:
         ordering = ["name"]
@@ -85,6 +88,8 @@ class Theme(models.Model):
     #: bumped when its words change, so that translations made from older words show as outdated
     revision = models.PositiveIntegerField(default=1)
 
+    translatable_fields = ("name", "description")
+
     class Meta:
         ordering = ["version", "position"]
         constraints = [
@@ -107,6 +112,8 @@ class Criterion(PublicIdModel):
     allows_not_applicable = models.BooleanField(_("may be answered 'not applicable'"), default=True)
     weight = models.PositiveSmallIntegerField(_("weight"), default=1)
     revision = models.PositiveIntegerField(default=1)
+
+    translatable_fields = ("question", "guidance")
 
     class Meta:
         ordering = ["theme", "position"]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commontable.core.audit import log_action
+from commontable.core.translations import translations_copy, translations_delete
 from commontable.core.visibility import Visibility
 from commontable.scorecards.choices import (
     Scale,
@@ -149,7 +150,11 @@ def version_content_replace(*, actor, version: RubricVersion, themes: Sequence[M
     with transaction.atomic():
         locked = RubricVersion.objects.select_for_update().get(pk=version.pk)
         _require_draft(locked)
+        old_themes = list(Theme.objects.filter(version=locked).values_list("pk", flat=True))
+        old_criteria = list(Criterion.objects.filter(theme__version=locked).values_list("pk", flat=True))
         Theme.objects.filter(version=locked).delete()
+        translations_delete(Theme, old_themes)
+        translations_delete(Criterion, old_criteria)
         _write_content(locked, content)
         log_action(locked, "scorecards.version.edited", actor=actor, data={"themes": len(content)})
     return locked
@@ -200,15 +205,20 @@ def version_publish(*, actor, version: RubricVersion) -> RubricVersion:
 def _copy_version(source: RubricVersion, *, note: str, theme_weights: Mapping[int, int] | None = None) -> RubricVersion:
     number = (RubricVersion.objects.filter(rubric=source.rubric).aggregate(n=Max("number"))["n"] or 0) + 1
     copy = RubricVersion.objects.create(rubric=source.rubric, number=number, based_on=source, change_note=note)
+    theme_pairs, criterion_pairs = [], []
     for theme in source.themes.prefetch_related("criteria"):
         weight = theme.weight if theme_weights is None else theme_weights[theme.pk]
         new_theme = Theme.objects.create(version=copy, position=theme.position, name=theme.name,
                                          description=theme.description, weight=weight, revision=theme.revision)
-        Criterion.objects.bulk_create([
-            Criterion(theme=new_theme, position=c.position, question=c.question, guidance=c.guidance, scale=c.scale,
-                      weight=c.weight, allows_not_applicable=c.allows_not_applicable, revision=c.revision)
-            for c in theme.criteria.all()
-        ])
+        theme_pairs.append((theme, new_theme))
+        for c in theme.criteria.all():
+            new_criterion = Criterion.objects.create(
+                theme=new_theme, position=c.position, question=c.question, guidance=c.guidance, scale=c.scale,
+                weight=c.weight, allows_not_applicable=c.allows_not_applicable, revision=c.revision)
+            criterion_pairs.append((c, new_criterion))
+    # The copies keep their originals' words and revisions, so their translations stay current.
+    translations_copy(theme_pairs)
+    translations_copy(criterion_pairs)
     return copy
 
 
