@@ -209,3 +209,33 @@ def test_the_example_rubrics_load_once_published(examples):
     from commontable.scorecards.demo import scorecards_demo_load
 
     assert scorecards_demo_load() == []
+
+
+def test_permissions_staff_manage_members_score_open_sessions_results_when_published(session, personas):
+    from commontable.scorecards import permissions
+
+    assert permissions.can_manage_scorecards.test(personas.user("staff"))
+    assert not permissions.can_manage_scorecards.test(personas.user("member_a"))
+    assert permissions.can_score_as_member.test(personas.user("member_a"), session)
+    assert not permissions.can_score_as_member.test(personas.user("public_user"), session)
+    assert not permissions.can_see_results.test(personas.user("member_a"), session)
+    session.results_public = True
+    assert permissions.can_see_results.test(None, session)
+    services.session_close(actor=None, session=session)
+    session.refresh_from_db()
+    assert not permissions.can_score_as_member.test(personas.user("member_a"), session)
+    # Sessions follow their visibility (members by default): outsiders get 404.
+    from django.http import Http404
+
+    assert permissions.session_get_for_user(personas.user("member_b"), session.public_id) == session
+    for who in ("anonymous", "public_user"):
+        with pytest.raises(Http404):
+            permissions.session_get_for_user(personas.user(who), session.public_id)
+    with pytest.raises(Http404):
+        permissions.session_get_for_user(personas.user("staff"), "not-a-uuid")
+    services.submission_save(session=services.session_open(actor=None, session=services.session_create(
+        actor=None, version=session.version, investment=session.investment, title="Again")),
+        scorer=Scorer(user=personas.user("member_a")), answers={})
+    assert permissions.own_submissions(personas.user("member_a")).count() == 1
+    assert permissions.own_submissions(personas.user("member_b")).count() == 0
+    assert permissions.own_submissions(None).count() == 0
