@@ -10,6 +10,7 @@ urlpatterns = [
     path("plan/", include("commontable.strategy.urls")),
     path("investments/", include("commontable.investments.urls")),
     path("businesses/", include("commontable.businesses.urls")),
+    path("scorecards/", include("commontable.scorecards.urls")),
     path("workforce/", include("commontable.workforce.urls")),
     path("displacement/", include("commontable.displacement.urls")),
     path("accounts/", include("allauth.urls")),

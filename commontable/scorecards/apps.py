@@ -9,4 +9,4 @@ class ScorecardsConfig(AppConfig):
     name = "commontable.scorecards"
     label = "scorecards"
     verbose_name = _("Scorecards")
-    navigation: list = []  # the pages come with the views (issue 7, next step)
+    navigation = [("scorecards:session_list", _("Scorecards"), "public")]

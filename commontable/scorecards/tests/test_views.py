@@ -1,0 +1,146 @@
+"""Scorecard pages for every persona: rubrics public, sessions by visibility, scoring by members
+while open and by invited scorers through their link, results for staff or once published; the
+form's happy and failure paths; query counts that do not grow with scorers."""
+
+import pytest
+from django.urls import reverse
+
+from commontable.core.testing import assert_permission_matrix, login_as
+from commontable.core.translations import translation_save
+from commontable.scorecards import services
+from commontable.scorecards.models import Criterion, Score, Submission
+from commontable.scorecards.services import AnswerIn, Scorer
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return reverse(f"scorecards:{name}", args=args)
+
+
+def keys(session):
+    return [str(c.public_id) for c in Criterion.objects.filter(theme__version=session.version)
+            .order_by("theme__position", "position")]
+
+
+def form(session, values=("4", "2", "3"), action="submit"):
+    data = {f"c-{key}": value for key, value in zip(keys(session), values, strict=True)}
+    data["action"] = action
+    return data
+
+
+def test_rubrics_are_public_and_shown_in_the_readers_language(client, personas, examples):
+    assert_permission_matrix(client, personas, "get", url("rubric_list"), {}, default=200)
+    assert_permission_matrix(client, personas, "get", url("rubric_detail", "equitable-development"), {}, default=200)
+    assert client.get(url("rubric_detail", "no-such-rubric")).status_code == 404
+    criterion = Criterion.objects.filter(theme__version__rubric__slug="equitable-development").order_by(
+        "theme__position", "position").first()
+    translation_save(actor=None, obj=criterion, language="es", fields={"question": "¿Se consultó a tiempo?"})
+    login_as(client, personas, "member_a")
+    client.post(reverse("accounts:language_set"), {"language": "es", "next": "/"})
+    html = client.get(url("rubric_detail", "equitable-development")).content.decode()
+    assert "¿Se consultó a tiempo?" in html and "beta" in html.lower()
+
+
+def test_sessions_follow_their_visibility(client, personas, session):
+    members_only = {"anonymous": 404, "public_user": 404}
+    assert_permission_matrix(client, personas, "get", url("session_detail", session.public_id), members_only, default=200)
+    assert_permission_matrix(client, personas, "get", url("session_list"), {}, default=200)
+    login_as(client, personas, "public_user")
+    assert session.title not in client.get(url("session_list")).content.decode()
+
+
+def test_members_score_open_sessions_and_outsiders_cannot(client, personas, session):
+    assert_permission_matrix(client, personas, "get", url("session_score", session.public_id),
+                             {"anonymous": 302, "public_user": 404}, default=200)
+
+
+def test_a_member_saves_a_draft_then_submits_and_sees_their_answers_again(client, personas, session):
+    login_as(client, personas, "member_a")
+    target = url("session_score", session.public_id)
+    draft = form(session, ("3", "", ""), action="save")
+    draft[f"comment-{keys(session)[0]}"] = "Asked only after the design."
+    response = client.post(target, draft)
+    assert response.status_code == 302 and response["Location"].endswith("?saved=draft")
+    html = client.get(target).content.decode()
+    assert "Asked only after the design." in html and 'value="3" checked' in html
+    response = client.post(target, form(session))
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.status == "submitted" and submission.user == personas.user("member_a")
+    assert submission.group == "organization"
+    assert sorted(Score.objects.values_list("value", flat=True)) == [2, 3, 4]
+
+
+def test_refused_answers_show_every_problem_keep_what_was_typed_and_write_nothing(client, personas, session):
+    login_as(client, personas, "member_a")
+    data = form(session, ("9", "", "2"))
+    data[f"comment-{keys(session)[2]}"] = "kept"
+    response = client.post(url("session_score", session.public_id), data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nothing was saved" in html and "choose one of the answers" in html and "has no answer yet" in html
+    assert "kept" in html
+    tampered = form(session) | {"c-00000000-0000-0000-0000-000000000000": "4"}
+    assert client.post(url("session_score", session.public_id), tampered).status_code == 400
+    assert not Submission.objects.exists()
+
+
+def test_a_closed_session_takes_no_more_scores(client, personas, session):
+    login_as(client, personas, "member_a")
+    services.session_close(actor=None, session=session)
+    response = client.post(url("session_score", session.public_id), form(session))
+    assert response.status_code == 409 and "closed" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_an_invited_scorer_scores_through_their_link_in_their_language(client, session):
+    invitation = services.invitation_create(actor=None, session=session, name="Hodan", language="so")
+    target = url("invitation_score", invitation.token)
+    assert client.get(target).status_code == 200
+    assert client.post(target, form(session)).status_code == 302
+    assert client.post(target, form(session, ("0", "0", "0"))).status_code == 302
+    submission = Submission.objects.get()
+    assert submission.invitation == invitation and submission.language == "so" and submission.group == "resident"
+    assert client.get(url("invitation_score", "not-a-token")).status_code == 404
+
+
+def test_results_are_for_staff_until_published_and_name_no_scorer(client, personas, session):
+    for who in ("member_a", "member_b", "board", "table_member"):
+        services.submission_save(session=session, scorer=Scorer(user=personas.user(who), group="organization"),
+                                 answers={k: AnswerIn(value=v) for k, v in zip(keys(session), (4, 2, 4), strict=True)},
+                                 submit=True)
+    target = url("session_results", session.public_id)
+    assert_permission_matrix(client, personas, "get", target,
+                             {"anonymous": 404, "public_user": 404, "staff": 200, "admin": 200}, default=403)
+    login_as(client, personas, "staff")
+    html = client.get(target).content.decode()
+    assert "4 scorers submitted" in html and "Overall score: 100.0 out of 100" in html
+    assert "hidden (small group)" in html  # four organisation scorers: under five
+    for who in ("member_a", "member_b"):
+        assert personas.user(who).full_name not in html
+    session.results_public = True
+    session.save()
+    assert_permission_matrix(client, personas, "get", target, {"anonymous": 404, "public_user": 404}, default=200)
+
+
+def test_results_queries_do_not_grow_with_scorers(client, personas, session, django_assert_num_queries):
+    def add(n, start):
+        for i in range(start, start + n):
+            invitation = services.invitation_create(actor=None, session=session, name=f"Scorer {i}")
+            services.submission_save(session=session, scorer=Scorer(invitation=invitation),
+                                     answers={k: AnswerIn(value=i % 5 if k != keys(session)[1] else i % 3)
+                                              for k in keys(session)}, submit=True)
+
+    add(5, 0)
+    login_as(client, personas, "staff")
+    target = url("session_results", session.public_id)
+    client.get(target)
+    # session, user, the session with its version, rubric and investment; themes; criteria; every
+    # submitted answer in one (in the rubric's own language no translation is read).
+    with django_assert_num_queries(6):
+        client.get(target)
+    add(7, 5)
+    client.get(target)
+    with django_assert_num_queries(6):
+        assert "12 scorers submitted" in client.get(target).content.decode()
