@@ -25,7 +25,7 @@ together; "not applicable" answers are counted apart and never as zero.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from commontable.core.suppression import suppress
@@ -98,51 +98,62 @@ class GroupResults:
     hidden_reason: str = ""
 
 
+#: answers counted: (criterion id, value or None, not applicable) → how many
+Counts = Mapping[tuple[int, int | None, bool], int]
+
+
+def count_answers(answers: Iterable[Answer]) -> tuple[dict, int]:
+    """The counts `compute_counts` takes, and how many scorers gave them."""
+    counts: dict[tuple[int, int | None, bool], int] = {}
+    scorers: set[int] = set()
+    for a in answers:
+        key = (a.criterion_id, None if a.not_applicable else a.value, bool(a.not_applicable))
+        counts[key] = counts.get(key, 0) + 1
+        scorers.add(a.submission_id)
+    return counts, len(scorers)
+
+
 def compute(themes: Sequence[ThemeSpec], answers: Iterable[Answer]) -> Results:
     """The results of these answers (of submitted submissions) for these themes."""
+    known = {c.id for t in themes for c in t.criteria}
+    counts, scorers = count_answers(a for a in answers if a.criterion_id in known)
+    return compute_counts(themes, counts, scorers)
+
+
+def compute_counts(themes: Sequence[ThemeSpec], counts: Counts, scorers: int) -> Results:
+    """The results from answers already counted per criterion and value (as a database's GROUP BY
+    gives them): the distribution gives the mean and the spread exactly."""
     specs = {c.id: c for t in themes for c in t.criteria}
-    sums: dict[int, float] = dict.fromkeys(specs, 0.0)
-    squares: dict[int, float] = dict.fromkeys(specs, 0.0)
     per: dict[int, CriterionResult] = {cid: CriterionResult(cid, distribution=dict.fromkeys(spec.values, 0))
                                        for cid, spec in specs.items()}
-    low: dict[int, int] = dict.fromkeys(specs, 0)
-    high: dict[int, int] = dict.fromkeys(specs, 0)
-    middle: dict[int, int] = dict.fromkeys(specs, 0)
-    scorers: set[int] = set()
-    for answer in answers:
-        spec = specs.get(answer.criterion_id)
-        if spec is None:
+    for (cid, value, not_applicable), n in counts.items():
+        spec = specs.get(cid)
+        if spec is None or n <= 0:
             continue
-        scorers.add(answer.submission_id)
-        result = per[spec.id]
-        if answer.not_applicable:
-            result.not_applicable += 1
-            continue
-        if answer.value is None:
-            continue
-        v = answer.value / spec.top
-        result.answers += 1
-        result.distribution[answer.value] = result.distribution.get(answer.value, 0) + 1
-        sums[spec.id] += v
-        squares[spec.id] += v * v
-        if v <= 0.25:
-            low[spec.id] += 1
-        elif v >= 0.75:
-            high[spec.id] += 1
-        else:
-            middle[spec.id] += 1
+        result = per[cid]
+        if not_applicable:
+            result.not_applicable += n
+        elif value is not None:
+            result.distribution[value] = result.distribution.get(value, 0) + n
     for cid, result in per.items():
-        n = result.answers
+        top = specs[cid].top
+        n = sum(result.distribution.values())
+        result.answers = n
         if not n:
             continue
-        result.mean = sums[cid] / n
-        result.spread = math.sqrt(max(squares[cid] / n - result.mean**2, 0.0))
+        total = sum(value / top * k for value, k in result.distribution.items())
+        squares = sum((value / top) ** 2 * k for value, k in result.distribution.items())
+        low = sum(k for value, k in result.distribution.items() if value / top <= 0.25)
+        high = sum(k for value, k in result.distribution.items() if value / top >= 0.75)
+        middle = n - low - high
+        result.mean = total / n
+        result.spread = math.sqrt(max(squares / n - result.mean**2, 0.0))
         if n >= DISSENT_MIN_ANSWERS:
             reasons = []
             if result.spread >= DISSENT_SPREAD:
                 reasons.append("spread")
-            ends = min(low[cid], high[cid])
-            if ends >= DISSENT_CAMP_SHARE * n and middle[cid] < ends:
+            ends = min(low, high)
+            if ends >= DISSENT_CAMP_SHARE * n and middle < ends:
                 reasons.append("camps")
             result.dissent = tuple(reasons)
     theme_scores: dict[int, float | None] = {}
@@ -160,23 +171,28 @@ def compute(themes: Sequence[ThemeSpec], answers: Iterable[Answer]) -> Results:
             overall_sum += theme.weight * score
             overall_weight += theme.weight
     overall = round(100 * overall_sum / overall_weight, 1) if overall_weight else None
-    return Results(scorers=len(scorers), criteria=per, themes=theme_scores, overall=overall)
+    return Results(scorers=scorers, criteria=per, themes=theme_scores, overall=overall)
 
 
 def by_group(themes: Sequence[ThemeSpec], answers: Sequence[Answer], groups: Sequence[str]) -> list[GroupResults]:
     """Each group's results, groups under `GROUP_MIN` scorers hidden (with complementary
     suppression, the whole being published)."""
-    members: dict[str, set[int]] = {g: set() for g in groups}
-    for answer in answers:
-        if answer.group in members:
-            members[answer.group].add(answer.submission_id)
-    cells = suppress({g: len(ids) for g, ids in members.items()}, k=GROUP_MIN)
+    known = {c.id for t in themes for c in t.criteria}
+    counts, scorers = {}, {}
+    for g in groups:
+        counts[g], scorers[g] = count_answers(a for a in answers if a.group == g and a.criterion_id in known)
+    return by_group_counts(themes, counts, scorers, groups)
+
+
+def by_group_counts(themes: Sequence[ThemeSpec], counts: Mapping[str, Counts], scorers: Mapping[str, int],
+                    groups: Sequence[str]) -> list[GroupResults]:
+    """`by_group` from counts per group and the number of scorers in each."""
+    cells = suppress({g: scorers.get(g, 0) for g in groups}, k=GROUP_MIN)
     out = []
     for g in groups:
         cell = cells[g]
-        if cell.suppressed or not members[g]:
+        if cell.suppressed or not scorers.get(g):
             out.append(GroupResults(g, None if cell.suppressed else 0, None, cell.reason))
             continue
-        mine = [a for a in answers if a.group == g]
-        out.append(GroupResults(g, len(members[g]), compute(themes, mine)))
+        out.append(GroupResults(g, scorers[g], compute_counts(themes, counts.get(g, {}), scorers[g])))
     return out

@@ -15,7 +15,15 @@ from commontable.scorecards.choices import (
     VersionStatus,
     scale_top,
 )
-from commontable.scorecards.models import Criterion, Rubric, RubricVersion, Score, ScoringSession, Theme
+from commontable.scorecards.models import (
+    Criterion,
+    Rubric,
+    RubricVersion,
+    Score,
+    ScoringSession,
+    Submission,
+    Theme,
+)
 
 
 def rubric_list():
@@ -56,11 +64,23 @@ class SessionResults:
 
 def session_results(session: ScoringSession) -> SessionResults:
     """Results of the submitted scorecards of a session: the whole and each scorer group (small
-    groups hidden). Three queries: themes, criteria, and every submitted answer in one."""
+    groups hidden). Four queries whatever the number of scorers: themes, criteria, the answers
+    counted per group, criterion and value (a GROUP BY), and the scorers per group."""
+    from django.db.models import Count
+
     themes = version_content(session.version)
     specs = theme_specs(themes)
     rows = (Score.objects.filter(submission__session=session, submission__status=SubmissionStatus.SUBMITTED)
-            .values_list("submission_id", "submission__group", "criterion_id", "value", "not_applicable"))
-    answers = [compute.Answer(*row) for row in rows.iterator(chunk_size=5000)]
-    return SessionResults(themes=themes, overall=compute.compute(specs, answers),
-                          groups=compute.by_group(specs, answers, list(ScorerGroup.values)))
+            .values_list("submission__group", "criterion_id", "value", "not_applicable")
+            .annotate(n=Count("id")).order_by())
+    per_group: dict[str, dict] = {}
+    whole: dict = {}
+    for group, criterion_id, value, not_applicable, n in rows:
+        key = (criterion_id, None if not_applicable else value, bool(not_applicable))
+        per_group.setdefault(group, {})[key] = per_group.get(group, {}).get(key, 0) + n
+        whole[key] = whole.get(key, 0) + n
+    scorers = dict(Submission.objects.filter(session=session, status=SubmissionStatus.SUBMITTED)
+                   .values_list("group").annotate(n=Count("id")).order_by())
+    groups = list(ScorerGroup.values)
+    return SessionResults(themes=themes, overall=compute.compute_counts(specs, whole, sum(scorers.values())),
+                          groups=compute.by_group_counts(specs, per_group, scorers, groups))

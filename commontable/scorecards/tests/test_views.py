@@ -136,11 +136,12 @@ def test_results_queries_do_not_grow_with_scorers(client, personas, session, dja
     login_as(client, personas, "staff")
     target = url("session_results", session.public_id)
     client.get(target)
-    # session, user, the session with its version, rubric and investment; themes; criteria; every
-    # submitted answer in one (in the rubric's own language no translation is read).
-    with django_assert_num_queries(6):
+    # session, user, the session with its version, rubric and investment; themes; criteria; the
+    # submitted answers counted per group, criterion and value; scorers per group (in the rubric's
+    # own language no translation is read).
+    with django_assert_num_queries(7):
         client.get(target)
     add(7, 5)
     client.get(target)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert "12 scorers submitted" in client.get(target).content.decode()
