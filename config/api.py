@@ -81,6 +81,7 @@ from commontable.displacement.api_policies import router as displacement_policie
 from commontable.displacement.api_reports import router as displacement_reports_router  # noqa: E402
 from commontable.investments.api import router as investments_router  # noqa: E402
 from commontable.investments.api_calendar import router as decisions_router  # noqa: E402
+from commontable.scorecards.api import router as scorecards_router  # noqa: E402
 from commontable.strategy.api import router as strategy_router  # noqa: E402
 from commontable.workforce.api import router as workforce_router  # noqa: E402
 
@@ -88,6 +89,7 @@ api.add_router("/", directory_router)
 api.add_router("/", strategy_router)
 api.add_router("/", investments_router)
 api.add_router("/", decisions_router)
+api.add_router("/", scorecards_router)
 api.add_router("/", businesses_router)
 api.add_router("/", workforce_router)
 api.add_router("/", displacement_router)
