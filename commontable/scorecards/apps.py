@@ -10,3 +10,4 @@ class ScorecardsConfig(AppConfig):
     label = "scorecards"
     verbose_name = _("Scorecards")
     navigation = [("scorecards:session_list", _("Scorecards"), "public")]
+    indicators = "commontable.scorecards.indicators"

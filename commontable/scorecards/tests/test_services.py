@@ -239,3 +239,27 @@ def test_permissions_staff_manage_members_score_open_sessions_results_when_publi
     assert permissions.own_submissions(personas.user("member_a")).count() == 1
     assert permissions.own_submissions(personas.user("member_b")).count() == 0
     assert permissions.own_submissions(None).count() == 0
+
+
+def test_indicators_count_proposals_scored_and_scorers_by_group_and_language(session, personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from commontable.scorecards.indicators import proposals_scored, scorers
+
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    assert [r.value for r in proposals_scored([today])] == [0.0]
+    services.submission_save(session=session, scorer=Scorer(user=personas.user("member_a"), group="organization",
+                                                            language="es"), answers=full(session), submit=True)
+    services.submission_save(session=session, scorer=Scorer(user=personas.user("member_b"), group="organization"),
+                             answers=full(session))  # a draft does not count
+    invitation = services.invitation_create(actor=None, session=session, name="Hodan", language="so")
+    services.submission_save(session=session, scorer=Scorer(invitation=invitation, group="resident", language="so"),
+                             answers=full(session), submit=True)
+    assert [r.value for r in proposals_scored([yesterday, today])] == [0.0, 1.0]
+    assert [r.value for r in scorers([today])] == [2.0]
+    assert [r.value for r in scorers([today], "resident")] == [1.0]
+    assert [r.value for r in scorers([today], "language:es")] == [1.0]
+    assert [r.value for r in scorers([today], "staff")] == [0.0]
