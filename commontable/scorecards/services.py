@@ -447,3 +447,14 @@ def submission_save(*, session: ScoringSession, scorer: Scorer, answers: Mapping
         log_action(submission, "scorecards.submission.submitted" if submit else "scorecards.submission.saved",
                    actor=actor, data={"answers": len(rows), "session": str(locked.public_id)})
     return submission
+
+
+def session_results_publish(*, actor, session: ScoringSession, public: bool) -> ScoringSession:
+    """Publish a session's results (to everyone who may see the session) or take them back."""
+    with transaction.atomic():
+        locked = ScoringSession.objects.select_for_update().get(pk=session.pk)
+        locked.results_public = public
+        locked.save(update_fields=["results_public", "updated_at"])
+        log_action(locked, "scorecards.session.results-published" if public else "scorecards.session.results-withdrawn",
+                   actor=actor)
+    return locked

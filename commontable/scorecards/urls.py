@@ -7,8 +7,13 @@ urlpatterns = [
     path("", views.session_list, name="session_list"),
     path("rubrics/", views.rubric_list, name="rubric_list"),
     path("rubrics/<slug:slug>/", views.rubric_detail, name="rubric_detail"),
+    path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/<uuid:public_id>/", views.session_detail, name="session_detail"),
+    path("sessions/<uuid:public_id>/status/", views.session_status, name="session_status"),
+    path("sessions/<uuid:public_id>/invite/", views.invitation_create, name="invitation_create"),
+    path("sessions/<uuid:public_id>/codes/", views.codes_create, name="codes_create"),
     path("sessions/<uuid:public_id>/score/", views.session_score, name="session_score"),
     path("sessions/<uuid:public_id>/results/", views.session_results, name="session_results"),
     path("invited/<str:token>/", views.invitation_score, name="invitation_score"),
+    path("open/<str:token>/", views.public_score, name="public_score"),
 ]

@@ -7,18 +7,26 @@ in (members) or through their invitation link (community scorers, no account nee
 
 from __future__ import annotations
 
+import secrets
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commontable.core import ratelimit
+from commontable.core.http import add_service_error, bound_data, form_status, require
 from commontable.core.translations import translated
 from commontable.core.visibility import viewer_for
 from commontable.scorecards import permissions, selectors, services
 from commontable.scorecards.choices import SCALE_OPTIONS, ScorerGroup, SessionStatus, SubmissionStatus
-from commontable.scorecards.models import Rubric, Score, ScorerInvitation, Submission
+from commontable.scorecards.forms import CodesForm, InvitationForm, SessionForm
+from commontable.scorecards.models import Rubric, Score, ScorerInvitation, ScoringSession, Submission
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -179,3 +187,139 @@ def session_results(request: HttpRequest, public_id) -> HttpResponse:
         "groups": [(ScorerGroup(g.group).label, g) for g in found.groups],
         "can_manage": permissions.can_manage_scorecards.test(request.user),
     })
+
+
+# --- staff: sessions, invitations, codes ------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def session_create(request: HttpRequest) -> HttpResponse:
+    """Staff: a scoring session for a proposal with a published rubric."""
+    require(permissions.can_manage_scorecards, request.user)
+    form = SessionForm(bound_data(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                actor=request.user, version=data["version"], investment=data["investment"], title=data["title"],
+                visibility=data["visibility"], public_link=data["public_link"], codes_required=data["codes_required"])
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            if data.get("visibility_table"):
+                ScoringSession.objects.filter(pk=session.pk).update(visibility_table=data["visibility_table"])
+            messages.success(request, _("The session is ready: open it when scorers may start."))
+            return redirect("scorecards:session_detail", public_id=session.public_id)
+    return render(request, "scorecards/session_create.html", {"form": form}, status=form_status(form))
+
+
+STATUS_ACTIONS = {
+    "open": lambda actor, session: services.session_open(actor=actor, session=session),
+    "close": lambda actor, session: services.session_close(actor=actor, session=session),
+    "publish": lambda actor, session: services.session_results_publish(actor=actor, session=session, public=True),
+    "withdraw": lambda actor, session: services.session_results_publish(actor=actor, session=session, public=False),
+}
+
+
+@login_required
+@require_POST
+def session_status(request: HttpRequest, public_id) -> HttpResponse:
+    """Staff: open or close a session, publish its results or take them back."""
+    session = permissions.session_get_for_user(request.user, public_id)
+    require(permissions.can_manage_scorecards, request.user)
+    action = STATUS_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Unknown action."))
+        return redirect("scorecards:session_detail", public_id=session.public_id)
+    try:
+        action(request.user, session)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("scorecards:session_detail", public_id=session.public_id)
+
+
+@login_required
+@GET_POST
+def invitation_create(request: HttpRequest, public_id) -> HttpResponse:
+    """Staff: invite a community scorer (their own link, group and language)."""
+    session = permissions.session_get_for_user(request.user, public_id)
+    require(permissions.can_manage_scorecards, request.user)
+    form = InvitationForm(bound_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Invited. Send them their link from the session's page."))
+            return redirect("scorecards:session_detail", public_id=session.public_id)
+    return render(request, "scorecards/invitation_create.html", {"form": form, "session": session},
+                  status=form_status(form))
+
+
+@login_required
+@GET_POST
+def codes_create(request: HttpRequest, public_id) -> HttpResponse:
+    """Staff: one-time codes for the public link, shown once (only their hashes are kept)."""
+    session = permissions.session_get_for_user(request.user, public_id)
+    require(permissions.can_manage_scorecards, request.user)
+    form = CodesForm(bound_data(request))
+    codes: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.access_codes_create(actor=request.user, session=session, count=form.cleaned_data["count"])
+        except ValidationError as exc:
+            add_service_error(form, exc)
+    response = render(request, "scorecards/codes_create.html", {"form": form, "session": session, "codes": codes},
+                      status=form_status(form))
+    add_never_cache_headers(response)
+    return response
+
+
+# --- the public link ---------------------------------------------------------------------------
+
+PUBLIC_LIMIT = 30  # answers and code attempts per address and 10 minutes
+PUBLIC_WINDOW = 600
+
+
+@GET_POST
+def public_score(request: HttpRequest, token: str) -> HttpResponse:
+    """Anyone with the session's link scores it, once per browser, or once per one-time code when
+    the session asks for codes. Posts are rate-limited per address."""
+    session = (ScoringSession.objects.select_related("version__rubric", "investment")
+               .filter(public_token=token, public_link=True).first())
+    if session is None:
+        raise Http404
+    if request.method == "POST" and not ratelimit.allow("scorecards.public", ratelimit.client_key(request),
+                                                        limit=PUBLIC_LIMIT, per_seconds=PUBLIC_WINDOW):
+        return render(request, "scorecards/public_slow_down.html", {"session": session}, status=429)
+    marker = f"scorecards:{session.pk}"
+    if session.codes_required:
+        code_id = request.session.get(f"{marker}:code")
+        code = session.codes.filter(pk=code_id).first() if code_id else None
+        if code is None:
+            return _code_page(request, session, marker)
+        scorer = services.Scorer(access_code=code, language=get_language() or "en")
+    else:
+        key = request.session.get(f"{marker}:key")
+        if not key:
+            key = request.session[f"{marker}:key"] = secrets.token_urlsafe(24)
+        scorer = services.Scorer(public_key=key, language=get_language() or "en")
+    return _score_page(request, session, scorer, action_url=request.path)
+
+
+def _code_page(request: HttpRequest, session, marker: str) -> HttpResponse:
+    """Ask for a one-time code. A code is one scorer's key: it opens their one submission (to
+    start, or to change it until the session closes), never a second one."""
+    error = ""
+    if request.method == "POST" and "code" in request.POST:
+        code = services.access_code_find(session, request.POST.get("code", ""))
+        if code is not None:
+            request.session[f"{marker}:code"] = code.pk
+            return redirect(request.path)
+        error = _("That code is not valid for this session.")
+    return render(request, "scorecards/public_code.html", {"session": session, "error": error},
+                  status=400 if error else 200)

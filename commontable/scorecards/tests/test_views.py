@@ -145,3 +145,102 @@ def test_results_queries_do_not_grow_with_scorers(client, personas, session, dja
     client.get(target)
     with django_assert_num_queries(7):
         assert "12 scorers submitted" in client.get(target).content.decode()
+
+
+# --- staff: sessions, invitations, codes --------------------------------------------------------
+
+STAFF_PAGE = {"anonymous": 302, "staff": 200, "admin": 200}
+
+
+def test_staff_create_a_session_others_cannot(client, personas, published):
+    from commontable.core.visibility import Visibility
+    from commontable.investments.tests.factories import InvestmentFactory
+    from commontable.scorecards.models import ScoringSession
+
+    investment = InvestmentFactory(visibility=Visibility.PUBLIC, slug="open-park")
+    assert_permission_matrix(client, personas, "get", url("session_create"), STAFF_PAGE, default=403)
+    login_as(client, personas, "staff")
+    bad = client.post(url("session_create"), {"title": "", "version": published.pk, "investment": "open-park",
+                                              "visibility": "members"})
+    assert bad.status_code == 400 and not ScoringSession.objects.exists()
+    response = client.post(url("session_create"), {"title": "Open Park", "version": published.pk,
+                                                   "investment": "open-park", "visibility": "public",
+                                                   "public_link": "on"})
+    session = ScoringSession.objects.get()
+    assert response.status_code == 302 and session.investment == investment and session.status == "draft"
+    assert session.public_link and session.visibility == "public"
+
+
+def test_staff_open_close_and_publish_results(client, personas, session):
+    target = url("session_status", session.public_id)
+    assert_permission_matrix(client, personas, "post", target, {"anonymous": 302, "public_user": 404, "staff": 302,
+                                                                "admin": 302}, data={"action": "publish"}, default=403)
+    session.refresh_from_db()
+    assert session.results_public  # staff and admin did it (twice: publishing again is harmless)
+    login_as(client, personas, "staff")
+    client.post(target, {"action": "close"})
+    session.refresh_from_db()
+    assert session.status == "closed"
+    response = client.post(target, {"action": "open"}, follow=True)
+    assert "is closed" in response.content.decode()  # a closed session does not open again
+    client.post(target, {"action": "withdraw"})
+    session.refresh_from_db()
+    assert not session.results_public
+    assert client.post(target, {"action": "explode"}).status_code == 302
+
+
+def test_staff_invite_scorers(client, personas, session):
+    target = url("invitation_create", session.public_id)
+    assert_permission_matrix(client, personas, "get", target, {"anonymous": 302, "public_user": 404, "staff": 200,
+                                                               "admin": 200}, default=403)
+    login_as(client, personas, "staff")
+    assert client.post(target, {"name": "", "group": "resident", "language": "so"}).status_code == 400
+    assert client.post(target, {"name": "Hodan", "group": "resident", "language": "so"}).status_code == 302
+    html = client.get(url("session_detail", session.public_id)).content.decode()
+    assert "Hodan" in html and session.invitations.get().token in html
+
+
+def test_codes_are_shown_once_and_never_cached(client, personas, session):
+    target = url("codes_create", session.public_id)
+    assert_permission_matrix(client, personas, "get", target, {"anonymous": 302, "public_user": 404, "staff": 200,
+                                                               "admin": 200}, default=403)
+    login_as(client, personas, "staff")
+    response = client.post(target, {"count": "3"})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert session.codes.count() == 3 and "3 new codes" in response.content.decode()
+    assert client.post(target, {"count": "0"}).status_code == 400 and session.codes.count() == 3
+
+
+def test_the_public_link_scores_once_per_browser(client, session):
+    target = url("public_score", session.public_token)
+    assert client.get(target).status_code == 200
+    assert client.post(target, form(session)).status_code == 302
+    assert client.post(target, form(session, ("0", "0", "0"))).status_code == 302
+    assert Submission.objects.count() == 1 and Submission.objects.get().public_key
+    session.public_link = False
+    session.save()
+    assert client.get(target).status_code == 404
+
+
+def test_the_public_link_with_codes_asks_for_one_and_keeps_one_submission_per_code(client, session):
+    session.codes_required = True
+    session.save()
+    code = services.access_codes_create(actor=None, session=session, count=1)[0]
+    target = url("public_score", session.public_token)
+    assert "Your code" in client.get(target).content.decode()
+    assert client.post(target, {"code": "WRONG123"}).status_code == 400
+    assert client.post(target, {"code": code.lower()}).status_code == 302
+    assert client.post(target, form(session)).status_code == 302
+    other = client.__class__()
+    assert other.post(target, {"code": code}).status_code == 302  # the same code: the same one submission
+    assert other.post(target, form(session, ("1", "1", "1"))).status_code == 302
+    assert Submission.objects.count() == 1 and Submission.objects.get().access_code is not None
+
+
+def test_the_public_link_slows_down_a_flood(client, session, monkeypatch):
+    from commontable.scorecards import views
+
+    monkeypatch.setattr(views, "PUBLIC_LIMIT", 2)
+    target = url("public_score", session.public_token)
+    statuses = [client.post(target, form(session)).status_code for _ in range(3)]
+    assert statuses == [302, 302, 429]

@@ -1,0 +1,40 @@
+"""Input shapes for the scorecard pages run by staff: a session, an invitation, a batch of codes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from commontable.core.forms import BaseForm
+from commontable.investments.forms import VisibilityFields
+from commontable.investments.models import Investment
+from commontable.investments.permissions import visible_investments
+from commontable.scorecards.choices import ScorerGroup, VersionStatus
+from commontable.scorecards.models import RubricVersion
+
+
+class SessionForm(VisibilityFields):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    version = forms.ModelChoiceField(label=_("Rubric"), queryset=RubricVersion.objects.none(),
+                                     help_text=_("The current published version of each rubric."))
+    investment = forms.ModelChoiceField(label=_("Proposal (from the investment register)"),
+                                        queryset=Investment.objects.none(), to_field_name="slug")
+    public_link = forms.BooleanField(label=_("Anyone with the link may score"), required=False)
+    codes_required = forms.BooleanField(label=_("The public link asks for a one-time code"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["version"].queryset = (RubricVersion.objects.filter(status=VersionStatus.PUBLISHED)
+                                           .select_related("rubric").order_by("rubric__name"))
+        self.fields["investment"].queryset = visible_investments(user).order_by("name")
+
+
+class InvitationForm(BaseForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    group = forms.ChoiceField(label=_("Group"), choices=ScorerGroup.choices, initial=ScorerGroup.RESIDENT)
+    language = forms.ChoiceField(label=_("Language of the form"), choices=settings.LANGUAGES, initial="en")
+
+
+class CodesForm(BaseForm):
+    count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=5000, initial=50)
