@@ -236,3 +236,18 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return "n/a" if self.not_applicable else str(self.value)
+
+
+class WeightProposal(TimeStampedModel):
+    """A member's proposed theme weights for a published version, in a weighting round: one per
+    person and version, changeable; staff see the median and spread and adopt final weights."""
+
+    version = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="weight_proposals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    weights = models.JSONField(default=dict)  # {theme id (as text): weight 0–100}
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="scorecards_one_proposal_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.user_id}"

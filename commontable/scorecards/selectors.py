@@ -84,3 +84,28 @@ def session_results(session: ScoringSession) -> SessionResults:
     groups = list(ScorerGroup.values)
     return SessionResults(themes=themes, overall=compute.compute_counts(specs, whole, sum(scorers.values())),
                           groups=compute.by_group_counts(specs, per_group, scorers, groups))
+
+
+@dataclass
+class ThemeWeights:
+    theme: Theme
+    proposals: int
+    median: float | None
+    low: float | None  # the lowest and highest proposed
+    high: float | None
+
+
+def weight_round(version: RubricVersion) -> list[ThemeWeights]:
+    """Per theme of a version: how many proposed a weight, the median and the range. Two queries."""
+    import statistics
+
+    from commontable.scorecards.models import WeightProposal
+
+    themes = list(version.themes.order_by("position"))
+    values: dict[str, list[int]] = {str(t.pk): [] for t in themes}
+    for weights in WeightProposal.objects.filter(version=version).values_list("weights", flat=True):
+        for key, weight in weights.items():
+            if key in values:
+                values[key].append(int(weight))
+    return [ThemeWeights(t, len(values[str(t.pk)]), statistics.median(values[str(t.pk)]) if values[str(t.pk)] else None,
+                         min(values[str(t.pk)], default=None), max(values[str(t.pk)], default=None)) for t in themes]

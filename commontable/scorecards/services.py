@@ -40,6 +40,7 @@ from commontable.scorecards.models import (
     ScoringSession,
     Submission,
     Theme,
+    WeightProposal,
 )
 
 MAX_THEMES = 20
@@ -458,3 +459,27 @@ def session_results_publish(*, actor, session: ScoringSession, public: bool) -> 
         log_action(locked, "scorecards.session.results-published" if public else "scorecards.session.results-withdrawn",
                    actor=actor)
     return locked
+
+
+def weights_propose(*, actor, version: RubricVersion, weights: Mapping[int, object]) -> WeightProposal:
+    """A member proposes a weight for every theme of a published version (their earlier proposal
+    is replaced)."""
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationError(_("Weights are proposed for the current published version."))
+    themes = {t.pk: t for t in version.themes.all()}
+    problems = []
+    if set(weights) != set(themes):
+        problems.append(_("Give a weight for every theme of the version, and only for them."))
+    checked = {}
+    for pk, value in weights.items():
+        try:
+            checked[str(pk)] = _check_weight(value, themes[pk].name if pk in themes else str(pk))
+        except ValidationError as error:
+            problems.extend(error.messages)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        proposal, _created = WeightProposal.objects.update_or_create(version=version, user=actor,
+                                                                     defaults={"weights": checked})
+        log_action(version, "scorecards.weights.proposed", actor=actor, data={"weights": checked})
+    return proposal

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.session_list, name="session_list"),
     path("rubrics/", views.rubric_list, name="rubric_list"),
     path("rubrics/<slug:slug>/", views.rubric_detail, name="rubric_detail"),
+    path("rubrics/<slug:slug>/weights/", views.rubric_weights, name="rubric_weights"),
     path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/<uuid:public_id>/", views.session_detail, name="session_detail"),
     path("sessions/<uuid:public_id>/status/", views.session_status, name="session_status"),

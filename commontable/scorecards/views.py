@@ -323,3 +323,58 @@ def _code_page(request: HttpRequest, session, marker: str) -> HttpResponse:
         error = _("That code is not valid for this session.")
     return render(request, "scorecards/public_code.html", {"session": session, "error": error},
                   status=400 if error else 200)
+
+
+# --- weighting round ---------------------------------------------------------------------------
+
+
+def _weights_from(post, prefix: str, themes) -> dict[int, str]:
+    return {t.pk: post.get(f"{prefix}-{t.pk}", "").strip() for t in themes}
+
+
+@login_required
+@GET_POST
+def rubric_weights(request: HttpRequest, slug: str) -> HttpResponse:
+    """A weighting round on a rubric's current version: members propose a weight per theme and see
+    the median and range of all proposals; staff adopt final weights into a new version."""
+    rubric = get_object_or_404(Rubric, slug=slug)
+    version = selectors.version_current(rubric)
+    if version is None:
+        raise Http404
+    user = request.user
+    if not permissions.is_member.test(user):
+        raise PermissionDenied
+    can_adopt = permissions.can_manage_scorecards.test(user)
+    themes = list(version.themes.order_by("position"))
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        adopting = request.POST.get("action") == "adopt"
+        if adopting and not can_adopt:
+            raise PermissionDenied
+        weights = _weights_from(request.POST, "adopt" if adopting else "w", themes)
+        try:
+            if adopting:
+                adopted = services.weights_adopt(actor=user, version=version, weights=weights,
+                                                 note=request.POST.get("note", "").strip())
+                messages.success(request, _("Weights adopted: version %(n)s is now the current one.") % {"n": adopted.number})
+            else:
+                services.weights_propose(actor=user, version=version, weights=weights)
+                messages.success(request, _("Your proposal is saved."))
+        except ValidationError as exc:
+            errors, status = exc.messages, 400
+        else:
+            return redirect("scorecards:rubric_weights", slug=rubric.slug)
+    from commontable.scorecards.models import WeightProposal
+
+    mine = WeightProposal.objects.filter(version=version, user=user).first()
+    words = translated(themes, get_language() or "en", source=rubric.source_language)
+    rows = [{"summary": summary, "name": words[summary.theme.pk].text["name"],
+             "mine": (mine.weights.get(str(summary.theme.pk)) if mine else "") if not errors else
+             request.POST.get(f"w-{summary.theme.pk}", ""),
+             "adopt": round(summary.median) if summary.median is not None else summary.theme.weight}
+            for summary in selectors.weight_round(version)]
+    return render(request, "scorecards/rubric_weights.html", {
+        "rubric": rubric, "version": version, "rows": rows, "errors": errors, "can_adopt": can_adopt,
+        "rubric_name": translated([rubric], get_language() or "en")[rubric.pk].text["name"],
+    }, status=status)

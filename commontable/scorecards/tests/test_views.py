@@ -244,3 +244,33 @@ def test_the_public_link_slows_down_a_flood(client, session, monkeypatch):
     target = url("public_score", session.public_token)
     statuses = [client.post(target, form(session)).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
+
+
+# --- weighting round ----------------------------------------------------------------------------
+
+
+def test_members_propose_weights_and_see_median_and_range_staff_adopt(client, personas, published):
+    from commontable.scorecards.models import RubricVersion, WeightProposal
+
+    slug = published.rubric.slug
+    target = url("rubric_weights", slug)
+    assert_permission_matrix(client, personas, "get", target, {"anonymous": 302, "public_user": 403}, default=200)
+    themes = list(published.themes.order_by("position"))
+    for who, (a, b) in (("member_a", (10, 90)), ("member_b", (30, 70)), ("board", (50, 50))):
+        login_as(client, personas, who)
+        assert client.post(target, {"action": "propose", f"w-{themes[0].pk}": a, f"w-{themes[1].pk}": b}).status_code == 302
+    login_as(client, personas, "member_a")
+    assert client.post(target, {"action": "propose", f"w-{themes[0].pk}": 20, f"w-{themes[1].pk}": 80}).status_code == 302
+    assert WeightProposal.objects.count() == 3  # a new proposal replaces the person's own
+    bad = client.post(target, {"action": "propose", f"w-{themes[0].pk}": 200, f"w-{themes[1].pk}": ""})
+    assert bad.status_code == 400 and "weight must be" in bad.content.decode()
+    assert client.post(target, {"action": "adopt", f"adopt-{themes[0].pk}": 30, f"adopt-{themes[1].pk}": 70}).status_code == 403
+    html = client.get(target).content.decode()
+    assert "20–50" in html and ">30<" in html  # range and median of the first theme
+    login_as(client, personas, "staff")
+    response = client.post(target, {"action": "adopt", f"adopt-{themes[0].pk}": 30, f"adopt-{themes[1].pk}": 70,
+                                     "note": "Agreed at the March meeting."})
+    assert response.status_code == 302
+    adopted = RubricVersion.objects.get(rubric=published.rubric, number=2)
+    assert adopted.weights_decided_by == personas.user("staff") and adopted.change_note == "Agreed at the March meeting."
+    assert [t.weight for t in adopted.themes.order_by("position")] == [30, 70]
