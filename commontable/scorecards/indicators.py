@@ -1,5 +1,6 @@
-"""What scorecards tell the plan (objectives 1.4 and 1.6): proposals scored by the community, and
-scorers taking part (all, or one group; by language through the parameter "language:<code>")."""
+"""What scorecards tell the plan (objectives 1.4 and 1.6): proposals scored by the community,
+scorers taking part (all, or one group; by language through the parameter "language:<code>"), and
+asks from scorecards adopted (won or partly won)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,17 @@ def scorers(dates: Sequence[dt.date], param: str = "") -> list[Reading]:
     return out
 
 
+def asks_adopted(dates: Sequence[dt.date], param: str = "") -> list[Reading]:
+    """Asks sent from scorecards to an investment's campaign that were won or partly won by each date."""
+    from commontable.scorecards.models import SessionAsk
+
+    out = []
+    for day in dates:
+        n = SessionAsk.objects.filter(ask__outcome__in=("won", "partly"), ask__outcome_on__lte=day).count()
+        out.append(Reading(value=float(n), n=n))
+    return out
+
+
 def _scorer_choices() -> list[tuple[str, str]]:
     return ([("", str(_("Everyone")))] + [(value, str(label)) for value, label in ScorerGroup.choices]
             + [(f"language:{code}", str(name)) for code, name in settings.LANGUAGES])
@@ -79,5 +91,14 @@ INDICATORS = [
         records_url=lambda param: _url("scorecards:session_list"),
         params=_scorer_choices,
         param_label=_("Scorers"),
+    ),
+    Indicator(
+        key="scorecards.asks_adopted",
+        label=_("Asks from scorecards adopted"),
+        counts=_("Asks drawn from a scorecard's weakest questions and sent to the investment's campaign that were won "
+                 "or partly won."),
+        compute=asks_adopted,
+        depends_on=("scorecards.SessionAsk", "investments.CampaignAsk"),
+        records_url=lambda param: _url("scorecards:session_list"),
     ),
 ]

@@ -251,3 +251,19 @@ class WeightProposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.version} · {self.user_id}"
+
+
+class SessionAsk(models.Model):
+    """A campaign ask on the investment (`investments.CampaignAsk`) that came from a session's
+    weakest criterion: so the plan can count asks from scorecards, and how they turned out."""
+
+    session = models.ForeignKey(ScoringSession, on_delete=models.CASCADE, related_name="asks")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    ask = models.OneToOneField("investments.CampaignAsk", on_delete=models.CASCADE, related_name="scorecard")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "criterion"], name="scorecards_one_ask_per_criterion")]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.criterion}"

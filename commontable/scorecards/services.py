@@ -483,3 +483,36 @@ def weights_propose(*, actor, version: RubricVersion, weights: Mapping[int, obje
                                                                      defaults={"weights": checked})
         log_action(version, "scorecards.weights.proposed", actor=actor, data={"weights": checked})
     return proposal
+
+
+def asks_send(*, actor, session: ScoringSession, asked_of: str, asks: Mapping[str, str],
+              visibility: str = Visibility.MEMBERS) -> list:
+    """Send chosen asks from a session's letter (criterion public id → what is asked) on to the
+    investment's campaign asks, one per criterion, all or nothing. A criterion sent before is
+    refused (its ask exists already)."""
+    from commontable.investments.services import ask_create
+    from commontable.scorecards.models import SessionAsk
+
+    criteria = {str(c.public_id): c for c in Criterion.objects.filter(theme__version_id=session.version_id)}
+    problems = []
+    if not asks:
+        problems.append(_("Choose at least one ask to send."))
+    unknown = [key for key in asks if key not in criteria]
+    if unknown:
+        problems.append(_("Some asks are for questions that are not in this scorecard; reload the page."))
+    sent = set(SessionAsk.objects.filter(session=session).values_list("criterion__public_id", flat=True))
+    if any(key in {str(s) for s in sent} for key in asks):
+        problems.append(_("Some of these asks were sent already."))
+    if any(not str(text or "").strip() for text in asks.values()):
+        problems.append(_("Say what is asked for each ask chosen."))
+    if problems:
+        raise ValidationError(problems)
+    made = []
+    with transaction.atomic():
+        for key, text in asks.items():
+            item = ask_create(actor=actor, investment=session.investment, asked_of=asked_of, ask=str(text).strip(),
+                              visibility=visibility)
+            SessionAsk.objects.create(session=session, criterion=criteria[key], ask=item)
+            made.append(item)
+        log_action(session, "scorecards.asks.sent", actor=actor, data={"asks": len(made)})
+    return made

@@ -13,6 +13,7 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/status/", views.session_status, name="session_status"),
     path("sessions/<uuid:public_id>/invite/", views.invitation_create, name="invitation_create"),
     path("sessions/<uuid:public_id>/codes/", views.codes_create, name="codes_create"),
+    path("sessions/<uuid:public_id>/asks/", views.session_asks, name="session_asks"),
     path("sessions/<uuid:public_id>/score/", views.session_score, name="session_score"),
     path("sessions/<uuid:public_id>/results/", views.session_results, name="session_results"),
     path("invited/<str:token>/", views.invitation_score, name="invitation_score"),

@@ -378,3 +378,50 @@ def rubric_weights(request: HttpRequest, slug: str) -> HttpResponse:
         "rubric": rubric, "version": version, "rows": rows, "errors": errors, "can_adopt": can_adopt,
         "rubric_name": translated([rubric], get_language() or "en")[rubric.pk].text["name"],
     }, status=status)
+
+
+# --- the asks letter ---------------------------------------------------------------------------
+
+ASKS_SHOWN = 5
+
+
+@login_required
+@GET_POST
+def session_asks(request: HttpRequest, public_id) -> HttpResponse:
+    """Staff: a letter draft listing the session's weakest criteria as asks to the developer or
+    agency, and sending chosen asks on to the investment's campaign asks."""
+    from commontable.scorecards.models import SessionAsk
+
+    session = permissions.session_get_for_user(request.user, public_id)
+    require(permissions.can_manage_scorecards, request.user)
+    found = selectors.session_results(session)
+    criteria = {c.pk: c for t in found.themes for c in t.criteria.all()}
+    order = [c.pk for t in found.themes for c in t.criteria.all()]
+    weakest = found.overall.weakest(ASKS_SHOWN, order=order)
+    words = translated([criteria[r.criterion_id] for r in weakest], get_language() or "en",
+                       source=session.version.rubric.source_language)
+    sent = set(SessionAsk.objects.filter(session=session).values_list("criterion_id", flat=True))
+    errors: list[str] = []
+    if request.method == "POST":
+        chosen = {str(criteria[r.criterion_id].public_id): request.POST.get(f"ask-{criteria[r.criterion_id].public_id}", "")
+                  for r in weakest if request.POST.get(f"send-{criteria[r.criterion_id].public_id}") == "on"}
+        try:
+            made = services.asks_send(actor=request.user, session=session,
+                                      asked_of=request.POST.get("asked_of", ""), asks=chosen)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("%(n)s asks added to the investment's campaign asks.") % {"n": len(made)})
+            return redirect("scorecards:session_asks", public_id=session.public_id)
+    rows = []
+    for r in weakest:
+        criterion = criteria[r.criterion_id]
+        question = words[criterion.pk].text["question"]
+        rows.append({"criterion": criterion, "question": question, "score": r.score, "answers": r.answers,
+                     "sent": criterion.pk in sent,
+                     "ask": request.POST.get(f"ask-{criterion.public_id}") if errors else
+                     _("Commit to doing better on: %(question)s") % {"question": question}})
+    return render(request, "scorecards/session_asks.html", {
+        "session": session, "rows": rows, "errors": errors, "results": found.overall,
+        "asked_of": request.POST.get("asked_of", ""),
+    }, status=400 if errors else 200)

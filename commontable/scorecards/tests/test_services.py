@@ -263,3 +263,23 @@ def test_indicators_count_proposals_scored_and_scorers_by_group_and_language(ses
     assert [r.value for r in scorers([today], "resident")] == [1.0]
     assert [r.value for r in scorers([today], "language:es")] == [1.0]
     assert [r.value for r in scorers([today], "staff")] == [0.0]
+
+
+def test_asks_from_scorecards_count_when_won(session, personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from commontable.scorecards.indicators import asks_adopted
+
+    key = criteria(session)[1]
+    with pytest.raises(ValidationError, match="at least one"):
+        services.asks_send(actor=None, session=session, asked_of="Developer", asks={})
+    with pytest.raises(ValidationError, match="not in this scorecard"):
+        services.asks_send(actor=None, session=session, asked_of="Developer", asks={"nope": "x"})
+    (ask,) = services.asks_send(actor=None, session=session, asked_of="Developer", asks={key: "Sign a CBA."})
+    today = timezone.localdate()
+    assert [r.value for r in asks_adopted([today])] == [0.0]
+    ask.outcome, ask.outcome_on = "partly", today
+    ask.save()
+    assert [r.value for r in asks_adopted([today - dt.timedelta(days=1), today])] == [0.0, 1.0]

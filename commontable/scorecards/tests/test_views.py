@@ -274,3 +274,34 @@ def test_members_propose_weights_and_see_median_and_range_staff_adopt(client, pe
     adopted = RubricVersion.objects.get(rubric=published.rubric, number=2)
     assert adopted.weights_decided_by == personas.user("staff") and adopted.change_note == "Agreed at the March meeting."
     assert [t.weight for t in adopted.themes.order_by("position")] == [30, 70]
+
+
+# --- asks letter --------------------------------------------------------------------------------
+
+
+def test_the_asks_letter_lists_the_weakest_and_sends_chosen_asks_once(client, personas, session):
+    from commontable.investments.models import CampaignAsk
+    from commontable.scorecards.models import SessionAsk
+
+    for who in ("member_a", "member_b"):
+        services.submission_save(session=session, scorer=Scorer(user=personas.user(who)),
+                                 answers={k: AnswerIn(value=v) for k, v in zip(keys(session), (4, 0, 1), strict=True)},
+                                 submit=True)
+    target = url("session_asks", session.public_id)
+    assert_permission_matrix(client, personas, "get", target, {"anonymous": 302, "public_user": 404, "staff": 200,
+                                                               "admin": 200}, default=403)
+    login_as(client, personas, "staff")
+    html = client.get(target).content.decode()
+    assert html.index("Is there a binding agreement?") < html.index("How many affordable homes?")  # weakest first
+    weakest = keys(session)[1]
+    bad = client.post(target, {"asked_of": "", f"send-{weakest}": "on", f"ask-{weakest}": "Sign a CBA."})
+    assert bad.status_code == 400 and not CampaignAsk.objects.exists()
+    response = client.post(target, {"asked_of": "Station Developer LLC", f"send-{weakest}": "on",
+                                    f"ask-{weakest}": "Sign a community benefits agreement."})
+    assert response.status_code == 302
+    ask = CampaignAsk.objects.get()
+    assert ask.investment == session.investment and ask.asked_of == "Station Developer LLC"
+    assert SessionAsk.objects.get().ask == ask
+    again = client.post(target, {"asked_of": "X", f"send-{weakest}": "on", f"ask-{weakest}": "Again."})
+    assert again.status_code == 400 and CampaignAsk.objects.count() == 1
+    assert "Sent already." in client.get(target).content.decode()
