@@ -109,3 +109,15 @@ def weight_round(version: RubricVersion) -> list[ThemeWeights]:
                 values[key].append(int(weight))
     return [ThemeWeights(t, len(values[str(t.pk)]), statistics.median(values[str(t.pk)]) if values[str(t.pk)] else None,
                          min(values[str(t.pk)], default=None), max(values[str(t.pk)], default=None)) for t in themes]
+
+
+def session_comments(session: ScoringSession) -> dict[int, list[tuple[int, str]]]:
+    """Comments of submitted scorecards grouped by theme: {theme id: [(criterion id, comment)]}, in
+    rubric order, without who wrote them. One query."""
+    rows = (Score.objects.filter(submission__session=session, submission__status=SubmissionStatus.SUBMITTED)
+            .exclude(comment="").order_by("criterion__theme__position", "criterion__position", "pk")
+            .values_list("criterion__theme_id", "criterion_id", "comment"))
+    grouped: dict[int, list[tuple[int, str]]] = {}
+    for theme_id, criterion_id, comment in rows:
+        grouped.setdefault(theme_id, []).append((criterion_id, comment))
+    return grouped

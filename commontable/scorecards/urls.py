@@ -16,6 +16,7 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/asks/", views.session_asks, name="session_asks"),
     path("sessions/<uuid:public_id>/score/", views.session_score, name="session_score"),
     path("sessions/<uuid:public_id>/results/", views.session_results, name="session_results"),
+    path("sessions/<uuid:public_id>/results.pdf", views.session_results_pdf, name="session_results_pdf"),
     path("invited/<str:token>/", views.invitation_score, name="invitation_score"),
     path("open/<str:token>/", views.public_score, name="public_score"),
 ]

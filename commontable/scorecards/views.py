@@ -162,18 +162,18 @@ def invitation_score(request: HttpRequest, token: str) -> HttpResponse:
     return _score_page(request, invitation.session, scorer, action_url=request.path)
 
 
-@require_GET
-def session_results(request: HttpRequest, public_id) -> HttpResponse:
-    """Results: staff always; others once staff publish them (no scorer is ever named)."""
-    session = permissions.session_get_for_user(request.user, public_id)
-    if not permissions.can_see_results.test(request.user, session):
-        raise PermissionDenied
+def _results_context(request: HttpRequest, session) -> dict:
+    """What the results page and its PDF show, in the reader's language."""
+    from commontable.core.charts import goal_actual_svg
+
     found = selectors.session_results(session)
     language = get_language() or "en"
     source = session.version.rubric.source_language
     criteria = [c for t in found.themes for c in t.criteria.all()]
     theme_words = translated(found.themes, language, source=source)
     criterion_words = translated(criteria, language, source=source)
+    can_manage = permissions.can_manage_scorecards.test(request.user)
+    comments = selectors.session_comments(session) if can_manage else {}
     rows = []
     for theme in found.themes:
         rows.append({
@@ -181,12 +181,40 @@ def session_results(request: HttpRequest, public_id) -> HttpResponse:
             "criteria": [{"criterion": c, "words": criterion_words[c.pk], "result": found.overall.criteria[c.pk],
                           "counts": [(option.label, found.overall.criteria[c.pk].distribution.get(option.value, 0))
                                      for option in SCALE_OPTIONS[c.scale]]} for c in theme.criteria.all()],
+            "comments": [(criterion_words[cid].text["question"], text) for cid, text in comments.get(theme.pk, [])],
         })
-    return render(request, "scorecards/session_results.html", {
-        "session": session, "results": found.overall, "rows": rows,
-        "groups": [(ScorerGroup(g.group).label, g) for g in found.groups],
-        "can_manage": permissions.can_manage_scorecards.test(request.user),
-    })
+    chart = goal_actual_svg(
+        [(row["words"].text["name"], row["score"], None) for row in rows], maximum=100, id_prefix="themes",
+        title=_("Score per theme"), description=_("Each theme's weighted score, from 0 to 100; the table gives the same numbers."),
+    ) if any(row["score"] is not None for row in rows) else ""
+    return {
+        "session": session, "results": found.overall, "rows": rows, "chart": chart,
+        "groups": [(ScorerGroup(g.group).label, g) for g in found.groups], "can_manage": can_manage,
+    }
+
+
+@require_GET
+def session_results(request: HttpRequest, public_id) -> HttpResponse:
+    """Results: staff always; others once staff publish them (no scorer is ever named; comments
+    are for staff)."""
+    session = permissions.session_get_for_user(request.user, public_id)
+    if not permissions.can_see_results.test(request.user, session):
+        raise PermissionDenied
+    return render(request, "scorecards/session_results.html", _results_context(request, session))
+
+
+@require_GET
+def session_results_pdf(request: HttpRequest, public_id) -> HttpResponse:
+    """The results as a PDF report, in the reader's language, for whoever may see them."""
+    from django.utils import timezone
+
+    from commontable.core.pdf import pdf_response, render_pdf
+
+    session = permissions.session_get_for_user(request.user, public_id)
+    if not permissions.can_see_results.test(request.user, session):
+        raise PermissionDenied
+    pdf = render_pdf("scorecards/session_results_pdf.html", _results_context(request, session), request=request)
+    return pdf_response(pdf, f"scorecard-results-{timezone.localdate().isoformat()}.pdf")
 
 
 # --- staff: sessions, invitations, codes ------------------------------------------------------

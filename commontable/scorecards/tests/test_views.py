@@ -137,13 +137,13 @@ def test_results_queries_do_not_grow_with_scorers(client, personas, session, dja
     target = url("session_results", session.public_id)
     client.get(target)
     # session, user, the session with its version, rubric and investment; themes; criteria; the
-    # submitted answers counted per group, criterion and value; scorers per group (in the rubric's
-    # own language no translation is read).
-    with django_assert_num_queries(7):
+    # submitted answers counted per group, criterion and value; scorers per group; the comments
+    # (staff) in one (in the rubric's own language no translation is read).
+    with django_assert_num_queries(8):
         client.get(target)
     add(7, 5)
     client.get(target)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert "12 scorers submitted" in client.get(target).content.decode()
 
 
@@ -305,3 +305,23 @@ def test_the_asks_letter_lists_the_weakest_and_sends_chosen_asks_once(client, pe
     again = client.post(target, {"asked_of": "X", f"send-{weakest}": "on", f"ask-{weakest}": "Again."})
     assert again.status_code == 400 and CampaignAsk.objects.count() == 1
     assert "Sent already." in client.get(target).content.decode()
+
+
+def test_results_pdf_and_comments_by_theme_for_staff_only(client, personas, session):
+    answers = {k: AnswerIn(value=v) for k, v in zip(keys(session), (4, 2, 4), strict=True)}
+    answers[keys(session)[2]] = AnswerIn(value=1, comment="Only 5% affordable, and not for long.")
+    services.submission_save(session=session, scorer=Scorer(user=personas.user("member_a")), answers=answers, submit=True)
+    target = url("session_results_pdf", session.public_id)
+    assert_permission_matrix(client, personas, "get", target,
+                             {"anonymous": 404, "public_user": 404, "staff": 200, "admin": 200}, default=403)
+    login_as(client, personas, "staff")
+    response = client.get(target)
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    html = client.get(url("session_results", session.public_id)).content.decode()
+    assert "Only 5% affordable" in html and "<svg" in html
+    session.results_public = True
+    session.save()
+    login_as(client, personas, "member_b")
+    html = client.get(url("session_results", session.public_id)).content.decode()
+    assert "Only 5% affordable" not in html and "<svg" in html  # comments stay with staff
+    assert client.get(target).status_code == 200
