@@ -121,3 +121,30 @@ def session_comments(session: ScoringSession) -> dict[int, list[tuple[int, str]]
     for theme_id, criterion_id, comment in rows:
         grouped.setdefault(theme_id, []).append((criterion_id, comment))
     return grouped
+
+
+@dataclass
+class Comparison:
+    themes: list[Theme]
+    sessions: list[tuple[ScoringSession, compute.Results]]
+
+
+def version_comparison(version: RubricVersion, sessions) -> Comparison:
+    """Theme and overall scores of several sessions scored with the same version, side by side:
+    four queries whatever the number of sessions and scorers."""
+    from django.db.models import Count
+
+    sessions = list(sessions)
+    themes = version_content(version)
+    specs = theme_specs(themes)
+    ids = [s.pk for s in sessions]
+    counts: dict[int, dict] = {pk: {} for pk in ids}
+    rows = (Score.objects.filter(submission__session_id__in=ids, submission__status=SubmissionStatus.SUBMITTED)
+            .values_list("submission__session_id", "criterion_id", "value", "not_applicable")
+            .annotate(n=Count("id")).order_by())
+    for session_id, criterion_id, value, not_applicable, n in rows:
+        key = (criterion_id, None if not_applicable else value, bool(not_applicable))
+        counts[session_id][key] = counts[session_id].get(key, 0) + n
+    scorers = dict(Submission.objects.filter(session_id__in=ids, status=SubmissionStatus.SUBMITTED)
+                   .values_list("session_id").annotate(n=Count("id")).order_by())
+    return Comparison(themes, [(s, compute.compute_counts(specs, counts[s.pk], scorers.get(s.pk, 0))) for s in sessions])

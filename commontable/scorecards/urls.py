@@ -8,6 +8,7 @@ urlpatterns = [
     path("rubrics/", views.rubric_list, name="rubric_list"),
     path("rubrics/<slug:slug>/", views.rubric_detail, name="rubric_detail"),
     path("rubrics/<slug:slug>/weights/", views.rubric_weights, name="rubric_weights"),
+    path("rubrics/<slug:slug>/compare/", views.rubric_compare, name="rubric_compare"),
     path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/<uuid:public_id>/", views.session_detail, name="session_detail"),
     path("sessions/<uuid:public_id>/status/", views.session_status, name="session_status"),

@@ -453,3 +453,26 @@ def session_asks(request: HttpRequest, public_id) -> HttpResponse:
         "session": session, "rows": rows, "errors": errors, "results": found.overall,
         "asked_of": request.POST.get("asked_of", ""),
     }, status=400 if errors else 200)
+
+
+@require_GET
+def rubric_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """Proposals scored with the same version of a rubric, side by side: the sessions the reader
+    may see whose results they may see (staff: all; others: published ones)."""
+    rubric = get_object_or_404(Rubric, slug=slug)
+    versions = list(rubric.versions.exclude(status="draft").order_by("-number"))
+    wanted = request.GET.get("version", "")
+    version = next((v for v in versions if str(v.number) == wanted), None) or (versions[0] if versions else None)
+    if version is None:
+        raise Http404
+    sessions = permissions.visible_sessions(request.user).filter(version=version).select_related("investment")
+    if not permissions.can_manage_scorecards.test(request.user):
+        sessions = sessions.filter(results_public=True)
+    found = selectors.version_comparison(version, sessions.order_by("-created_at")[:50])
+    words = translated(found.themes, get_language() or "en", source=rubric.source_language)
+    return render(request, "scorecards/rubric_compare.html", {
+        "rubric": rubric, "version": version, "versions": versions,
+        "rubric_name": translated([rubric], get_language() or "en")[rubric.pk].text["name"],
+        "themes": [(t, words[t.pk].text["name"]) for t in found.themes],
+        "rows": [(session, results, [results.themes.get(t.pk) for t in found.themes]) for session, results in found.sessions],
+    })

@@ -325,3 +325,26 @@ def test_results_pdf_and_comments_by_theme_for_staff_only(client, personas, sess
     html = client.get(url("session_results", session.public_id)).content.decode()
     assert "Only 5% affordable" not in html and "<svg" in html  # comments stay with staff
     assert client.get(target).status_code == 200
+
+
+def test_proposals_scored_with_one_version_compare_side_by_side(client, personas, session, django_assert_num_queries):
+    from commontable.investments.tests.factories import InvestmentFactory
+
+    other = services.session_open(actor=None, session=services.session_create(
+        actor=None, version=session.version, investment=InvestmentFactory(name="Other block"), title="Other"))
+    for s, values in ((session, (4, 2, 4)), (other, (0, 0, 0))):
+        services.submission_save(session=s, scorer=Scorer(user=personas.user("member_a")),
+                                 answers={k: AnswerIn(value=v) for k, v in zip(keys(s), values, strict=True)}, submit=True)
+    target = url("rubric_compare", session.version.rubric.slug)
+    assert_permission_matrix(client, personas, "get", target, {}, default=200)
+    login_as(client, personas, "member_b")
+    html = client.get(target).content.decode()
+    assert "Other block" not in html and "No proposal" in html  # results not published
+    login_as(client, personas, "staff")
+    client.get(target)
+    # session, user; the rubric; its versions; the sessions; themes; criteria; answers counted per
+    # session, criterion and value; scorers per session.
+    with django_assert_num_queries(9):
+        html = client.get(target).content.decode()
+    assert session.investment.name in html and "Other block" in html and ">100.0<" in html and ">0.0<" in html
+    assert client.get(target, {"version": "99"}).status_code == 200  # an unknown version: the current one
