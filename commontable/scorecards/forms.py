@@ -38,3 +38,25 @@ class InvitationForm(BaseForm):
 
 class CodesForm(BaseForm):
     count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=5000, initial=50)
+
+
+OUTLINE_HELP = _(
+    "One theme per “## name | weight” line, its description on the lines after it; one question per "
+    "“- question | scale | weight N | no n/a” line (scales: 0-4, yes-partly-no, yes-no), its guidance on "
+    "indented lines after it."
+)
+
+
+class RubricForm(BaseForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(label=_("Short name in web addresses"), max_length=80)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                              max_length=3000)
+    source_language = forms.ChoiceField(label=_("Language it is written in"), choices=settings.LANGUAGES, initial="en")
+    outline = forms.CharField(label=_("Themes and questions"), widget=forms.Textarea(attrs={"rows": 20}),
+                              help_text=OUTLINE_HELP, max_length=100_000)
+
+
+class OutlineForm(BaseForm):
+    outline = forms.CharField(label=_("Themes and questions"), widget=forms.Textarea(attrs={"rows": 24}),
+                              help_text=OUTLINE_HELP, max_length=100_000)

@@ -38,6 +38,7 @@ def rubric_list(request: HttpRequest) -> HttpResponse:
     words = translated(rubrics, get_language() or "en")
     return render(request, "scorecards/rubric_list.html", {
         "rubrics": [(rubric, words[rubric.pk]) for rubric in rubrics],
+        "can_manage": permissions.can_manage_scorecards.test(request.user),
     })
 
 
@@ -50,6 +51,7 @@ def rubric_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "scorecards/rubric_detail.html", {
         "rubric": rubric, "words": translated([rubric], get_language() or "en")[rubric.pk], "version": version,
         "content": content, "versions": rubric.versions.order_by("-number"),
+        "can_manage": permissions.can_manage_scorecards.test(request.user),
     })
 
 
@@ -476,3 +478,79 @@ def rubric_compare(request: HttpRequest, slug: str) -> HttpResponse:
         "themes": [(t, words[t.pk].text["name"]) for t in found.themes],
         "rows": [(session, results, [results.themes.get(t.pk) for t in found.themes]) for session, results in found.sessions],
     })
+
+
+# --- staff: writing rubrics --------------------------------------------------------------------
+
+
+def _outline_errors(form, exc) -> None:
+    form.add_error("outline", list(getattr(exc, "problems", None) or exc.messages))
+
+
+@login_required
+@GET_POST
+def rubric_create(request: HttpRequest) -> HttpResponse:
+    """Staff: a new rubric written as an outline; it starts as a draft version to review and publish."""
+    from commontable.scorecards import outline
+    from commontable.scorecards.forms import RubricForm
+
+    require(permissions.can_manage_scorecards, request.user)
+    form = RubricForm(bound_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            themes = outline.parse(data["outline"])
+            if Rubric.objects.filter(slug=data["slug"]).exists():
+                form.add_error("slug", _("Another rubric has this short name."))
+            else:
+                rubric = services.rubric_create(actor=request.user, name=data["name"], slug=data["slug"],
+                                                purpose=data["purpose"], source_language=data["source_language"],
+                                                themes=themes)
+                messages.success(request, _("The rubric is saved as a draft: review it, then publish it."))
+                return redirect("scorecards:version_edit", slug=rubric.slug, number=1)
+        except outline.OutlineError as exc:
+            _outline_errors(form, exc)
+        except ValidationError as exc:
+            _outline_errors(form, exc)
+    return render(request, "scorecards/rubric_create.html", {"form": form}, status=form_status(form))
+
+
+@login_required
+@GET_POST
+def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Staff: a version's outline. A draft is edited and published; a published version only
+    shows, and a new draft can be made from it."""
+    from commontable.scorecards import outline
+    from commontable.scorecards.forms import OutlineForm
+
+    rubric = get_object_or_404(Rubric, slug=slug)
+    version = get_object_or_404(rubric.versions, number=number)
+    require(permissions.can_manage_scorecards, request.user)
+    action = request.POST.get("action", "save")
+    form = OutlineForm(bound_data(request) if action == "save" else None,
+                       initial={"outline": outline.write(selectors.version_content(version))})
+    if request.method == "POST":
+        try:
+            if action == "new_draft":
+                draft = services.version_new_draft(actor=request.user, version=version,
+                                                   note=request.POST.get("note", "").strip())
+                return redirect("scorecards:version_edit", slug=rubric.slug, number=draft.number)
+            if action == "publish":
+                services.version_publish(actor=request.user, version=version)
+                messages.success(request, _("Published: new sessions use this version."))
+                return redirect("scorecards:rubric_detail", slug=rubric.slug)
+            if form.is_valid():
+                services.version_content_replace(actor=request.user, version=version,
+                                                 themes=outline.parse(form.cleaned_data["outline"]))
+                messages.success(request, _("Saved."))
+                return redirect("scorecards:version_edit", slug=rubric.slug, number=version.number)
+        except outline.OutlineError as exc:
+            _outline_errors(form, exc)
+        except ValidationError as exc:
+            if form.is_bound:
+                _outline_errors(form, exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("scorecards:version_edit", slug=rubric.slug, number=version.number)
+    return render(request, "scorecards/version_edit.html", {"rubric": rubric, "version": version, "form": form},
+                  status=400 if form.is_bound and form.errors else 200)

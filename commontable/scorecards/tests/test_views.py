@@ -348,3 +348,47 @@ def test_proposals_scored_with_one_version_compare_side_by_side(client, personas
         html = client.get(target).content.decode()
     assert session.investment.name in html and "Other block" in html and ">100.0<" in html and ">0.0<" in html
     assert client.get(target, {"version": "99"}).status_code == 200  # an unknown version: the current one
+
+
+# --- staff: writing rubrics ---------------------------------------------------------------------
+
+OUTLINE = """## Power | 60
+- Were residents asked early? | 0-4
+  Look for early meetings.
+## Homes | 40
+- How many affordable homes? | 0-4
+"""
+
+
+def test_staff_write_a_rubric_as_an_outline_review_and_publish_it(client, personas):
+    from commontable.scorecards.models import Rubric
+
+    assert_permission_matrix(client, personas, "get", url("rubric_create"), STAFF_PAGE, default=403)
+    login_as(client, personas, "staff")
+    bad = client.post(url("rubric_create"), {"name": "Parks lens", "slug": "parks-lens", "source_language": "en",
+                                             "outline": "- Question first\n## T\n- Q | 0-10\n"})
+    assert bad.status_code == 400 and "Line 1" in bad.content.decode() and "Line 3" in bad.content.decode()
+    assert not Rubric.objects.exists()
+    response = client.post(url("rubric_create"), {"name": "Parks lens", "slug": "parks-lens", "source_language": "en",
+                                                  "outline": OUTLINE})
+    assert response.status_code == 302
+    rubric = Rubric.objects.get()
+    target = url("version_edit", "parks-lens", 1)
+    assert_permission_matrix(client, personas, "get", target, STAFF_PAGE, default=403)
+    login_as(client, personas, "staff")
+    html = client.get(target).content.decode()
+    assert "## Power | 60" in html and "Look for early meetings." in html
+    edited = OUTLINE.replace("Homes | 40", "Homes and rents | 40")
+    assert client.post(target, {"action": "save", "outline": edited}).status_code == 302
+    assert client.post(target, {"action": "save", "outline": "## Empty | 5\n"}).status_code == 400  # no question
+    assert client.post(target, {"action": "publish"}).status_code == 302
+    version = rubric.versions.get()
+    assert version.status == "published" and version.themes.get(position=2).name == "Homes and rents"
+    # Published: it shows, never changes; a new draft is made from it.
+    refused = client.post(target, {"action": "save", "outline": OUTLINE})
+    assert refused.status_code == 400 and "never changes" in refused.content.decode()
+    assert version.themes.get(position=2).name == "Homes and rents"
+    response = client.post(target, {"action": "new_draft", "note": "Clearer words"})
+    assert response.status_code == 302 and response["Location"].endswith(url("version_edit", "parks-lens", 2))
+    assert rubric.versions.get(number=2).change_note == "Clearer words"
+    assert client.get(url("version_edit", "parks-lens", 9)).status_code == 404
