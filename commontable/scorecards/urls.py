@@ -9,6 +9,8 @@ urlpatterns = [
     path("rubrics/new/", views.rubric_create, name="rubric_create"),
     path("rubrics/<slug:slug>/", views.rubric_detail, name="rubric_detail"),
     path("rubrics/<slug:slug>/versions/<int:number>/", views.version_edit, name="version_edit"),
+    path("rubrics/<slug:slug>/versions/<int:number>/translations/<str:language>/", views.version_translations,
+         name="version_translations"),
     path("rubrics/<slug:slug>/weights/", views.rubric_weights, name="rubric_weights"),
     path("rubrics/<slug:slug>/compare/", views.rubric_compare, name="rubric_compare"),
     path("sessions/new/", views.session_create, name="session_create"),

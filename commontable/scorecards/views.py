@@ -554,3 +554,58 @@ def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 return redirect("scorecards:version_edit", slug=rubric.slug, number=version.number)
     return render(request, "scorecards/version_edit.html", {"rubric": rubric, "version": version, "form": form},
                   status=400 if form.is_bound and form.errors else 200)
+
+
+# --- staff: translations -----------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def version_translations(request: HttpRequest, slug: str, number: int, language: str) -> HttpResponse:
+    """Staff: a version's words in one language beside the source's: each translation records the
+    words it was made from (outdated after they change) and can be marked reviewed."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from commontable.core.models import LinkedTranslation, TranslationStatus
+    from commontable.core.translations import translation_review, translation_save
+
+    rubric = get_object_or_404(Rubric, slug=slug)
+    version = get_object_or_404(rubric.versions, number=number)
+    require(permissions.can_manage_scorecards, request.user)
+    if language not in dict(settings.LANGUAGES) or language == rubric.source_language:
+        raise Http404
+    themes = selectors.version_content(version)
+    records = [("r", rubric)] + [(f"t{t.pk}", t) for t in themes] + [(f"c{c.pk}", c) for t in themes for c in t.criteria.all()]
+    errors: list[str] = []
+    if request.method == "POST":
+        review = request.POST.get("review") == "on"
+        try:
+            with transaction.atomic():
+                for key, obj in records:
+                    fields = {name: request.POST.get(f"{key}-{name}", "") for name in obj.translatable_fields}
+                    if not any(value.strip() for value in fields.values()):
+                        continue
+                    saved = translation_save(actor=request.user, obj=obj, language=language, fields=fields,
+                                             source=rubric.source_language,
+                                             status=TranslationStatus.DRAFT)
+                    if review:
+                        translation_review(actor=request.user, translation=saved)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Translations saved."))
+            return redirect("scorecards:version_translations", slug=slug, number=number, language=language)
+    rows = []
+    for key, obj in records:
+        words = translated([obj], language, source=rubric.source_language)[obj.pk]
+        rows.append({"key": key, "obj": obj, "words": words, "fields": [
+            {"name": name, "label": type(obj)._meta.get_field(name).verbose_name, "source": getattr(obj, name),
+             "value": request.POST.get(f"{key}-{name}", "") if errors else ("" if words.missing else words.text[name]),
+             "long": name in ("purpose", "description", "guidance")}
+            for name in obj.translatable_fields]})
+    return render(request, "scorecards/version_translations.html", {
+        "rubric": rubric, "version": version, "language": language, "rows": rows, "errors": errors,
+        "language_name": dict(settings.LANGUAGES)[language],
+        "reviewed": LinkedTranslation.objects.filter(language=language, status=TranslationStatus.REVIEWED).count(),
+    }, status=400 if errors else 200)

@@ -31,6 +31,8 @@ def test_no_scorecard_page_answers_any_persona_with_a_server_error(client, perso
                 values[name] = "equitable-development"
             elif name == "public_id":
                 values[name] = session.public_id
+            elif name == "language":
+                values[name] = "es"
             elif name == "number":
                 values[name] = 1
             elif name == "token":

@@ -392,3 +392,25 @@ def test_staff_write_a_rubric_as_an_outline_review_and_publish_it(client, person
     assert response.status_code == 302 and response["Location"].endswith(url("version_edit", "parks-lens", 2))
     assert rubric.versions.get(number=2).change_note == "Clearer words"
     assert client.get(url("version_edit", "parks-lens", 9)).status_code == 404
+
+
+def test_staff_translate_a_version_and_readers_see_it(client, personas, published):
+    from commontable.core.models import LinkedTranslation
+
+    rubric = published.rubric
+    criterion = Criterion.objects.filter(theme__version=published).order_by("theme__position", "position").first()
+    target = url("version_translations", rubric.slug, 1, "so")
+    assert_permission_matrix(client, personas, "get", target, STAFF_PAGE, default=403)
+    login_as(client, personas, "staff")
+    assert client.get(url("version_translations", rubric.slug, 1, "en")).status_code == 404  # the source language
+    assert client.get(url("version_translations", rubric.slug, 1, "xx")).status_code == 404
+    too_long = client.post(target, {f"c{criterion.pk}-question": "x" * 501})
+    assert too_long.status_code == 400 and not LinkedTranslation.objects.exists()
+    response = client.post(target, {f"c{criterion.pk}-question": "Dadka deegaanka ma la weydiiyay goor hore?",
+                                    "r-name": "Shaxda tijaabada", "review": "on"})
+    assert response.status_code == 302
+    assert LinkedTranslation.objects.filter(status="reviewed").count() == 2
+    login_as(client, personas, "member_a")
+    client.post(reverse("accounts:language_set"), {"language": "so", "next": "/"})
+    html = client.get(url("rubric_detail", rubric.slug)).content.decode()
+    assert "Dadka deegaanka ma la weydiiyay goor hore?" in html and "Shaxda tijaabada" in html
