@@ -104,3 +104,45 @@ def scorecards_demo_load(*, actor=None) -> list[Rubric]:
         services.version_publish(actor=actor, version=rubric.versions.get())
         created.append(rubric)
     return created
+
+
+DEMO_SESSION_TITLE = "Demo: community scoring of a proposed development"
+
+
+def scorecards_session_demo_load(*, scorers: int = 15, seed: int = 3):
+    """A demo scoring session on the first demo investment, scored by invented residents,
+    organisers and staff in four languages, with results published. None when there is no
+    investment yet (load the investments demo first) or the session exists."""
+    import random
+
+    from commontable.investments.models import Investment
+    from commontable.scorecards.models import Criterion, ScoringSession
+
+    if ScoringSession.objects.filter(title=DEMO_SESSION_TITLE).exists():
+        return None
+    investment = Investment.objects.filter(visibility="public").order_by("pk").first()
+    if investment is None:
+        return None
+    scorecards_demo_load()
+    version = Rubric.objects.get(slug=EQUITABLE_DEVELOPMENT["slug"]).versions.get(status="published")
+    session = services.session_open(actor=None, session=services.session_create(
+        actor=None, version=version, investment=investment, title=DEMO_SESSION_TITLE, visibility="public",
+        public_link=True))
+    rng = random.Random(seed)
+    criteria = list(Criterion.objects.filter(theme__version=version).order_by("theme__position", "position"))
+    groups = ("resident", "organization", "staff")
+    for i in range(scorers):
+        group = groups[0] if i < scorers * 0.6 else groups[1] if i < scorers * 0.9 else groups[2]
+        language = ("en", "es", "so", "hmn")[i % 4]
+        invitation = services.invitation_create(actor=None, session=session, name=f"Demo scorer {i + 1}",
+                                                group=group, language=language)
+        camp = rng.random() < 0.5  # two camps on the first question of each theme: dissent to discuss
+        answers = {}
+        for criterion in criteria:
+            top = 4 if criterion.scale == "zero_to_four" else 2
+            value = (top if camp else 0) if criterion.position == 1 else max(0, min(top, round(rng.gauss(top * 0.45, 0.8))))
+            answers[str(criterion.public_id)] = services.AnswerIn(value=value)
+        services.submission_save(session=session, scorer=services.Scorer(invitation=invitation, group=group,
+                                                                         language=language),
+                                 answers=answers, submit=True)
+    return services.session_results_publish(actor=None, session=session, public=True)

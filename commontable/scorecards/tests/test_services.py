@@ -283,3 +283,19 @@ def test_asks_from_scorecards_count_when_won(session, personas):
     ask.outcome, ask.outcome_on = "partly", today
     ask.save()
     assert [r.value for r in asks_adopted([today - dt.timedelta(days=1), today])] == [0.0, 1.0]
+
+
+def test_the_demo_session_is_scored_in_four_languages_with_dissent_and_loads_once(db):
+    from commontable.core.visibility import Visibility
+    from commontable.investments.tests.factories import InvestmentFactory
+    from commontable.scorecards.demo import scorecards_session_demo_load
+
+    assert scorecards_session_demo_load() is None  # no investment yet
+    InvestmentFactory(visibility=Visibility.PUBLIC)
+    session = scorecards_session_demo_load()
+    assert session.results_public and session.status == SessionStatus.OPEN
+    found = selectors.session_results(session)
+    assert found.overall.scorers == 15
+    assert set(Submission.objects.values_list("language", flat=True)) == {"en", "es", "so", "hmn"}
+    assert any(r.dissent for r in found.overall.criteria.values())
+    assert scorecards_session_demo_load() is None
