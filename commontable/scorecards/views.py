@@ -191,7 +191,9 @@ def _results_context(request: HttpRequest, session) -> dict:
     ) if any(row["score"] is not None for row in rows) else ""
     return {
         "session": session, "results": found.overall, "rows": rows, "chart": chart,
-        "groups": [(ScorerGroup(g.group).label, g) for g in found.groups], "can_manage": can_manage,
+        "groups": [(ScorerGroup(g.group).label, g,
+                    [g.results.themes.get(t.pk) if g.results else None for t in found.themes]) for g in found.groups],
+        "can_manage": can_manage,
     }
 
 

@@ -414,3 +414,21 @@ def test_staff_translate_a_version_and_readers_see_it(client, personas, publishe
     client.post(reverse("accounts:language_set"), {"language": "so", "next": "/"})
     html = client.get(url("rubric_detail", rubric.slug)).content.decode()
     assert "Dadka deegaanka ma la weydiiyay goor hore?" in html and "Shaxda tijaabada" in html
+
+
+def test_groups_of_five_or_more_show_their_theme_scores(client, personas, session):
+    for i in range(5):
+        invitation = services.invitation_create(actor=None, session=session, name=f"Resident {i}")
+        services.submission_save(session=session, scorer=Scorer(invitation=invitation, group="resident"),
+                                 answers={k: AnswerIn(value=v) for k, v in zip(keys(session), (4, 2, 0), strict=True)},
+                                 submit=True)
+    services.submission_save(session=session, scorer=Scorer(user=personas.user("member_a"), group="organization"),
+                             answers={k: AnswerIn(value=0) for k in keys(session)}, submit=True)
+    login_as(client, personas, "staff")
+    html = client.get(url("session_results", session.public_id)).content.decode()
+    residents = html[html.index('<th scope="row">Residents</th>'):]
+    residents = residents[:residents.index("</tr>")]
+    # Residents: "asked early" 4 of 4 and "binding agreement" 2 of 2 make Power 100; Homes 0 of 4
+    # makes 0. The lone organisation scorer's group is hidden.
+    assert "<td>5</td>" in residents and "<td>100.0</td>" in residents and "<td>0.0</td>" in residents
+    assert "hidden (small group)" in html
