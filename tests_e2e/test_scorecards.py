@@ -64,6 +64,9 @@ def test_three_scorers_in_three_languages_then_staff_close_and_download(site, br
         _score(page, site.url, score_path, lambda i: 4)
         # Two invited residents, no account, each in their language.
         context.clear_cookies()
+        page.goto(site.url + reverse("scorecards:invitation_score", args=[somali.token]))
+        expect(page.locator("html")).to_have_attribute("lang", "so")
+        assert_accessible(page)
         _score(page, site.url, reverse("scorecards:invitation_score", args=[somali.token]), lambda i: 0)
         _score(page, site.url, reverse("scorecards:invitation_score", args=[hmong.token]), lambda i: 2)
         assert Submission.objects.filter(status="submitted").count() == 3

@@ -160,6 +160,13 @@ def invitation_score(request: HttpRequest, token: str) -> HttpResponse:
         token=token).first()
     if invitation is None:
         raise Http404
+    from django.conf import settings
+    from django.utils import translation
+
+    if not request.user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # The language they were invited in, unless they chose another on this site.
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = invitation.language
     scorer = services.Scorer(invitation=invitation, group=invitation.group, language=invitation.language)
     return _score_page(request, invitation.session, scorer, action_url=request.path)
 

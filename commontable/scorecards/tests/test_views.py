@@ -97,7 +97,8 @@ def test_a_closed_session_takes_no_more_scores(client, personas, session):
 def test_an_invited_scorer_scores_through_their_link_in_their_language(client, session):
     invitation = services.invitation_create(actor=None, session=session, name="Hodan", language="so")
     target = url("invitation_score", invitation.token)
-    assert client.get(target).status_code == 200
+    page = client.get(target)
+    assert page.status_code == 200 and '<html lang="so">' in page.content.decode()  # the language invited in
     assert client.post(target, form(session)).status_code == 302
     assert client.post(target, form(session, ("0", "0", "0"))).status_code == 302
     submission = Submission.objects.get()
