@@ -111,15 +111,28 @@ def weight_round(version: RubricVersion) -> list[ThemeWeights]:
                          min(values[str(t.pk)], default=None), max(values[str(t.pk)], default=None)) for t in themes]
 
 
-def session_comments(session: ScoringSession) -> dict[int, list[tuple[int, str]]]:
-    """Comments of submitted scorecards grouped by theme: {theme id: [(criterion id, comment)]}, in
-    rubric order, without who wrote them. One query."""
-    rows = (Score.objects.filter(submission__session=session, submission__status=SubmissionStatus.SUBMITTED)
+def session_comment_rows(session: ScoringSession):
+    """(theme id, criterion id, comment) of submitted scorecards, in rubric order, without who
+    wrote them."""
+    return (Score.objects.filter(submission__session=session, submission__status=SubmissionStatus.SUBMITTED)
             .exclude(comment="").order_by("criterion__theme__position", "criterion__position", "pk")
             .values_list("criterion__theme_id", "criterion_id", "comment"))
-    grouped: dict[int, list[tuple[int, str]]] = {}
-    for theme_id, criterion_id, comment in rows:
-        grouped.setdefault(theme_id, []).append((criterion_id, comment))
+
+
+COMMENTS_SHOWN = 50
+
+
+def session_comments(session: ScoringSession, *, limit: int = COMMENTS_SHOWN) -> dict[int, tuple[list, int]]:
+    """Comments grouped by theme: {theme id: ([(criterion id, comment)], how many in all)}, the
+    first `limit` of each theme shown (all of them are in the CSV). Two queries."""
+    from django.db.models import Count
+
+    totals = dict(session_comment_rows(session).order_by().values_list("criterion__theme_id")
+                  .annotate(n=Count("id")))
+    grouped: dict[int, tuple[list, int]] = {}
+    for theme_id, total in totals.items():
+        shown = list(session_comment_rows(session).filter(criterion__theme_id=theme_id)[:limit])
+        grouped[theme_id] = ([(criterion_id, comment) for _t, criterion_id, comment in shown], total)
     return grouped
 
 

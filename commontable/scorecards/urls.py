@@ -22,6 +22,7 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/score/", views.session_score, name="session_score"),
     path("sessions/<uuid:public_id>/results/", views.session_results, name="session_results"),
     path("sessions/<uuid:public_id>/results.pdf", views.session_results_pdf, name="session_results_pdf"),
+    path("sessions/<uuid:public_id>/comments.csv", views.session_comments_csv, name="session_comments_csv"),
     path("invited/<str:token>/", views.invitation_score, name="invitation_score"),
     path("open/<str:token>/", views.public_score, name="public_score"),
 ]

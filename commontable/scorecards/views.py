@@ -190,7 +190,8 @@ def _results_context(request: HttpRequest, session) -> dict:
             "criteria": [{"criterion": c, "words": criterion_words[c.pk], "result": found.overall.criteria[c.pk],
                           "counts": [(option.label, found.overall.criteria[c.pk].distribution.get(option.value, 0))
                                      for option in SCALE_OPTIONS[c.scale]]} for c in theme.criteria.all()],
-            "comments": [(criterion_words[cid].text["question"], text) for cid, text in comments.get(theme.pk, [])],
+            "comments": [(criterion_words[cid].text["question"], text) for cid, text in comments.get(theme.pk, ([], 0))[0]],
+            "comments_total": comments.get(theme.pk, ([], 0))[1],
         })
     chart = goal_actual_svg(
         [(row["words"].text["name"], row["score"], None) for row in rows], maximum=100, id_prefix="themes",
@@ -618,3 +619,19 @@ def version_translations(request: HttpRequest, slug: str, number: int, language:
         "language_name": dict(settings.LANGUAGES)[language],
         "reviewed": LinkedTranslation.objects.filter(language=language, status=TranslationStatus.REVIEWED).count(),
     }, status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def session_comments_csv(request: HttpRequest, public_id) -> HttpResponse:
+    """Staff: every comment of the submitted scorecards, by theme and question, without names."""
+    from commontable.core.exports import csv_response
+
+    session = permissions.session_get_for_user(request.user, public_id)
+    require(permissions.can_manage_scorecards, request.user)
+    themes = selectors.version_content(session.version)
+    names = {t.pk: t.name for t in themes}
+    questions = {c.pk: c.question for t in themes for c in t.criteria.all()}
+    rows = ((names.get(theme_id, ""), questions.get(criterion_id, ""), comment)
+            for theme_id, criterion_id, comment in selectors.session_comment_rows(session).iterator())
+    return csv_response(f"scorecard-comments-{session.public_id}.csv", [_("Theme"), _("Question"), _("Comment")], rows)

@@ -433,3 +433,23 @@ def test_groups_of_five_or_more_show_their_theme_scores(client, personas, sessio
     # makes 0. The lone organisation scorer's group is hidden.
     assert "<td>5</td>" in residents and "<td>100.0</td>" in residents and "<td>0.0</td>" in residents
     assert "hidden (small group)" in html
+
+
+def test_long_comment_lists_are_cut_and_all_comments_download_for_staff(client, personas, session, monkeypatch):
+    from commontable.scorecards import selectors
+
+    monkeypatch.setattr(selectors, "COMMENTS_SHOWN", 2)
+    monkeypatch.setattr(selectors.session_comments, "__kwdefaults__", {"limit": 2})
+    for i in range(3):
+        invitation = services.invitation_create(actor=None, session=session, name=f"R{i}")
+        answers = {k: AnswerIn(value=1) for k in keys(session)}
+        answers[keys(session)[0]] = AnswerIn(value=1, comment=f"=cmd|' /C calc'!A{i}" if i == 0 else f"Comment {i}")
+        services.submission_save(session=session, scorer=Scorer(invitation=invitation), answers=answers, submit=True)
+    target = url("session_comments_csv", session.public_id)
+    assert_permission_matrix(client, personas, "get", target, {"anonymous": 302, "public_user": 404, "staff": 200,
+                                                               "admin": 200}, default=403)
+    login_as(client, personas, "staff")
+    html = client.get(url("session_results", session.public_id)).content.decode()
+    assert "The first 2 of 3 comments." in html
+    body = b"".join(client.get(target).streaming_content).decode("utf-8-sig")
+    assert body.count("Were residents asked early?") == 3 and "'=cmd" in body  # formula-safe
