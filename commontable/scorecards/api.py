@@ -20,7 +20,7 @@ from commontable.core.translations import translated
 from commontable.core.visibility import viewer_for
 from commontable.directory.api import _forbidden
 from commontable.scorecards import permissions, selectors, services
-from commontable.scorecards.choices import SCALE_OPTIONS, ScorerGroup
+from commontable.scorecards.choices import ScorerGroup
 from commontable.scorecards.models import Rubric, Score, Submission
 
 router = Router(tags=["scorecards"])
@@ -107,17 +107,14 @@ def _rubric_out(rubric: Rubric, *, content: bool) -> dict:
     out = {"slug": rubric.slug, "name": words["name"], "purpose": words["purpose"],
            "version": version.number if version else None, "themes": []}
     if content and version:
-        themes = selectors.version_content(version)
-        criteria = [c for t in themes for c in t.criteria.all()]
-        tw = translated(themes, language, source=rubric.source_language)
-        cw = translated(criteria, language, source=rubric.source_language)
         out["themes"] = [{
-            "name": tw[t.pk].text["name"], "description": tw[t.pk].text["description"], "weight": t.weight,
-            "criteria": [{"id": c.public_id, "question": cw[c.pk].text["question"], "guidance": cw[c.pk].text["guidance"],
-                          "scale": c.scale, "answers": [o.value for o in SCALE_OPTIONS[c.scale]],
-                          "allows_not_applicable": c.allows_not_applicable, "weight": c.weight}
-                         for c in t.criteria.all()],
-        } for t in themes]
+            "name": t["words"].text["name"], "description": t["words"].text["description"], "weight": t["theme"].weight,
+            "criteria": [{"id": c["criterion"].public_id, "question": c["words"].text["question"],
+                          "guidance": c["words"].text["guidance"], "scale": c["criterion"].scale,
+                          "answers": [o.value for o in c["options"]],
+                          "allows_not_applicable": c["criterion"].allows_not_applicable,
+                          "weight": c["criterion"].weight} for c in t["criteria"]],
+        } for t in selectors.version_words(version, language, rubric.source_language)]
     return out
 
 

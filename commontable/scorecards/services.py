@@ -264,12 +264,13 @@ def weights_adopt(*, actor, version: RubricVersion, weights: Mapping[int, object
 
 
 def session_create(*, actor, version: RubricVersion, investment, title: str, visibility: str = Visibility.MEMBERS,
-                   public_link: bool = False, codes_required: bool = False) -> ScoringSession:
+                   visibility_table=None, public_link: bool = False, codes_required: bool = False) -> ScoringSession:
     """A scoring session for one proposal with one published version, being prepared."""
     if version.status != VersionStatus.PUBLISHED:
         raise ValidationError(_("Score with a published version of the rubric."))
     session = ScoringSession(version=version, investment=investment, title=(title or "").strip()[:200],
-                             visibility=visibility, public_link=public_link, codes_required=codes_required,
+                             visibility=visibility, visibility_table=visibility_table, public_link=public_link,
+                             codes_required=codes_required,
                              created_by=actor if getattr(actor, "pk", None) else None)
     session.full_clean()
     with transaction.atomic():

@@ -9,24 +9,39 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commontable.core import ratelimit
+from commontable.core.charts import goal_actual_svg
+from commontable.core.exports import csv_response
 from commontable.core.http import add_service_error, bound_data, form_status, require
-from commontable.core.translations import translated
+from commontable.core.models import LinkedTranslation, TranslationStatus
+from commontable.core.pdf import pdf_response, render_pdf
+from commontable.core.translations import translated, translation_review, translation_save
 from commontable.core.visibility import viewer_for
-from commontable.scorecards import permissions, selectors, services
+from commontable.scorecards import outline, permissions, selectors, services
 from commontable.scorecards.choices import SCALE_OPTIONS, ScorerGroup, SessionStatus, SubmissionStatus
-from commontable.scorecards.forms import CodesForm, InvitationForm, SessionForm
-from commontable.scorecards.models import Rubric, Score, ScorerInvitation, ScoringSession, Submission
+from commontable.scorecards.forms import CodesForm, InvitationForm, OutlineForm, RubricForm, SessionForm
+from commontable.scorecards.models import (
+    Rubric,
+    Score,
+    ScorerInvitation,
+    ScoringSession,
+    SessionAsk,
+    Submission,
+    WeightProposal,
+)
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -57,16 +72,7 @@ def rubric_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _content(version, source: str) -> list[dict]:
     """Themes and criteria of a version with their words in the reader's language."""
-    themes = selectors.version_content(version)
-    language = get_language() or "en"
-    theme_words = translated(themes, language, source=source)
-    criteria = [c for t in themes for c in t.criteria.all()]
-    criterion_words = translated(criteria, language, source=source)
-    return [{
-        "theme": theme, "words": theme_words[theme.pk],
-        "criteria": [{"criterion": c, "words": criterion_words[c.pk], "options": SCALE_OPTIONS[c.scale]}
-                     for c in theme.criteria.all()],
-    } for theme in themes]
+    return selectors.version_words(version, get_language() or "en", source)
 
 
 @require_GET
@@ -160,9 +166,6 @@ def invitation_score(request: HttpRequest, token: str) -> HttpResponse:
         token=token).first()
     if invitation is None:
         raise Http404
-    from django.conf import settings
-    from django.utils import translation
-
     if not request.user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         # The language they were invited in, unless they chose another on this site.
         translation.activate(invitation.language)
@@ -173,8 +176,6 @@ def invitation_score(request: HttpRequest, token: str) -> HttpResponse:
 
 def _results_context(request: HttpRequest, session) -> dict:
     """What the results page and its PDF show, in the reader's language."""
-    from commontable.core.charts import goal_actual_svg
-
     found = selectors.session_results(session)
     language = get_language() or "en"
     source = session.version.rubric.source_language
@@ -218,10 +219,6 @@ def session_results(request: HttpRequest, public_id) -> HttpResponse:
 @require_GET
 def session_results_pdf(request: HttpRequest, public_id) -> HttpResponse:
     """The results as a PDF report, in the reader's language, for whoever may see them."""
-    from django.utils import timezone
-
-    from commontable.core.pdf import pdf_response, render_pdf
-
     session = permissions.session_get_for_user(request.user, public_id)
     if not permissions.can_see_results.test(request.user, session):
         raise PermissionDenied
@@ -243,12 +240,11 @@ def session_create(request: HttpRequest) -> HttpResponse:
         try:
             session = services.session_create(
                 actor=request.user, version=data["version"], investment=data["investment"], title=data["title"],
-                visibility=data["visibility"], public_link=data["public_link"], codes_required=data["codes_required"])
+                visibility=data["visibility"], visibility_table=data.get("visibility_table"),
+                public_link=data["public_link"], codes_required=data["codes_required"])
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            if data.get("visibility_table"):
-                ScoringSession.objects.filter(pk=session.pk).update(visibility_table=data["visibility_table"])
             messages.success(request, _("The session is ready: open it when scorers may start."))
             return redirect("scorecards:session_detail", public_id=session.public_id)
     return render(request, "scorecards/session_create.html", {"form": form}, status=form_status(form))
@@ -405,8 +401,6 @@ def rubric_weights(request: HttpRequest, slug: str) -> HttpResponse:
             errors, status = exc.messages, 400
         else:
             return redirect("scorecards:rubric_weights", slug=rubric.slug)
-    from commontable.scorecards.models import WeightProposal
-
     mine = WeightProposal.objects.filter(version=version, user=user).first()
     words = translated(themes, get_language() or "en", source=rubric.source_language)
     rows = [{"summary": summary, "name": words[summary.theme.pk].text["name"],
@@ -430,8 +424,6 @@ ASKS_SHOWN = 5
 def session_asks(request: HttpRequest, public_id) -> HttpResponse:
     """Staff: a letter draft listing the session's weakest criteria as asks to the developer or
     agency, and sending chosen asks on to the investment's campaign asks."""
-    from commontable.scorecards.models import SessionAsk
-
     session = permissions.session_get_for_user(request.user, public_id)
     require(permissions.can_manage_scorecards, request.user)
     found = selectors.session_results(session)
@@ -501,9 +493,6 @@ def _outline_errors(form, exc) -> None:
 @GET_POST
 def rubric_create(request: HttpRequest) -> HttpResponse:
     """Staff: a new rubric written as an outline; it starts as a draft version to review and publish."""
-    from commontable.scorecards import outline
-    from commontable.scorecards.forms import RubricForm
-
     require(permissions.can_manage_scorecards, request.user)
     form = RubricForm(bound_data(request))
     if request.method == "POST" and form.is_valid():
@@ -530,9 +519,6 @@ def rubric_create(request: HttpRequest) -> HttpResponse:
 def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Staff: a version's outline. A draft is edited and published; a published version only
     shows, and a new draft can be made from it."""
-    from commontable.scorecards import outline
-    from commontable.scorecards.forms import OutlineForm
-
     rubric = get_object_or_404(Rubric, slug=slug)
     version = get_object_or_404(rubric.versions, number=number)
     require(permissions.can_manage_scorecards, request.user)
@@ -574,12 +560,6 @@ def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def version_translations(request: HttpRequest, slug: str, number: int, language: str) -> HttpResponse:
     """Staff: a version's words in one language beside the source's: each translation records the
     words it was made from (outdated after they change) and can be marked reviewed."""
-    from django.conf import settings
-    from django.db import transaction
-
-    from commontable.core.models import LinkedTranslation, TranslationStatus
-    from commontable.core.translations import translation_review, translation_save
-
     rubric = get_object_or_404(Rubric, slug=slug)
     version = get_object_or_404(rubric.versions, number=number)
     require(permissions.can_manage_scorecards, request.user)
@@ -625,8 +605,6 @@ def version_translations(request: HttpRequest, slug: str, number: int, language:
 @require_GET
 def session_comments_csv(request: HttpRequest, public_id) -> HttpResponse:
     """Staff: every comment of the submitted scorecards, by theme and question, without names."""
-    from commontable.core.exports import csv_response
-
     session = permissions.session_get_for_user(request.user, public_id)
     require(permissions.can_manage_scorecards, request.user)
     themes = selectors.version_content(session.version)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from commontable.core.testing import assert_permission_matrix, login_as
 from commontable.core.translations import translation_save
 from commontable.scorecards import services
-from commontable.scorecards.models import Criterion, Score, Submission
+from commontable.scorecards.models import Criterion, Rubric, Score, Submission
 from commontable.scorecards.services import AnswerIn, Scorer
 
 pytestmark = pytest.mark.django_db
@@ -453,3 +453,30 @@ def test_long_comment_lists_are_cut_and_all_comments_download_for_staff(client, 
     assert "The first 2 of 3 comments." in html
     body = b"".join(client.get(target).streaming_content).decode("utf-8-sig")
     assert body.count("Were residents asked early?") == 3 and "'=cmd" in body  # formula-safe
+
+
+def test_list_pages_queries_do_not_grow_with_rows(client, personas, published, django_assert_num_queries):
+    from commontable.investments.tests.factories import InvestmentFactory
+
+    def add(n):
+        for i in range(n):
+            services.session_create(actor=None, version=published, investment=InvestmentFactory(), title=f"S{i}")
+            services.rubric_create(actor=None, name=f"R{i}", slug=f"r-{i}-{Rubric.objects.count()}",
+                                   themes=[{"name": "T", "criteria": [{"question": "Q"}]}])
+
+    add(5)
+    login_as(client, personas, "staff")
+    for name in ("session_list", "rubric_list"):
+        client.get(url(name))
+    # sessions: session, user, the sessions with rubric, version and investment.
+    with django_assert_num_queries(3):
+        client.get(url("session_list"))
+    # rubrics: session, user, the rubrics (their words in the rubric's own language: no translation read).
+    with django_assert_num_queries(3):
+        client.get(url("rubric_list"))
+    add(3)
+    client.get(url("session_list"))  # the viewer, kept until data changes, is worked out again once
+    with django_assert_num_queries(3):
+        client.get(url("session_list"))
+    with django_assert_num_queries(3):
+        client.get(url("rubric_list"))
