@@ -82,6 +82,7 @@ from commontable.displacement.api_reports import router as displacement_reports_
 from commontable.investments.api import router as investments_router  # noqa: E402
 from commontable.investments.api_calendar import router as decisions_router  # noqa: E402
 from commontable.scorecards.api import router as scorecards_router  # noqa: E402
+from commontable.seats.api import router as seats_router  # noqa: E402
 from commontable.strategy.api import router as strategy_router  # noqa: E402
 from commontable.workforce.api import router as workforce_router  # noqa: E402
 
@@ -90,6 +91,7 @@ api.add_router("/", strategy_router)
 api.add_router("/", investments_router)
 api.add_router("/", decisions_router)
 api.add_router("/", scorecards_router)
+api.add_router("/", seats_router)
 api.add_router("/", businesses_router)
 api.add_router("/", workforce_router)
 api.add_router("/", displacement_router)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "commontable.workforce",
     "commontable.displacement",
     "commontable.scorecards",
+    "commontable.seats",
     "django_tasks_db",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("investments/", include("commontable.investments.urls")),
     path("businesses/", include("commontable.businesses.urls")),
     path("scorecards/", include("commontable.scorecards.urls")),
+    path("seats/", include("commontable.seats.urls")),
     path("workforce/", include("commontable.workforce.urls")),
     path("displacement/", include("commontable.displacement.urls")),
     path("accounts/", include("allauth.urls")),

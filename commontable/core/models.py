@@ -69,6 +69,7 @@ class Place(models.Model):
         REGION = "region", _("Region")
         COUNTY = "county", _("County")
         CITY = "city", _("City")
+        DISTRICT = "district", _("District (school, watershed or other special district)")
         NEIGHBORHOOD = "neighborhood", _("Neighborhood")
         CORRIDOR = "corridor", _("Corridor")
         TRACT = "tract", _("Census tract")

@@ -72,6 +72,8 @@ class ConsentPurpose(models.TextChoices):
     STORY_USE = "story_use", _("Use of my story")
     # Translators: critical — consent wording; a person agrees to exactly this text.
     PHOTO = "photo", _("Use of my photo")
+    # Translators: critical — consent wording; a person agrees to exactly this text.
+    DEMOGRAPHICS = "demographics", _("Counting how I identify (race or ethnicity) in figures about groups of five or more")
 
 
 CHANNEL_PURPOSES = {

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SeatsConfig(AppConfig):
+    """Seats at decision tables: public bodies across jurisdictions, their seats and terms, the
+    coalition's leadership pipeline, the representation roll-up and the engagement-quality log
+    (objectives 1.2 and 1.6)."""
+
+    name = "commontable.seats"
+    label = "seats"
+    verbose_name = _("Seats at decision tables")
+    navigation = [("seats:body_list", _("Seats"), "public")]
+    indicators = "commontable.seats.indicators"
+
+    def ready(self) -> None:
+        from commontable.core.imports import register_import
+        from commontable.seats.imports import BodyImport, SeatImport
+
+        register_import(BodyImport())
+        register_import(SeatImport())

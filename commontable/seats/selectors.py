@@ -1,0 +1,430 @@
+"""Reads for seats at decision tables: the body register and its pages, openings (vacancies,
+terms ending soon, holdovers), the representation roll-up, the leadership pipeline, the
+engagement log and the meetings of watched bodies.
+
+A seat is *held* on a day when one of its terms started by then and is occupied through it
+(`Term.occupied_until`, kept by the services, holdover included): one indexed condition,
+`serving_q`, used by every page, the API and the indicators alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from commontable.core import schedule
+from commontable.core.models import IssueTopic, Place
+from commontable.core.suppression import Cell, suppress
+from commontable.directory.choices import ConsentPurpose
+from commontable.directory.models import ConsentRecord
+from commontable.seats.choices import NominationOutcome, SeatState, SelfIdentification, TermStatus
+from commontable.seats.models import (
+    EngagementProcess,
+    Leader,
+    Nomination,
+    PublicBody,
+    Seat,
+    SupportContact,
+    Term,
+)
+from commontable.seats.permissions import visible_bodies, visible_processes
+from commontable.seats.services import WATCH_TOPIC, meeting_rule
+
+ENDING_DAYS = 90
+# Objective 1.6: the climate, environment and mobility bodies, by their topics.
+CLIMATE_MOBILITY_TOPICS = ("climate", "environmental-justice", "transit", "transportation", "mobility",
+                           "environment", "energy", "water")
+
+
+def serving_q(today: dt.date, prefix: str = "") -> Q:
+    """Terms holding their seat on `today` (holdover included)."""
+    return Q(**{f"{prefix}starts_on__lte": today}) & (
+        Q(**{f"{prefix}occupied_until__isnull": True}) | Q(**{f"{prefix}occupied_until__gte": today}))
+
+
+def term_status(term: Term, today: dt.date) -> str:
+    if term.starts_on > today:
+        return TermStatus.UPCOMING
+    if term.occupied_until is not None and term.occupied_until < today:
+        return TermStatus.ENDED
+    if term.ends_on is not None and term.ends_on < today:
+        return TermStatus.HOLDOVER
+    return TermStatus.SERVING
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+# --- bodies ----------------------------------------------------------------------------------------
+
+
+def body_list(user, *, q: str = "", jurisdiction: Place | None = None, topic: IssueTopic | None = None,
+              kind: str = "", include_dissolved: bool = False):
+    """Bodies the user may see, by name, narrowed by the filters."""
+    bodies = visible_bodies(user).select_related("jurisdiction")
+    if not include_dissolved:
+        bodies = bodies.filter(dissolved_on__isnull=True)
+    if q:
+        bodies = bodies.filter(Q(name__icontains=q) | Q(appointing_authority__icontains=q))
+    if jurisdiction is not None:
+        bodies = bodies.filter(jurisdiction=jurisdiction)
+    if topic is not None:
+        bodies = bodies.filter(topics=topic)
+    if kind:
+        bodies = bodies.filter(kind=kind)
+    return bodies.order_by("name", "id")
+
+
+@dataclass
+class BodySummary:
+    seats: int = 0
+    held: int = 0
+    ending_soon: int = 0
+
+    @property
+    def vacant(self) -> int:
+        return self.seats - self.held
+
+
+def body_summaries(body_ids: list[int], today: dt.date | None = None) -> dict[int, BodySummary]:
+    """Seats, held seats and terms ending soon of each body of a page (two queries)."""
+    today = _today(today)
+    result = {pk: BodySummary() for pk in body_ids}
+    held = Exists(Term.objects.filter(serving_q(today), seat_id=OuterRef("pk")))
+    for row in (Seat.objects.filter(body_id__in=body_ids).annotate(held=held).values("body_id", "held")
+                .annotate(n=Count("id")).order_by()):
+        summary = result[row["body_id"]]
+        summary.seats += row["n"]
+        if row["held"]:
+            summary.held += row["n"]
+    for row in (Term.objects.filter(serving_q(today), seat__body_id__in=body_ids,
+                                    ends_on__range=(today, today + dt.timedelta(days=ENDING_DAYS)))
+                .values("seat__body_id").annotate(n=Count("id")).order_by()):
+        result[row["seat__body_id"]].ending_soon = row["n"]
+    return result
+
+
+@dataclass
+class SeatRow:
+    """A seat as the body page shows it: its state today, its current term, its whole history."""
+
+    seat: Seat
+    state: str
+    current: Term | None
+    history: list[Term] = field(default_factory=list)
+    pending_nominations: int = 0
+
+    @property
+    def ends_soon(self) -> bool:
+        return bool(self.current and self.current.ends_on and self.state == SeatState.HELD
+                    and self.current.ends_on <= timezone.localdate() + dt.timedelta(days=ENDING_DAYS))
+
+
+def seat_rows(seats: list[Seat], today: dt.date | None = None, *, nominations: bool = False) -> list[SeatRow]:
+    """Each seat with its state and holders (one query for every term of the seats, one more for
+    pending nominations when asked)."""
+    today = _today(today)
+    by_seat: dict[int, list[Term]] = defaultdict(list)
+    for term in (Term.objects.filter(seat__in=seats).select_related("holder_person")
+                 .order_by("seat_id", "-starts_on", "-id")):
+        by_seat[term.seat_id].append(term)
+    pending: dict[int, int] = {}
+    if nominations:
+        pending = dict(Nomination.objects.filter(seat__in=seats, outcome=NominationOutcome.PENDING)
+                       .values_list("seat_id").annotate(n=Count("id")).order_by())
+    rows = []
+    for seat in seats:
+        history = by_seat.get(seat.pk, [])
+        current = next((t for t in history if term_status(t, today) in (TermStatus.SERVING, TermStatus.HOLDOVER)),
+                       None)
+        if current is None:
+            state = SeatState.VACANT
+        elif term_status(current, today) == TermStatus.HOLDOVER:
+            state = SeatState.HOLDOVER
+        else:
+            state = SeatState.HELD
+        rows.append(SeatRow(seat, state, current, history, pending.get(seat.pk, 0)))
+    return rows
+
+
+def body_seats(body: PublicBody) -> list[Seat]:
+    return list(body.seats.all().order_by("position", "name", "id"))
+
+
+def leader_person_ids(person_ids) -> set[int]:
+    """Which of these people are coalition leaders (for staff's marks beside holders)."""
+    ids = [pk for pk in set(person_ids) if pk]
+    if not ids:
+        return set()
+    return set(Leader.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
+
+
+def body_upcoming_meetings(body: PublicBody, *, days: int = 60, today: dt.date | None = None,
+                           limit: int = 3) -> list[schedule.Occurrence]:
+    today = _today(today)
+    return meeting_occurrences(body, today, today + dt.timedelta(days=days))[:limit]
+
+
+def meeting_occurrences(body: PublicBody, start: dt.date, end: dt.date) -> list[schedule.Occurrence]:
+    """The body's meetings with a local date in [start, end]: a regular schedule, or the one
+    meeting it has a date for; none after it was dissolved."""
+    if body.first_meeting_on is None or body.meeting_starts_at is None:
+        return []
+    if body.dissolved_on is not None:
+        end = min(end, body.dissolved_on)
+    rule = meeting_rule(body)
+    if body.meeting_frequency and rule is None:
+        return []
+    return schedule.occurrences(body.meeting_uid, body.first_meeting_on, body.meeting_starts_at, body.time_zone,
+                                rule, start, end)
+
+
+def watched_body_ids(user) -> set[int]:
+    from commontable.core import notifications
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(notifications.subscribed_object_ids(user, WATCH_TOPIC).values_list("object_id", flat=True))
+
+
+@dataclass(frozen=True)
+class Meeting:
+    body: PublicBody
+    occurrence: schedule.Occurrence
+
+
+def meetings_of(bodies, start: dt.date, end: dt.date) -> list[Meeting]:
+    """The meetings of these bodies in the window, in time order."""
+    found = [Meeting(body, occurrence) for body in bodies for occurrence in meeting_occurrences(body, start, end)]
+    return sorted(found, key=lambda m: (m.occurrence.starts_at, m.body.name))
+
+
+# --- openings -----------------------------------------------------------------------------------------
+
+
+def opening_bodies(user, *, jurisdiction: Place | None = None, topic: IssueTopic | None = None):
+    bodies = visible_bodies(user).filter(dissolved_on__isnull=True)
+    if jurisdiction is not None:
+        bodies = bodies.filter(jurisdiction=jurisdiction)
+    if topic is not None:
+        bodies = bodies.filter(topics=topic)
+    return bodies
+
+
+def vacant_seats(user, today: dt.date | None = None, **filters):
+    """Seats of active bodies with nobody holding them today, by deadline then body."""
+    today = _today(today)
+    held = Exists(Term.objects.filter(serving_q(today), seat_id=OuterRef("pk")))
+    return (Seat.objects.filter(body__in=opening_bodies(user, **filters)).filter(~held)
+            .select_related("body__jurisdiction").order_by("deadline_on", "body__name", "position", "id"))
+
+
+def ending_terms(user, today: dt.date | None = None, days: int = ENDING_DAYS, **filters):
+    """Terms holding their seat today that end within `days`, soonest first."""
+    today = _today(today)
+    return (Term.objects.filter(serving_q(today), ends_on__range=(today, today + dt.timedelta(days=days)),
+                                seat__body__in=opening_bodies(user, **filters))
+            .select_related("seat__body__jurisdiction", "holder_person").order_by("ends_on", "id"))
+
+
+def holdover_terms(user, today: dt.date | None = None, **filters):
+    """Holders serving past their term's end until replaced: the seat is open for appointment."""
+    today = _today(today)
+    return (Term.objects.filter(serving_q(today), ends_on__lt=today, seat__body__in=opening_bodies(user, **filters))
+            .select_related("seat__body__jurisdiction", "holder_person").order_by("ends_on", "id"))
+
+
+# --- representation roll-up ----------------------------------------------------------------------------
+
+
+@dataclass
+class RollupRow:
+    """One line of the roll-up: seats, who holds them, openings. `bipoc` is a suppressed figure of
+    people; `leader_people` is how many leaders hold the line's seats."""
+
+    key: str
+    label: str
+    seats: int = 0
+    held: int = 0
+    by_leaders: int = 0
+    leader_people: int = 0
+    bipoc: Cell | None = None
+    vacant: int = 0
+    ending_soon: int = 0
+    bodies: int = 0
+    climate_mobility: bool = False
+
+
+@dataclass
+class Rollup:
+    by_topic: list[RollupRow]
+    by_jurisdiction: list[RollupRow]
+    climate_mobility: RollupRow
+    total: RollupRow
+    day: dt.date
+
+
+def consenting_person_ids(person_ids) -> set[int]:
+    """People with an active consent to count how they identify in aggregate figures."""
+    now = timezone.now()
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    active = (ConsentRecord.objects.filter(person_id__in=ids, purpose=ConsentPurpose.DEMOGRAPHICS, given_at__lte=now)
+              .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=now))
+              .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)))
+    return set(active.values_list("person_id", flat=True))
+
+
+def rollup(user, today: dt.date | None = None, *, k: int = 5) -> Rollup:
+    """Seats held by coalition leaders, by BIPOC leaders (self-identified, with consent, people
+    counted once per line and shown only where five or more stand behind the figure, with
+    complementary suppression), vacancies and terms ending soon, per topic and per jurisdiction,
+    with the climate, environment and mobility bodies of objective 1.6 as a line of their own."""
+    today = _today(today)
+    bodies = {b.pk: b for b in visible_bodies(user).filter(dissolved_on__isnull=True).select_related("jurisdiction")}
+    body_topics: dict[int, list[IssueTopic]] = defaultdict(list)
+    for link in PublicBody.topics.through.objects.filter(publicbody_id__in=list(bodies)).select_related("issuetopic"):
+        body_topics[link.publicbody_id].append(link.issuetopic)
+    per_body = body_summaries(list(bodies), today)
+    leader_terms = list(Term.objects.filter(serving_q(today), seat__body_id__in=list(bodies),
+                                            holder_person__leader__isnull=False)
+                        .values_list("seat__body_id", "holder_person_id", "holder_person__leader__self_identification"))
+    consenting = consenting_person_ids(person for _body, person, _ident in leader_terms)
+    bipoc_people = {person for _body, person, ident in leader_terms
+                    if ident == SelfIdentification.BIPOC and person in consenting}
+
+    lines: dict[str, RollupRow] = {}
+    people: dict[str, set[int]] = defaultdict(set)
+
+    def line_keys(body_id: int) -> list[tuple[str, str, bool]]:
+        body = bodies[body_id]
+        keys = [(f"place:{body.jurisdiction.slug}", body.jurisdiction.name, False)]
+        topics = body_topics.get(body_id, [])
+        keys += [(f"topic:{t.slug}", t.name, t.slug in CLIMATE_MOBILITY_TOPICS) for t in topics]
+        if any(t.slug in CLIMATE_MOBILITY_TOPICS for t in topics):
+            keys.append(("climate_mobility", "", True))
+        keys.append(("total", "", False))
+        return keys
+
+    for body_id, summary in per_body.items():
+        for key, label, climate in line_keys(body_id):
+            row = lines.setdefault(key, RollupRow(key, label, climate_mobility=climate))
+            row.bodies += 1
+            row.seats += summary.seats
+            row.held += summary.held
+            row.vacant += summary.vacant
+            row.ending_soon += summary.ending_soon
+    for body_id, person, _ident in leader_terms:
+        for key, _label, _climate in line_keys(body_id):
+            lines[key].by_leaders += 1
+            people[key].add(person)
+    cells: dict[tuple[str, str], int] = {}
+    for key, row in lines.items():
+        row.leader_people = len(people[key])
+        bipoc = len(people[key] & bipoc_people)
+        cells[(key, "bipoc")] = bipoc
+        cells[(key, "other")] = row.leader_people - bipoc
+    hidden = suppress(cells, k=k, dims=2)
+    for key, row in lines.items():
+        row.bipoc = hidden[(key, "bipoc")]
+    zero = RollupRow("", "", bipoc=Cell(0))
+    return Rollup(
+        by_topic=sorted((r for key, r in lines.items() if key.startswith("topic:")), key=lambda r: r.label),
+        by_jurisdiction=sorted((r for key, r in lines.items() if key.startswith("place:")), key=lambda r: r.label),
+        climate_mobility=lines.get("climate_mobility", zero),
+        total=lines.get("total", zero),
+        day=today,
+    )
+
+
+# --- leadership pipeline -------------------------------------------------------------------------------
+
+
+def leader_list(user, *, q: str = "", readiness: str = "", topic: IssueTopic | None = None):
+    leaders = Leader.objects.visible_to(user).select_related("person")
+    if q:
+        leaders = leaders.filter(person__full_name__icontains=q)
+    if readiness:
+        leaders = leaders.filter(readiness=readiness)
+    if topic is not None:
+        leaders = leaders.filter(topics=topic)
+    return leaders.prefetch_related("topics").order_by("person__name_folded", "id")
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One step of a leader's path from interest to seat, for their page."""
+
+    on: dt.date | None
+    kind: str  # interest | training | nomination | outcome | term | support
+    title: str
+    detail: str = ""
+    obj: object = None
+
+
+def leader_path(leader: Leader) -> list[PathStep]:
+    """The leader's path, oldest first: interest, trainings, nominations and outcomes, terms
+    held, support while seated (five queries)."""
+    from django.utils.translation import gettext as _
+
+    steps: list[PathStep] = []
+    if leader.interested_since:
+        steps.append(PathStep(leader.interested_since, "interest", _("Interest in serving")))
+    for training in leader.trainings.all():
+        steps.append(PathStep(training.attended_on, "training", training.name, training.provider, training))
+    for nomination in (leader.nominations.select_related("seat__body").prefetch_related("endorsements")):
+        steps.append(PathStep(nomination.nominated_on, "nomination", str(nomination.seat), "", nomination))
+        if nomination.outcome != NominationOutcome.PENDING:
+            steps.append(PathStep(nomination.outcome_on, "outcome", nomination.get_outcome_display(),
+                                  str(nomination.seat), nomination))
+    for term in Term.objects.filter(holder_person_id=leader.person_id).select_related("seat__body"):
+        steps.append(PathStep(term.starts_on, "term", str(term.seat), "", term))
+    for contact in SupportContact.objects.filter(leader=leader):
+        steps.append(PathStep(contact.on, "support", contact.get_kind_display(), contact.notes, contact))
+    order = {"interest": 0, "training": 1, "nomination": 2, "outcome": 3, "term": 4, "support": 5}
+    return sorted(steps, key=lambda s: (s.on or dt.date.min, order[s.kind]))
+
+
+def leader_terms(leader: Leader) -> list[Term]:
+    return list(Term.objects.filter(holder_person_id=leader.person_id).select_related("seat__body"))
+
+
+def nomination_list(user, *, outcome: str = ""):
+    nominations = (Nomination.objects.select_related("seat__body", "leader__person")
+                   .prefetch_related("endorsements").order_by("-nominated_on", "-id"))
+    if outcome:
+        nominations = nominations.filter(outcome=outcome)
+    return nominations
+
+
+def seat_nominations(seat: Seat):
+    return (Nomination.objects.filter(seat=seat).select_related("leader__person")
+            .prefetch_related("endorsements").order_by("-nominated_on", "-id"))
+
+
+# --- engagement log ------------------------------------------------------------------------------------
+
+
+def process_list(user, *, q: str = "", kind: str = "", body: PublicBody | None = None):
+    processes = visible_processes(user).select_related("body", "investment")
+    if q:
+        processes = processes.filter(Q(title__icontains=q) | Q(agency__icontains=q))
+    if kind:
+        processes = processes.filter(kind=kind)
+    if body is not None:
+        processes = processes.filter(body=body)
+    return processes.order_by("-held_on", "-id")
+
+
+def processes_for_investment(user, investment) -> list[EngagementProcess]:
+    return list(visible_processes(user).filter(investment=investment).order_by("-held_on"))
+
+
+def prefetch_body_topics():
+    return Prefetch("topics", queryset=IssueTopic.objects.order_by("name"))
