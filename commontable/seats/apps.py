@@ -16,6 +16,8 @@ class SeatsConfig(AppConfig):
     def ready(self) -> None:
         from commontable.core.imports import register_import
         from commontable.seats.imports import BodyImport, SeatImport
+        from commontable.seats.pages import PAGES
 
         register_import(BodyImport())
         register_import(SeatImport())
+        PAGES.connect_signals()

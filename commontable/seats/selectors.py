@@ -268,6 +268,10 @@ class Rollup:
     total: RollupRow
     day: dt.date
 
+    @property
+    def climate_mobility_rows(self) -> list[RollupRow]:
+        return [self.climate_mobility] if self.climate_mobility.bodies else []
+
 
 def consenting_person_ids(person_ids) -> set[int]:
     """People with an active consent to count how they identify in aggregate figures."""

@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0006_initial'),
-        ('directory', '0007_initial'),
+        ('core', '0006_place_kind_district'),
+        ('directory', '0007_consent_purpose_demographics'),
         ('investments', '0006_decision_starts_on_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,67 @@
+"""Filters of the seats pages (and of their CSV/XLSX exports, which hold exactly the filtered rows)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from commontable.core.forms import BaseForm
+from commontable.core.models import IssueTopic, Place
+from commontable.directory.filters import SearchInput
+from commontable.seats.choices import BodyKind, ProcessKind, Readiness
+from commontable.seats.forms import jurisdictions
+
+
+class BodyFilterForm(BaseForm):
+    """Bodies by name or appointing authority, jurisdiction, topic and kind."""
+
+    q = forms.CharField(label=_("Name"), max_length=200, required=False,
+                        widget=SearchInput(attrs={"autocomplete": "off"}))
+    jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction"), queryset=Place.objects.none(), required=False,
+                                          to_field_name="slug", empty_label=_("Any jurisdiction"))
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=IssueTopic.objects.none(), required=False,
+                                   to_field_name="slug", empty_label=_("Any topic"))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *BodyKind.choices])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = jurisdictions()
+        self.fields["topic"].queryset = IssueTopic.objects.order_by("name")
+
+    def values(self) -> dict:
+        """The filters to apply: all of them when valid, none when not (the page then says why)."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class OpeningFilterForm(BodyFilterForm):
+    """Openings by jurisdiction and topic."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["q"]
+        del self.fields["kind"]
+
+
+class LeaderFilterForm(BaseForm):
+    q = forms.CharField(label=_("Name"), max_length=200, required=False,
+                        widget=SearchInput(attrs={"autocomplete": "off"}))
+    readiness = forms.ChoiceField(label=_("Readiness"), required=False,
+                                  choices=[("", _("Any readiness")), *Readiness.choices])
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=IssueTopic.objects.none(), required=False,
+                                   to_field_name="slug", empty_label=_("Any topic"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = IssueTopic.objects.order_by("name")
+
+    values = BodyFilterForm.values
+
+
+class ProcessFilterForm(BaseForm):
+    q = forms.CharField(label=_("Process or agency"), max_length=200, required=False,
+                        widget=SearchInput(attrs={"autocomplete": "off"}))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *ProcessKind.choices])
+
+    values = BodyFilterForm.values
