@@ -1,0 +1,415 @@
+"""Seats pages: who may open them (permission matrices over every persona), what they show, and
+what a refused form leaves behind (nothing)."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from commontable.core import feeds
+from commontable.core.models import ActivityLog, IssueTopic
+from commontable.core.testing import assert_permission_matrix, login_as
+from commontable.core.visibility import Visibility
+from commontable.directory.choices import ConsentPurpose
+from commontable.directory.services import consent_give
+from commontable.directory.tests.factories import OrganizationFactory, PersonFactory
+from commontable.seats import services
+from commontable.seats.choices import NominationOutcome
+from commontable.seats.models import EngagementProcess, Leader, Nomination, PublicBody, Seat, Term
+from commontable.seats.tests.factories import (
+    EngagementProcessFactory,
+    LeaderFactory,
+    SeatFactory,
+    TermFactory,
+)
+
+EVERYONE = 200
+STAFF_ONLY = {"anonymous": 302, "staff": 200, "admin": 200}
+MEMBERS = {"anonymous": 302, "public_user": 403}
+
+
+# --- permission matrices ------------------------------------------------------------------------------
+
+
+def test_body_list_and_openings_are_public(client, personas, seats):
+    for url in (reverse("seats:body_list"), reverse("seats:opening_list"),
+                reverse("seats:opening_list") + "?show=ending", reverse("seats:opening_list") + "?show=holdover"):
+        assert_permission_matrix(client, personas, "get", url, {}, default=EVERYONE)
+
+
+def test_a_public_body_and_its_seats_are_public(client, personas, seats):
+    assert_permission_matrix(client, personas, "get", reverse("seats:body_detail", args=["mpls-planning"]), {},
+                             default=EVERYONE)
+    assert_permission_matrix(client, personas, "get", reverse("seats:seat_detail", args=[seats["held"].public_id]),
+                             {}, default=EVERYONE)
+    assert_permission_matrix(client, personas, "get", reverse("seats:body_feed", args=["mpls-planning"]), {},
+                             default=EVERYONE)
+
+
+def test_a_staff_only_body_is_404_to_everyone_else(client, personas, staff_only_body):
+    seat = SeatFactory(body=staff_only_body)
+    matrix = {"staff": 200, "admin": 200}
+    assert_permission_matrix(client, personas, "get", reverse("seats:body_detail", args=[staff_only_body.slug]),
+                             matrix, default=404)
+    assert_permission_matrix(client, personas, "get", reverse("seats:seat_detail", args=[seat.public_id]), matrix,
+                             default=404)
+    # A calendar program cannot sign in: the public feed of a staff-only body is 404 to all.
+    assert_permission_matrix(client, personas, "get", reverse("seats:body_feed", args=[staff_only_body.slug]), {},
+                             default=404)
+
+
+def test_the_register_is_kept_by_staff(client, personas, seats):
+    term = seats["held"].terms.get()
+    for url in (reverse("seats:body_create"), reverse("seats:body_edit", args=["mpls-planning"]),
+                reverse("seats:body_dissolve", args=["mpls-planning"]),
+                reverse("seats:seat_create", args=["mpls-planning"]),
+                reverse("seats:seat_edit", args=[seats["held"].public_id]),
+                reverse("seats:term_create", args=[seats["held"].public_id]),
+                reverse("seats:term_edit", args=[term.public_id]),
+                reverse("seats:nomination_create", args=[seats["vacant"].public_id])):
+        assert_permission_matrix(client, personas, "get", url, STAFF_ONLY, default=403)
+
+
+def test_the_pipeline_is_staff_only(client, personas, leader, nomination):
+    for url in (reverse("seats:leader_list"), reverse("seats:leader_create"), reverse("seats:nomination_list"),
+                reverse("seats:leader_edit", args=[leader.public_id]),
+                reverse("seats:training_add", args=[leader.public_id]),
+                reverse("seats:support_add", args=[leader.public_id]),
+                reverse("seats:nomination_decide", args=[nomination.public_id])):
+        assert_permission_matrix(client, personas, "get", url, STAFF_ONLY, default=403)
+
+
+def test_a_leader_sees_their_own_path_and_nobody_else_does(client, personas, leader):
+    assert_permission_matrix(client, personas, "get", reverse("seats:leader_detail", args=[leader.public_id]),
+                             {"anonymous": 302, "member_a": 200, "staff": 200, "admin": 200}, default=404)
+
+
+def test_the_rollup_is_for_members(client, personas, seats):
+    assert_permission_matrix(client, personas, "get", reverse("seats:rollup"), MEMBERS, default=200)
+
+
+def test_the_meeting_calendar_needs_signing_in(client, personas, seats):
+    assert_permission_matrix(client, personas, "get", reverse("seats:meeting_calendar"), {"anonymous": 302},
+                             default=200)
+
+
+def test_watching_needs_signing_in(client, personas, seats):
+    assert_permission_matrix(client, personas, "post", reverse("seats:body_watch", args=["mpls-planning"]),
+                             {}, default=302)
+    assert not services.notifications.subscribers(services.WATCH_TOPIC, PublicBody.objects.get().pk).filter(
+        user__isnull=True).exists()
+
+
+def test_engagement_processes_follow_their_visibility(client, personas):
+    process = EngagementProcessFactory(visibility=Visibility.MEMBERS)
+    assert_permission_matrix(client, personas, "get", reverse("seats:process_list"), {}, default=EVERYONE)
+    assert_permission_matrix(client, personas, "get", reverse("seats:process_detail", args=[process.public_id]),
+                             {"anonymous": 404, "public_user": 404}, default=200)
+    assert_permission_matrix(client, personas, "get", reverse("seats:process_create"), STAFF_ONLY, default=403)
+    assert_permission_matrix(client, personas, "get", reverse("seats:process_edit", args=[process.public_id]),
+                             {**STAFF_ONLY, "public_user": 404}, default=403)
+
+
+# --- bodies -------------------------------------------------------------------------------------------
+
+
+def _body_form(**overrides):
+    data = {"name": "Saint Paul Planning Commission", "jurisdiction": "saint-paul", "kind": "commission",
+            "topics": ["housing"], "appointing_authority": "The mayor", "meeting_frequency": "monthly",
+            "meeting_interval": "1", "meeting_weekdays": "4", "meeting_nth": "2,4", "first_meeting_on": "2025-01-10",
+            "meeting_starts_at": "08:30", "meeting_ends_at": "11:00", "time_zone": "America/Chicago",
+            "visibility": "public", "meeting_location": "City Hall"}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def saint_paul(db):
+    from commontable.seats.tests.factories import PlaceFactory
+
+    IssueTopic.objects.get_or_create(slug="housing", defaults={"name": "Housing"})
+    return PlaceFactory(slug="saint-paul", name="Saint Paul")
+
+
+def test_staff_add_a_body_with_its_schedule(client, personas, saint_paul):
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:body_create"), _body_form())
+    body = PublicBody.objects.get(name="Saint Paul Planning Commission")
+    assert response.status_code == 302 and response.url == reverse("seats:body_detail", args=[body.slug])
+    assert list(body.topics.values_list("slug", flat=True)) == ["housing"]
+    assert ActivityLog.objects.filter(action="seats.body.created").count() == 1
+    page = client.get(response.url).content.decode()
+    assert "Next meetings" in page
+
+
+def test_a_bad_schedule_is_refused_and_nothing_is_written(client, personas, saint_paul):
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:body_create"), _body_form(meeting_weekdays="9", meeting_nth=""))
+    assert response.status_code == 400
+    assert "is not a weekday" in response.content.decode()
+    assert not PublicBody.objects.exists()
+
+
+def test_a_dissolved_body_takes_no_nomination(client, personas, seats, leader, today):
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:body_dissolve", args=["mpls-planning"]), {"on": today.isoformat()})
+    assert response.status_code == 302
+    response = client.post(reverse("seats:nomination_create", args=[seats["vacant"].public_id]),
+                           {"leader": leader.public_id, "nominated_on": today.isoformat()})
+    assert response.status_code == 400
+    assert "was dissolved" in response.content.decode()
+    assert not Nomination.objects.exists()
+
+
+def test_the_body_list_says_how_many_seats_are_vacant_and_downloads(client, personas, seats):
+    page = client.get(reverse("seats:body_list")).content.decode()
+    assert "Minneapolis Planning Commission" in page
+    response = client.get(reverse("seats:body_list") + "?format=csv")
+    rows = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("Body,Jurisdiction")
+    # three seats: one held, one in holdover (held), one vacant; one term ends within 90 days
+    assert rows[1].endswith(",3,2,1,1,")
+
+
+def test_the_body_list_costs_the_same_queries_for_more_bodies(client, personas, django_assert_num_queries):
+    from commontable.seats.tests.factories import PublicBodyFactory
+
+    for _ in range(5):
+        SeatFactory(body=PublicBodyFactory())
+    login_as(client, personas, "member_a")
+    client.get(reverse("seats:rollup"))  # the viewer and the session, outside the count
+    # session, user, data version and viewer (cache), count, page of bodies, seats held per body,
+    # terms ending soon per body
+    with django_assert_num_queries(6):
+        assert client.get(reverse("seats:body_list") + "?q=Planning").status_code == 200
+    for _ in range(5):
+        SeatFactory(body=PublicBodyFactory())
+    client.get(reverse("seats:rollup"))
+    with django_assert_num_queries(6):
+        assert client.get(reverse("seats:body_list") + "?q=Commission").status_code == 200
+
+
+def test_a_body_page_costs_the_same_queries_for_more_seats(client, personas, body, django_assert_num_queries):
+    for _ in range(5):
+        TermFactory(seat=SeatFactory(body=body))
+    login_as(client, personas, "staff")
+    url = reverse("seats:body_detail", args=[body.slug])
+    client.get(url)
+    # session, user, data version and viewer (cache), the body, its seats, all their terms, pending
+    # nominations, leader marks, the viewer's watches, topics, processes logged
+    with django_assert_num_queries(9):
+        client.get(url)
+    for _ in range(5):
+        TermFactory(seat=SeatFactory(body=body))
+    client.get(url)
+    with django_assert_num_queries(9):
+        client.get(url)
+
+
+def test_an_unknown_opening_list_is_404(client):
+    assert client.get(reverse("seats:opening_list") + "?show=everything").status_code == 404
+
+
+def test_openings_list_vacancies_with_deadlines_endings_and_holdovers(client, seats):
+    vacant = client.get(reverse("seats:opening_list")).content.decode()
+    assert "At-large seat" in vacant and "Review begins" in vacant and "Ward 3" not in vacant
+    ending = client.get(reverse("seats:opening_list") + "?show=ending").content.decode()
+    assert "Hodan Warsame" in ending and "Pa Houa Xiong" not in ending
+    holdover = client.get(reverse("seats:opening_list") + "?show=holdover").content.decode()
+    assert "Pa Houa Xiong" in holdover and "Hodan Warsame" not in holdover
+
+
+# --- terms --------------------------------------------------------------------------------------------
+
+
+def test_staff_record_a_term_on_a_vacant_seat(client, personas, seats, today):
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:term_create", args=[seats["vacant"].public_id]),
+                           {"holder_name": "Mai Lee", "starts_on": today.isoformat(),
+                            "ends_on": (today + dt.timedelta(days=700)).isoformat()})
+    assert response.status_code == 302
+    assert seats["vacant"].terms.get().holder_name == "Mai Lee"
+
+
+def test_a_term_on_a_full_seat_is_refused_and_nothing_is_written(client, personas, seats, today):
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:term_create", args=[seats["held"].public_id]),
+                           {"holder_name": "Mai Lee", "starts_on": today.isoformat()})
+    assert response.status_code == 400
+    assert "The seat is full: Hodan Warsame holds it until" in response.content.decode()
+    assert seats["held"].terms.count() == 1
+
+
+def test_a_term_ending_before_it_starts_is_refused(client, personas, seats, today):
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:term_create", args=[seats["vacant"].public_id]),
+                           {"holder_name": "Mai Lee", "starts_on": today.isoformat(),
+                            "ends_on": (today - dt.timedelta(days=1)).isoformat()})
+    assert response.status_code == 400
+    assert "cannot end before it starts" in response.content.decode()
+    assert not seats["vacant"].terms.exists()
+
+
+def test_recording_the_last_day_served_opens_the_seat(client, personas, seats, today):
+    term = seats["held"].terms.get()
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:term_edit", args=[term.public_id]), {
+        "holder_name": term.holder_name, "starts_on": term.starts_on.isoformat(),
+        "ends_on": term.ends_on.isoformat(), "left_on": (today - dt.timedelta(days=1)).isoformat()})
+    assert response.status_code == 302
+    assert "Ward 3 resident seat" in client.get(reverse("seats:opening_list")).content.decode()
+
+
+# --- the pipeline and the roll-up ------------------------------------------------------------------------
+
+
+def test_nominating_and_appointing_a_leader_changes_the_rollup(client, personas, seats, leader, today):
+    endorser = OrganizationFactory(name="Cedar Tenants United", membership_status="member")
+    login_as(client, personas, "staff")
+    rollup = client.get(reverse("seats:rollup")).content.decode()
+    assert '<dd data-testid="total-by-leaders">0</dd>' in rollup
+    response = client.post(reverse("seats:nomination_create", args=[seats["vacant"].public_id]), {
+        "leader": leader.public_id, "nominated_on": today.isoformat(), "endorsements": [endorser.slug]})
+    assert response.status_code == 302
+    nomination = Nomination.objects.get()
+    assert list(nomination.endorsements.all()) == [endorser]
+    response = client.post(reverse("seats:nomination_decide", args=[nomination.public_id]),
+                           {"outcome": "appointed", "on": today.isoformat()})
+    assert response.status_code == 302
+    term = seats["vacant"].terms.get()
+    assert term.holder_person == personas.person_a
+    rollup = client.get(reverse("seats:rollup")).content.decode()
+    assert '<dd data-testid="total-by-leaders">1</dd>' in rollup
+    path = client.get(reverse("seats:leader_detail", args=[leader.public_id])).content.decode()
+    assert "Nominated to" in path and "Term begins on" in path and "Cedar Tenants United" in path
+
+
+def test_appointing_to_a_full_seat_is_refused_and_the_nomination_stays_pending(client, personas, seats, leader,
+                                                                               today):
+    nomination = services.nomination_create(actor=None, leader=leader, seat=seats["held"], nominated_on=today)
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:nomination_decide", args=[nomination.public_id]),
+                           {"outcome": "appointed", "on": today.isoformat()})
+    assert response.status_code == 400
+    assert "The seat is full" in response.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.outcome == NominationOutcome.PENDING and nomination.term is None
+    assert seats["held"].terms.count() == 1
+
+
+def test_staff_add_a_leader_by_email_and_an_unknown_address_is_refused(client, personas):
+    person = PersonFactory(full_name="Xee Yang", email="xee@example.org", email_normalized="xee@example.org")
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:leader_create"), {"person": "nobody@example.org", "readiness": "exploring"})
+    assert response.status_code == 400 and not Leader.objects.exists()
+    response = client.post(reverse("seats:leader_create"), {"person": "XEE@example.org", "readiness": "ready"})
+    assert response.status_code == 302
+    assert Leader.objects.get().person == person
+
+
+def test_trainings_and_support_show_on_the_leaders_path(client, personas, leader, today):
+    login_as(client, personas, "staff")
+    client.post(reverse("seats:training_add", args=[leader.public_id]),
+                {"name": "Reading a city budget", "attended_on": today.isoformat()})
+    client.post(reverse("seats:support_add", args=[leader.public_id]),
+                {"kind": "briefing", "on": today.isoformat(), "notes": "Before the zoning vote"})
+    login_as(client, personas, "member_a")
+    page = client.get(reverse("seats:leader_detail", args=[leader.public_id])).content.decode()
+    assert "Reading a city budget" in page and "Before the zoning vote" in page
+
+
+def _bipoc_leaders_holding_seats(count, body, today, *, consent=True):
+    for index in range(body.seats.count(), body.seats.count() + count):
+        leader = LeaderFactory(self_identification="bipoc")
+        if consent:
+            consent_give(actor=None, person=leader.person, purpose=ConsentPurpose.DEMOGRAPHICS, text_version="1")
+        TermFactory(seat=SeatFactory(body=body, name=f"Leader seat {index}"), holder_person=leader.person,
+                    holder_name="", starts_on=today - dt.timedelta(days=10))
+
+
+def test_bipoc_figures_show_only_for_five_consenting_people(client, personas, body, today):
+    _bipoc_leaders_holding_seats(4, body, today)
+    login_as(client, personas, "member_a")
+    page = client.get(reverse("seats:rollup")).content.decode()
+    assert "hidden: fewer than five people" in page
+    _bipoc_leaders_holding_seats(1, body, today, consent=False)
+    page = client.get(reverse("seats:rollup")).content.decode()
+    assert "hidden: fewer than five people" in page  # the fifth did not consent: still four counted
+    leader = Leader.objects.order_by("-pk").first()
+    consent_give(actor=None, person=leader.person, purpose=ConsentPurpose.DEMOGRAPHICS, text_version="1")
+    page = client.get(reverse("seats:rollup")).content.decode()
+    assert "hidden: fewer than five people" not in page
+    assert '<td class="num">5</td>' in page
+
+
+def test_the_leader_list_never_shows_how_people_identify(client, personas, body, today):
+    _bipoc_leaders_holding_seats(5, body, today)
+    login_as(client, personas, "staff")
+    page = client.get(reverse("seats:leader_list")).content.decode()
+    assert "Black, Indigenous" not in page and "bipoc" not in page.lower()
+
+
+# --- watching and meetings -----------------------------------------------------------------------------
+
+
+def test_a_watcher_gets_the_meetings_in_the_calendar_and_the_feed(client, personas, seats):
+    login_as(client, personas, "member_b")
+    assert client.post(reverse("seats:body_watch", args=["mpls-planning"])).status_code == 302
+    calendar = client.get(reverse("seats:meeting_calendar")).content.decode()
+    assert "Minneapolis Planning Commission" in calendar and "City Hall, room 317" in calendar
+    _token, raw = feeds.feed_token_create(user=personas.user("member_b"))
+    feed = client.get(reverse("seats:meeting_feed_watchlist", args=[raw])).content.decode()
+    assert "BEGIN:VEVENT" in feed and "TZID=America/Chicago" in feed and "Minneapolis Planning Commission" in feed
+    client.post(reverse("seats:body_watch", args=["mpls-planning"]), {"action": "unwatch"})
+    feed = client.get(reverse("seats:meeting_feed_watchlist", args=[raw])).content.decode()
+    assert "BEGIN:VEVENT" not in feed
+
+
+def test_an_unknown_feed_token_is_404(client, db):
+    assert client.get(reverse("seats:meeting_feed_watchlist", args=["not-a-token"])).status_code == 404
+
+
+def test_watchers_are_told_of_openings_once_and_again_when_they_change(personas, seats, today):
+    from django.utils import timezone
+
+    from commontable.seats.notifications import send_openings
+
+    services.body_watch(body=seats["held"].body, user=personas.user("member_b"))
+    assert send_openings(timezone.now()) == 1
+    message = mail.outbox[-1]
+    assert "Openings on Minneapolis Planning Commission" in message.subject
+    assert "At-large seat" in message.body and "Ward 3 resident seat" in message.body
+    assert send_openings(timezone.now()) == 0
+    SeatFactory(body=seats["held"].body, name="Youth seat")
+    assert send_openings(timezone.now()) == 1
+    assert "Youth seat" in mail.outbox[-1].body
+
+
+# --- engagement log ------------------------------------------------------------------------------------
+
+
+def test_staff_log_a_process_and_it_is_scored(client, personas, body, today):
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:process_create"), {
+        "title": "Blue Line extension route hearing", "agency": "Metropolitan Council", "kind": "hearing",
+        "body": body.slug, "held_on": today.isoformat(), "language_access": "2", "interpretation": "1",
+        "accommodations": "0", "timing_and_place": "1", "input_changed_decision": "", "visibility": "members"})
+    assert response.status_code == 302
+    process = EngagementProcess.objects.get()
+    assert process.score == 50 and process.body == body
+    page = client.get(response.url).content.decode()
+    assert "50 of 100" in page
+
+
+def test_a_process_naming_an_investment_nobody_can_see_is_refused(client, personas, today):
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:process_create"), {
+        "title": "Hearing", "agency": "City", "kind": "hearing", "held_on": today.isoformat(),
+        "investment": "no-such-investment", "visibility": "members"})
+    assert response.status_code == 400
+    assert not EngagementProcess.objects.exists()
+
+
+def test_seats_and_terms_are_counted_once_per_seat(seats):
+    assert Seat.objects.count() == 3 and Term.objects.count() == 2
