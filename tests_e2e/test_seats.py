@@ -42,7 +42,7 @@ def _register(personas):
 
 
 def test_staff_nominate_a_leader_record_the_appointment_and_see_the_rollup_change(site, browser, sign_in):
-    body, vacant, leader, endorser = _register(site)
+    body, _vacant, leader, endorser = _register(site)
     context = browser.new_context(viewport=PHONE)
     try:
         page = context.new_page()
