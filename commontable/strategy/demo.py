@@ -70,6 +70,13 @@ def plan_demo_load(*, today: dt.date | None = None) -> Plan | None:
         objectives["2.1"].tables.add(table)
         objectives["1.1"].tables.add(table)
     bind("4.4", "directory.people_contact_consent")
+    # Seats at decision tables (objectives 1.2 and 1.6): the records come with the seats demo,
+    # loaded after the plan; the figures are read live from them.
+    bind("1.2", "seats.held_by_leaders", target=Decimal(12))
+    bind("1.2", "seats.appointments", target=Decimal(8))
+    bind("1.2", "seats.vacancies_filled", param="leaders")
+    bind("1.6", "seats.held_by_leaders", param="climate_mobility", target=Decimal(5))
+    bind("1.6", "seats.engagement_score", target=Decimal(70))
 
     checkins = services.manual_indicator_create(
         actor=None, label="Self-care check-ins held", unit="check-ins",
