@@ -173,6 +173,12 @@ class PlaceFinder:
             "name": text}
 
 
+def _topic_links():
+    """The table linking bodies to their topics, and its two columns."""
+    field = PublicBody._meta.get_field("topics")
+    return field.remote_field.through, f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+
+
 # -- bodies -----------------------------------------------------------------------------------------
 
 # Columns of the body's own fields, by name (the column name is the field name).
@@ -323,10 +329,7 @@ class BodyImport(ImportSpec):
         place_ids = {r.extra["jurisdiction"].pk for r in rows if r.extra.get("jurisdiction") is not None}
         for body in lookup_in(bodies, "jurisdiction_id", place_ids):
             by_name[(body.jurisdiction_id, fold_name(body.name))].append(body)
-        topics_field = PublicBody._meta.get_field("topics")
-        through = topics_field.remote_field.through
-        body_column, topic_column = f"{topics_field.m2m_field_name()}_id", f"{topics_field.m2m_reverse_field_name()}_id"
-
+        through, body_column, topic_column = _topic_links()
         targets: dict[int, Row] = {}
         for row in rows:
             place = row.extra.get("jurisdiction")
@@ -498,9 +501,7 @@ class BodyImport(ImportSpec):
             PublicBody.objects.bulk_update(updated, sorted(fields | {"meeting_sequence", "updated_at"}),
                                            batch_size=WRITE_BATCH)
 
-        topics_field = PublicBody._meta.get_field("topics")
-        through = topics_field.remote_field.through
-        body_column, topic_column = f"{topics_field.m2m_field_name()}_id", f"{topics_field.m2m_reverse_field_name()}_id"
+        through, body_column, topic_column = _topic_links()
         updated_ids = {body.pk for body in updated}
         replaced = [body.pk for body, _ids in topic_links if body.pk in updated_ids]
         for part in range(0, len(replaced), WRITE_BATCH):
@@ -523,7 +524,6 @@ SEAT_FIELD_COLUMNS = {
 SEAT_DEFAULTS = {"seat_type": SeatType.APPOINTED, "constituency": "", "eligibility": "", "term_length_months": None,
                  "holdover_allowed": True, "position": 0, "deadline_kind": "", "deadline_on": None,
                  "deadline_note": "", "applications_url": ""}
-TERM_COLUMNS = ("holder_name", "holder_email", "term_starts", "term_ends", "last_day_served")
 # Where a refused term's problem shows: `terms.Problem.field` → column.
 TERM_PROBLEM_COLUMNS = {"start": "term_starts", "ends_on": "term_ends", "left_on": "last_day_served"}
 

@@ -301,6 +301,28 @@ def test_an_undated_deadline_kind_clears_the_stored_date(seat):
     assert (seat.deadline_kind, seat.deadline_on) == ("rolling", None)
 
 
+def test_a_later_row_of_an_unchanged_seat_records_its_term(seat):
+    data = ("body,name,term_length_months,holder_name,term_starts,term_ends\n"
+            "housing-commission,Ward 1 seat,24,,,\n"
+            "housing-commission,Ward 1 seat,,Ana Ruiz,2024-01-01,2025-12-31\n")
+    preview = check(SEATS, data)
+    assert [r.action for r in preview.rows] == ["unchanged", "create"], problems(preview)
+    apply(SEATS, data)
+    assert seat.terms.get().holder_name == "Ana Ruiz"
+    assert check(SEATS, data).counts["unchanged"] == 2
+
+
+def test_checking_a_bodies_file_costs_the_same_queries_for_few_rows_or_many(places, topics, body):
+    def queries(count: int) -> int:
+        rows = "".join(f"b-{n},Board {n},Saint Paul,board,housing; Transit\n" for n in range(count))
+        with CaptureQueriesContext(connection) as captured:
+            preview = check(BODIES, "slug,name,jurisdiction,kind,topics\nhousing-commission,,,,climate\n" + rows)
+        assert not preview.has_errors, problems(preview)
+        return len(captured)
+
+    assert queries(3) == queries(40)
+
+
 def test_checking_a_file_costs_the_same_queries_for_few_rows_or_many(seat):
     def queries(count: int) -> int:
         rows = "".join(f"housing-commission,Seat {n},,,Holder {n},,2024-01-01,2025-12-31,\n" for n in range(count))
