@@ -34,6 +34,7 @@ demo: migrate
 	$(MANAGE) displacement_demo_load
 	$(MANAGE) scorecards_examples_load
 	$(MANAGE) scorecards_demo_load
+	$(MANAGE) seats_demo_load
 
 # Sets everything up on an embedded SQLite file, loads the demo coalition, prints the logins, serves.
 # The background worker (imports applied in the background, reminders' tasks) runs beside the
