@@ -367,6 +367,33 @@ def test_a_bipoc_figure_with_five_or_more_on_both_sides_is_shown(personas, trans
     assert bipoc_cells(selectors.rollup(personas.user("member_a"), TODAY)) == {Cell(5)}
 
 
+def test_a_hidden_bipoc_figure_of_a_place_cannot_be_worked_out_from_the_total_and_the_other_places(
+        personas, places):
+    """The places split the total: with the total shown, one place's hidden figure is the total
+    less the others, unless a second place is hidden with it (or the total is). Here the one body
+    in Saint Paul is also the only housing body, so its small figure is hidden twice over (as a
+    place and as a topic) and nothing else need be hidden in the column of BIPOC figures."""
+    minneapolis, saint_paul = places
+    city = PublicBodyFactory(name="Minneapolis board", jurisdiction=minneapolis)
+    for _ in range(5):
+        seated_leader(city, SelfIdentification.BIPOC)
+    for _ in range(5):
+        seated_leader(city, SelfIdentification.NOT_BIPOC)
+    housing = PublicBodyFactory(name="Saint Paul housing board", jurisdiction=saint_paul,
+                                topics=[topic("housing", "Housing")])
+    for _ in range(3):
+        seated_leader(housing, SelfIdentification.BIPOC)
+    for _ in range(5):
+        seated_leader(housing, SelfIdentification.NOT_BIPOC)
+
+    result = selectors.rollup(personas.user("member_a"), TODAY)
+
+    hidden_places = [row.key for row in result.by_jurisdiction if row.bipoc.suppressed]
+    assert hidden_places, "Saint Paul's 3 must be hidden"
+    assert result.total.bipoc.suppressed or len(hidden_places) != 1, (
+        f"total {result.total.bipoc}, places {[(r.key, str(r.bipoc)) for r in result.by_jurisdiction]}")
+
+
 def test_a_leader_holding_two_seats_is_one_person_behind_the_figure(personas, transit_board):
     leaders = [seated_leader(transit_board, SelfIdentification.BIPOC) for _ in range(5)]
     for _ in range(5):
