@@ -118,11 +118,13 @@ class SeatRow:
     current: Term | None
     history: list[Term] = field(default_factory=list)
     pending_nominations: int = 0
+    today: dt.date | None = None
 
     @property
     def ends_soon(self) -> bool:
+        today = self.today or timezone.localdate()
         return bool(self.current and self.current.ends_on and self.state == SeatState.HELD
-                    and self.current.ends_on <= timezone.localdate() + dt.timedelta(days=ENDING_DAYS))
+                    and self.current.ends_on <= today + dt.timedelta(days=ENDING_DAYS))
 
 
 def seat_rows(seats: list[Seat], today: dt.date | None = None, *, nominations: bool = False) -> list[SeatRow]:
@@ -148,7 +150,7 @@ def seat_rows(seats: list[Seat], today: dt.date | None = None, *, nominations: b
             state = SeatState.HOLDOVER
         else:
             state = SeatState.HELD
-        rows.append(SeatRow(seat, state, current, history, pending.get(seat.pk, 0)))
+        rows.append(SeatRow(seat, state, current, history, pending.get(seat.pk, 0), today))
     return rows
 
 
@@ -328,15 +330,25 @@ def rollup(user, today: dt.date | None = None, *, k: int = 5) -> Rollup:
         for key, _label, _climate in line_keys(body_id):
             lines[key].by_leaders += 1
             people[key].add(person)
-    cells: dict[tuple[str, str], int] = {}
-    for key, row in lines.items():
-        row.leader_people = len(people[key])
-        bipoc = len(people[key] & bipoc_people)
-        cells[(key, "bipoc")] = bipoc
-        cells[(key, "other")] = row.leader_people - bipoc
-    hidden = suppress(cells, k=k, dims=2)
-    for key, row in lines.items():
-        row.bipoc = hidden[(key, "bipoc")]
+    # Each table is suppressed on its own, as lines × (BIPOC, other leaders): a line's leaders
+    # and the column's sum are published, so a small cell hides a second one in its line and in
+    # its column. The places and the total are one table (the places' figures add up to about
+    # the total); topics overlap (a body has several), so they are a table of their own, and so
+    # is the climate line.
+    tables: dict[str, list[str]] = defaultdict(list)
+    for key in lines:
+        tables["topic" if key.startswith("topic:") else "climate" if key == "climate_mobility" else "place"].append(key)
+    for keys in tables.values():
+        cells: dict[tuple[str, str], int] = {}
+        for key in keys:
+            row = lines[key]
+            row.leader_people = len(people[key])
+            bipoc = len(people[key] & bipoc_people)
+            cells[(key, "bipoc")] = bipoc
+            cells[(key, "other")] = row.leader_people - bipoc
+        hidden = suppress(cells, k=k, dims=2)
+        for key in keys:
+            lines[key].bipoc = hidden[(key, "bipoc")]
     zero = RollupRow("", "", bipoc=Cell(0))
     return Rollup(
         by_topic=sorted((r for key, r in lines.items() if key.startswith("topic:")), key=lambda r: r.label),

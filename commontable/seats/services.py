@@ -137,7 +137,8 @@ def body_update(*, body: PublicBody, actor, topics=None, jurisdiction=None, **fi
     """Change a body; its meetings' SEQUENCE goes up when their time or place changes, so calendar
     programs update their copy."""
     body = PublicBody.objects.select_for_update().get(pk=body.pk)
-    before = _snapshot(body, BODY_FIELDS)
+    before = {**_snapshot(body, BODY_FIELDS), "jurisdiction": body.jurisdiction.slug,
+              "topics": sorted(body.topics.values_list("slug", flat=True))}
     for name, value in fields.items():
         if name in BODY_FIELDS:
             setattr(body, name, value)
@@ -150,6 +151,7 @@ def body_update(*, body: PublicBody, actor, topics=None, jurisdiction=None, **fi
         body.meeting_sequence += 1
     body.save()
     _set_topics(body, topics)
+    after.update(jurisdiction=body.jurisdiction.slug, topics=sorted(body.topics.values_list("slug", flat=True)))
     log_action(body, "seats.body.updated", actor=actor, data=changed_fields(before, after))
     return body
 
@@ -177,9 +179,10 @@ def body_watch(*, body: PublicBody, user) -> None:
 
 
 def body_unwatch(*, body: PublicBody, user) -> None:
-    for subscription in notifications.subscribers(WATCH_TOPIC, body.pk).filter(user=user):
-        notifications.unsubscribe(subscription)
-    log_action(body, "seats.body.unwatched", actor=user)
+    """Stop the reminders and the meetings in the feed (audited only when there was a watch)."""
+    ended = [notifications.unsubscribe(s) for s in notifications.subscribers(WATCH_TOPIC, body.pk).filter(user=user)]
+    if any(ended):
+        log_action(body, "seats.body.unwatched", actor=user)
 
 
 # --- seats ---------------------------------------------------------------------------------------
@@ -317,9 +320,16 @@ def term_update(*, term: Term, actor, **fields) -> Term:
 
 @transaction.atomic
 def term_delete(*, term: Term, actor) -> None:
-    """Remove a term recorded by mistake (a nomination that made it goes back to pending)."""
+    """Remove a term recorded by mistake: a nomination that made it goes back to pending. Refused
+    when its leader has since been nominated to the seat again (one pending nomination per seat
+    and leader): that nomination's outcome is to be recorded first."""
     seat = _locked_seat(term.seat)
-    Nomination.objects.filter(term=term).update(outcome=NominationOutcome.PENDING, outcome_on=None, term=None)
+    made_by = Nomination.objects.filter(term=term).select_related("leader__person").first()
+    if made_by is not None:
+        if Nomination.objects.filter(seat=seat, leader=made_by.leader, outcome=NominationOutcome.PENDING).exists():
+            raise ValidationError(_("%(name)s has a newer pending nomination to this seat: record its outcome before "
+                                    "removing this term.") % {"name": made_by.leader.person.full_name})
+        Nomination.objects.filter(pk=made_by.pk).update(outcome=NominationOutcome.PENDING, outcome_on=None, term=None)
     log_action(seat, "seats.term.deleted", actor=actor, data={"holder": term.holder_label,
                                                               "starts_on": term.starts_on.isoformat()})
     term.delete()

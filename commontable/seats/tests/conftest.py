@@ -16,7 +16,10 @@ from commontable.seats.tests.factories import (
 
 @pytest.fixture
 def today():
-    return dt.date.today()
+    """The coalition's date (America/Chicago), as the selectors read it."""
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 @pytest.fixture
