@@ -330,25 +330,26 @@ def rollup(user, today: dt.date | None = None, *, k: int = 5) -> Rollup:
         for key, _label, _climate in line_keys(body_id):
             lines[key].by_leaders += 1
             people[key].add(person)
-    # Each table is suppressed on its own, as lines × (BIPOC, other leaders): a line's leaders
-    # and the column's sum are published, so a small cell hides a second one in its line and in
-    # its column. The places and the total are one table (the places' figures add up to about
-    # the total); topics overlap (a body has several), so they are a table of their own, and so
-    # is the climate line.
-    tables: dict[str, list[str]] = defaultdict(list)
-    for key in lines:
-        tables["topic" if key.startswith("topic:") else "climate" if key == "climate_mobility" else "place"].append(key)
-    for keys in tables.values():
-        cells: dict[tuple[str, str], int] = {}
-        for key in keys:
-            row = lines[key]
-            row.leader_people = len(people[key])
-            bipoc = len(people[key] & bipoc_people)
-            cells[(key, "bipoc")] = bipoc
-            cells[(key, "other")] = row.leader_people - bipoc
-        hidden = suppress(cells, k=k, dims=2)
-        for key in keys:
-            lines[key].bipoc = hidden[(key, "bipoc")]
+    # Suppression, as lines × (BIPOC, other leaders), with each line's leaders published: a small
+    # cell always hides its partner in the line. The places add up to (about) the total, so they
+    # are one table whose column sums are the total's figures: a hidden place hides a second
+    # place too. Topics overlap (a body has several) and add up to nothing published, so each
+    # topic line, the climate line and the total are protected on their own.
+    for row in lines.values():
+        row.leader_people = len(people[row.key])
+    places = [key for key in lines if key.startswith("place:")]
+    cells = {}
+    for key in places:
+        bipoc = len(people[key] & bipoc_people)
+        cells[(key, "bipoc")], cells[(key, "other")] = bipoc, lines[key].leader_people - bipoc
+    hidden = suppress(cells, k=k, dims=2)
+    for key in places:
+        lines[key].bipoc = hidden[(key, "bipoc")]
+    for key, row in lines.items():
+        if key in places:
+            continue
+        bipoc = len(people[key] & bipoc_people)
+        row.bipoc = suppress({"bipoc": bipoc, "other": row.leader_people - bipoc}, k=k)["bipoc"]
     zero = RollupRow("", "", bipoc=Cell(0))
     return Rollup(
         by_topic=sorted((r for key, r in lines.items() if key.startswith("topic:")), key=lambda r: r.label),
