@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commontable.core import hooks
 from commontable.core.exports import export_response
 from commontable.core.text import language_label
 from commontable.core.visibility import viewer_for
@@ -231,7 +232,10 @@ def person_detail(request: HttpRequest, public_id) -> HttpResponse:
         )
         return fragment
 
-    return page_cache.cached_page(request, "directory/person_detail.html", "person_detail", build)
+    # What other apps hold about the person (their path toward a seat…), decided per request.
+    related = hooks.collect("directory.person.related", person=found, user=user)
+    return page_cache.cached_page(request, "directory/person_detail.html", "person_detail", build,
+                                  context={"related": related})
 
 
 @login_required

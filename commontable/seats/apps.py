@@ -14,10 +14,14 @@ class SeatsConfig(AppConfig):
     indicators = "commontable.seats.indicators"
 
     def ready(self) -> None:
+        from commontable.core import hooks
         from commontable.core.imports import register_import
         from commontable.seats.imports import BodyImport, SeatImport
         from commontable.seats.pages import PAGES
+        from commontable.seats.selectors import investment_related, person_related
 
         register_import(BodyImport())
         register_import(SeatImport())
+        hooks.contribute("investments.related", investment_related)
+        hooks.contribute("directory.person.related", person_related)
         PAGES.connect_signals()

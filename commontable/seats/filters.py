@@ -63,5 +63,6 @@ class ProcessFilterForm(BaseForm):
     q = forms.CharField(label=_("Process or agency"), max_length=200, required=False,
                         widget=SearchInput(attrs={"autocomplete": "off"}))
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *ProcessKind.choices])
+    investment = forms.SlugField(label=_("Investment (short name)"), required=False, max_length=100)
 
     values = BodyFilterForm.values

@@ -14,16 +14,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 
 from commontable.core import schedule
 from commontable.core.models import IssueTopic, Place
 from commontable.core.suppression import Cell, suppress
+from commontable.core.visibility import viewer_for
 from commontable.directory.choices import ConsentPurpose
 from commontable.directory.models import ConsentRecord
 from commontable.seats.choices import NominationOutcome, SeatState, SelfIdentification, TermStatus
 from commontable.seats.models import (
-    EngagementProcess,
     Leader,
     Nomination,
     PublicBody,
@@ -388,11 +391,9 @@ class PathStep:
 def leader_path(leader: Leader) -> list[PathStep]:
     """The leader's path, oldest first: interest, trainings, nominations and outcomes, terms
     held, support while seated (five queries)."""
-    from django.utils.translation import gettext as _
-
     steps: list[PathStep] = []
     if leader.interested_since:
-        steps.append(PathStep(leader.interested_since, "interest", _("Interest in serving")))
+        steps.append(PathStep(leader.interested_since, "interest", gettext("Interest in serving")))
     for training in leader.trainings.all():
         steps.append(PathStep(training.attended_on, "training", training.name, training.provider, training))
     for nomination in (leader.nominations.select_related("seat__body").prefetch_related("endorsements")):
@@ -428,8 +429,10 @@ def seat_nominations(seat: Seat):
 # --- engagement log ------------------------------------------------------------------------------------
 
 
-def process_list(user, *, q: str = "", kind: str = "", body: PublicBody | None = None):
+def process_list(user, *, q: str = "", kind: str = "", body: PublicBody | None = None, investment: str = ""):
     processes = visible_processes(user).select_related("body", "investment")
+    if investment:
+        processes = processes.filter(investment__slug=investment)
     if q:
         processes = processes.filter(Q(title__icontains=q) | Q(agency__icontains=q))
     if kind:
@@ -439,8 +442,32 @@ def process_list(user, *, q: str = "", kind: str = "", body: PublicBody | None =
     return processes.order_by("-held_on", "-id")
 
 
-def processes_for_investment(user, investment) -> list[EngagementProcess]:
-    return list(visible_processes(user).filter(investment=investment).order_by("-held_on"))
+def investment_related(*, investment, user) -> dict | None:
+    """The investment page's line about this app (core.hooks `investments.related`): how many
+    agency processes on it were logged with their engagement scores (one COUNT), or nothing."""
+    count = visible_processes(user).filter(investment=investment).count()
+    if not count:
+        return None
+    return {
+        "label": gettext("Engagement logged"),
+        "text": ngettext("%(count)s agency process scored", "%(count)s agency processes scored", count)
+        % {"count": count},
+        "url": f"{reverse('seats:process_list')}?{urlencode({'investment': investment.slug})}",
+    }
+
+
+def person_related(*, person, user) -> dict | None:
+    """The directory person page's line about this app (core.hooks `directory.person.related`):
+    the link to their path toward a seat, for staff and the person themselves (no query for
+    anyone else)."""
+    viewer = viewer_for(user)
+    if not (viewer.is_staff or (viewer.person_id and viewer.person_id == person.pk)):
+        return None
+    leader = Leader.objects.filter(person=person).only("public_id").first()
+    if leader is None:
+        return None
+    return {"label": gettext("Seats at decision tables"), "text": gettext("Path from interest to seat"),
+            "url": reverse("seats:leader_detail", args=[leader.public_id])}
 
 
 def prefetch_body_topics():

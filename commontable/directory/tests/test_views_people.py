@@ -250,9 +250,9 @@ def test_detail_queries_do_not_grow_with_affiliations_or_consents(
     client.get(url("person_detail", person))
     # session, user, viewer (person), the person (visible, tombstones too), it again with its
     # affiliations and organisations, and its consents (3), its access needs, its activity, its
-    # history.
+    # history; whether the person is a coalition leader (seats, through core.hooks, per request).
     page_cache.pages_changed()  # a cold page: built, not served from the page cache
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url("person_detail", person))
     assert len(response.context["affiliations"]) == 6
 

@@ -185,8 +185,9 @@ def test_detail_queries_do_not_grow_with_rows(client, personas, world, django_as
     # their actions, the actions' organisations; tables and organisations engaged that the user
     # may see; whether the user represents an engaged organisation (for recording actions);
     # upcoming decisions and whether the user watches the investment; the contracting
-    # opportunities the user may see on it (a COUNT; the workforce line reads cached sums).
-    with django_assert_num_queries(15):
+    # opportunities the user may see on it (a COUNT; the workforce line reads cached sums); the
+    # agency processes logged on it (a COUNT, seats' engagement log).
+    with django_assert_num_queries(16):
         response = client.get(url("investment_detail", world.investment))
     assert len(response.context["page"].asks) == 6 and len(response.context["page"].funding) == 7
 

@@ -413,3 +413,26 @@ def test_a_process_naming_an_investment_nobody_can_see_is_refused(client, person
 
 def test_seats_and_terms_are_counted_once_per_seat(seats):
     assert Seat.objects.count() == 3 and Term.objects.count() == 2
+
+
+def test_the_investment_page_links_the_processes_logged_on_it(client, personas, today):
+    from commontable.investments.tests.factories import InvestmentFactory
+
+    investment = InvestmentFactory(name="Rice Street reconstruction", slug="rice-street", visibility=Visibility.MEMBERS)
+    login_as(client, personas, "staff")
+    page = client.get(reverse("investments:investment_detail", args=["rice-street"])).content.decode()
+    assert "Engagement logged" not in page
+    services.process_create(actor=None, title="Rice Street open house", agency="Ramsey County", kind="meeting",
+                            held_on=today, investment=investment, visibility=Visibility.MEMBERS)
+    page = client.get(reverse("investments:investment_detail", args=["rice-street"])).content.decode()
+    assert "1 agency process scored" in page
+    listed = client.get(reverse("seats:process_list") + "?investment=rice-street").content.decode()
+    assert "Rice Street open house" in listed
+
+
+def test_the_directory_shows_a_leaders_path_to_staff_and_to_themselves_only(client, personas, leader):
+    url = reverse("directory:person_detail", args=[personas.person_a.public_id])
+    path = reverse("seats:leader_detail", args=[leader.public_id])
+    for persona, shown in (("staff", True), ("member_a", True), ("board", False)):
+        login_as(client, personas, persona)
+        assert (path in client.get(url).content.decode()) is shown, persona
