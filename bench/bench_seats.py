@@ -194,6 +194,7 @@ def _spread(rng: random.Random, n: int, total: int, low: int, high: int) -> list
 def build_data() -> None:
     """Everything above the small demo coalition, in bulk, in one transaction."""
     from django.db import transaction
+    from django.utils import timezone
 
     from commontable.core.deadlines import DeadlineKind
     from commontable.core.models import IssueTopic, Place
@@ -205,7 +206,7 @@ def build_data() -> None:
     from commontable.seats.models import Leader, Nomination, PublicBody, Seat, Term
 
     rng = random.Random(808)
-    today = dt.date.today()
+    today = timezone.localdate()  # the pages' today (America/Chicago)
     places = list(Place.objects.exclude(kind=Place.Kind.TRACT))
     places += Place.objects.bulk_create(
         Place(slug=f"bench-city-{n}", name=f"Bench City {n}", kind=Place.Kind.CITY) for n in range(EXTRA_PLACES))
@@ -374,6 +375,26 @@ def line(name: str, result, baseline_p95: float) -> str:
             + f" limit_ms={LIMIT_MS} verdict={verdict}")
 
 
+def probe(client, url: str) -> tuple[int, float]:
+    """`bench_directory.probe` for either database: a request that runs past the time limit is
+    interrupted (SQLite) or cancelled (PostgreSQL), so a pathological page is reported instead of
+    stalling the run."""
+    import threading
+
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    timer = threading.Timer(base.PROBE_LIMIT, raw.interrupt if connection.vendor == "sqlite" else raw.cancel)
+    timer.start()
+    started = time.perf_counter()
+    try:
+        status = client.get(url).status_code
+    finally:
+        timer.cancel()
+    return status, time.perf_counter() - started
+
+
 def queries_of(client, url: str, before=None) -> list[dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -413,6 +434,7 @@ def main() -> int:
     base.DATA.mkdir(parents=True, exist_ok=True)
     engine, marker = configure()
     build(marker)
+    base.probe = probe  # used by base.timed
 
     from django.db.models import Count
     from django.test import Client, override_settings
