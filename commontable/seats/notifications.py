@@ -21,16 +21,15 @@ from django.utils.translation import gettext_lazy
 
 from commontable.core import feeds, notifications
 from commontable.core.models import Subscription
-from commontable.seats import permissions, selectors
+from commontable.seats import selectors
 from commontable.seats.models import PublicBody
 from commontable.seats.services import WATCH_TOPIC
 
 
 def body_openings(user, body: PublicBody, today) -> tuple[list, list]:
     """The body's vacant seats and terms ending soon, as `user` may see them (none once dissolved)."""
-    visible = permissions.visible_bodies(user).filter(pk=body.pk, dissolved_on__isnull=True)
-    vacant = list(selectors.vacant_seats(user, today).filter(body__in=visible))
-    ending = list(selectors.ending_terms(user, today).filter(seat__body__in=visible))
+    vacant = list(selectors.vacant_seats(user, today, body=body))
+    ending = list(selectors.ending_terms(user, today, body=body))
     return vacant, ending
 
 

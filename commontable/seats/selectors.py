@@ -10,10 +10,11 @@ A seat is *held* on a day when one of its terms started by then and is occupied 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -94,21 +95,22 @@ class BodySummary:
         return self.seats - self.held
 
 
-def body_summaries(body_ids: list[int], today: dt.date | None = None) -> dict[int, BodySummary]:
-    """Seats, held seats and terms ending soon of each body of a page (two queries)."""
+def body_summaries(body_ids, today: dt.date | None = None) -> dict[int, BodySummary]:
+    """Seats, held seats and terms ending soon of each body (a page's ids, or a subquery of
+    bodies), in two grouped queries. A seat has one serving term at most on any day, so serving
+    terms count held seats."""
     today = _today(today)
-    result = {pk: BodySummary() for pk in body_ids}
-    held = Exists(Term.objects.filter(serving_q(today), seat_id=OuterRef("pk")))
-    for row in (Seat.objects.filter(body_id__in=body_ids).annotate(held=held).values("body_id", "held")
-                .annotate(n=Count("id")).order_by()):
-        summary = result[row["body_id"]]
-        summary.seats += row["n"]
-        if row["held"]:
-            summary.held += row["n"]
-    for row in (Term.objects.filter(serving_q(today), seat__body_id__in=body_ids,
-                                    ends_on__range=(today, today + dt.timedelta(days=ENDING_DAYS)))
-                .values("seat__body_id").annotate(n=Count("id")).order_by()):
-        result[row["seat__body_id"]].ending_soon = row["n"]
+    result: dict[int, BodySummary] = defaultdict(BodySummary)
+    if isinstance(body_ids, list | tuple | set):
+        result.update({pk: BodySummary() for pk in body_ids})
+    for body_id, n in (Seat.objects.filter(body_id__in=body_ids).values_list("body_id")
+                       .annotate(n=Count("id")).order_by()):
+        result[body_id].seats = n
+    soon = Q(ends_on__range=(today, today + dt.timedelta(days=ENDING_DAYS)))
+    for body_id, held, ending in (Term.objects.filter(serving_q(today), seat__body_id__in=body_ids)
+                                  .values_list("seat__body_id").annotate(n=Count("id"), ending=Count("id", filter=soon))
+                                  .order_by()):
+        result[body_id].held, result[body_id].ending_soon = held, ending
     return result
 
 
@@ -135,7 +137,11 @@ def seat_rows(seats: list[Seat], today: dt.date | None = None, *, nominations: b
     pending nominations when asked)."""
     today = _today(today)
     by_seat: dict[int, list[Term]] = defaultdict(list)
-    for term in (Term.objects.filter(seat__in=seats).select_related("holder_person")
+    # Only what the pages show of each term and holder: a body's page reads every term of its
+    # seats (hundreds, on an old board), and whole person rows cost more than the query.
+    fields = ("id", "public_id", "seat_id", "holder_person_id", "holder_name", "starts_on", "ends_on", "left_on",
+              "occupied_until", "holder_person__full_name")
+    for term in (Term.objects.filter(seat__in=seats).select_related("holder_person").only(*fields)
                  .order_by("seat_id", "-starts_on", "-id")):
         by_seat[term.seat_id].append(term)
     pending: dict[int, int] = {}
@@ -212,36 +218,117 @@ def meetings_of(bodies, start: dt.date, end: dt.date) -> list[Meeting]:
 # --- openings -----------------------------------------------------------------------------------------
 
 
-def opening_bodies(user, *, jurisdiction: Place | None = None, topic: IssueTopic | None = None):
+def opening_bodies(user, *, jurisdiction: Place | None = None, topic: IssueTopic | None = None,
+                   body: PublicBody | None = None):
     bodies = visible_bodies(user).filter(dissolved_on__isnull=True)
     if jurisdiction is not None:
         bodies = bodies.filter(jurisdiction=jurisdiction)
     if topic is not None:
         bodies = bodies.filter(topics=topic)
+    if body is not None:
+        bodies = bodies.filter(pk=body.pk)
     return bodies
 
 
-def vacant_seats(user, today: dt.date | None = None, **filters):
-    """Seats of active bodies with nobody holding them today, by deadline then body."""
+def _in_opening_bodies(user, outer: str, **filters) -> Exists:
+    # EXISTS rather than IN (SELECT …): SQLite then starts from the terms' own index (ends_on)
+    # instead of walking every body's seats.
+    return Exists(opening_bodies(user, **filters).filter(pk=OuterRef(outer)))
+
+
+def _role_class(user) -> str:
+    """Who sees the same bodies: a body is public, for members or for staff (never for one table)."""
+    viewer = viewer_for(user)
+    return "staff" if viewer.is_staff else "member" if viewer.is_member else "public"
+
+
+class OrderedRows:
+    """A list of records known by their ids in order, that pages and the API paginate like a
+    QuerySet (count, slices): only a page's rows are read."""
+
+    def __init__(self, ids: list[int], queryset):
+        self.ids, self.queryset = ids, queryset
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def exists(self) -> bool:
+        return bool(self.ids)
+
+    def filter(self, *args, **kwargs) -> OrderedRows:
+        """The rows that also match these conditions, in the same order."""
+        kept = set(self.queryset.filter(*args, pk__in=self.ids, **kwargs).values_list("pk", flat=True))
+        return OrderedRows([pk for pk in self.ids if pk in kept], self.queryset)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _fetch(self, ids: list[int]) -> list:
+        found = self.queryset.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self._fetch(self.ids[key])
+        return self._fetch([self.ids[key]])[0]
+
+    def __iter__(self):
+        for start in range(0, len(self.ids), 500):
+            yield from self._fetch(self.ids[start:start + 500])
+
+
+def _cached_ids(name: str, user, today: dt.date, filters: dict, compute) -> list[int]:
+    """Ids worked out once per data version, day and class of viewer (they see the same bodies),
+    for every viewer of that class and every page of the list."""
+    from django.core.cache import cache
+
+    from commontable.seats.pages import PAGES
+
+    parts = [name, PAGES.version_now(), _role_class(user), today.isoformat(),
+             *(f"{k}={getattr(v, 'pk', v)}" for k, v in sorted(filters.items()))]
+    key = "seats:ids:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(compute())
+        cache.set(key, ids, 600)
+    return ids
+
+
+def vacant_seats(user, today: dt.date | None = None, **filters) -> OrderedRows:
+    """Seats of active bodies with nobody holding them today, by deadline then body. Finding them
+    is an anti-join over every seat; the ids are kept per data version and day."""
     today = _today(today)
     held = Exists(Term.objects.filter(serving_q(today), seat_id=OuterRef("pk")))
-    return (Seat.objects.filter(body__in=opening_bodies(user, **filters)).filter(~held)
-            .select_related("body__jurisdiction").order_by("deadline_on", "body__name", "position", "id"))
+
+    def compute():
+        return (Seat.objects.filter(_in_opening_bodies(user, "body_id", **filters)).filter(~held)
+                .order_by("deadline_on", "body__name", "position", "id").values_list("id", flat=True))
+
+    ids = _cached_ids("vacant", user, today, filters, compute)
+    return OrderedRows(ids, Seat.objects.select_related("body__jurisdiction"))
 
 
 def ending_terms(user, today: dt.date | None = None, days: int = ENDING_DAYS, **filters):
     """Terms holding their seat today that end within `days`, soonest first."""
     today = _today(today)
-    return (Term.objects.filter(serving_q(today), ends_on__range=(today, today + dt.timedelta(days=days)),
-                                seat__body__in=opening_bodies(user, **filters))
+    return (Term.objects.filter(serving_q(today), ends_on__range=(today, today + dt.timedelta(days=days)))
+            .filter(_in_opening_bodies(user, "seat__body_id", **filters))
             .select_related("seat__body__jurisdiction", "holder_person").order_by("ends_on", "id"))
 
 
-def holdover_terms(user, today: dt.date | None = None, **filters):
-    """Holders serving past their term's end until replaced: the seat is open for appointment."""
+def holdover_terms(user, today: dt.date | None = None, **filters) -> OrderedRows:
+    """Holders serving past their term's end until replaced: the seat is open for appointment.
+    Both databases misjudge how few past terms are still held, so the ids are kept per data
+    version and day, and a page reads only its rows."""
     today = _today(today)
-    return (Term.objects.filter(serving_q(today), ends_on__lt=today, seat__body__in=opening_bodies(user, **filters))
-            .select_related("seat__body__jurisdiction", "holder_person").order_by("ends_on", "id"))
+
+    def compute():
+        return (Term.objects.filter(serving_q(today), ends_on__lt=today)
+                .filter(_in_opening_bodies(user, "seat__body_id", **filters))
+                .order_by("ends_on", "id").values_list("id", flat=True))
+
+    ids = _cached_ids("holdover", user, today, filters, compute)
+    return OrderedRows(ids, Term.objects.select_related("seat__body__jurisdiction", "holder_person"))
 
 
 # --- representation roll-up ----------------------------------------------------------------------------
@@ -296,12 +383,40 @@ def rollup(user, today: dt.date | None = None, *, k: int = 5) -> Rollup:
     complementary suppression), vacancies and terms ending soon, per topic and per jurisdiction,
     with the climate, environment and mobility bodies of objective 1.6 as a line of their own."""
     today = _today(today)
-    bodies = {b.pk: b for b in visible_bodies(user).filter(dissolved_on__isnull=True).select_related("jurisdiction")}
-    body_topics: dict[int, list[IssueTopic]] = defaultdict(list)
-    for link in PublicBody.topics.through.objects.filter(publicbody_id__in=list(bodies)).select_related("issuetopic"):
-        body_topics[link.publicbody_id].append(link.issuetopic)
-    per_body = body_summaries(list(bodies), today)
-    leader_terms = list(Term.objects.filter(serving_q(today), seat__body_id__in=list(bodies),
+    from django.core.cache import cache
+
+    from commontable.seats.pages import PAGES
+
+    # Every viewer of a class (public, members, staff) sees the same bodies: the roll-up is
+    # worked out once per data version, day and class, and kept.
+    # Consent is read as it stands now: a withdrawal or an expiry changes the key at once, even
+    # one written without signals.
+    now = timezone.now()
+    consent = ConsentRecord.objects.filter(purpose=ConsentPurpose.DEMOGRAPHICS).aggregate(
+        n=Count("id"), last=Max("id"), withdrawn=Count("id", filter=Q(withdrawn_at__lte=now)),
+        expired=Count("id", filter=Q(expires_at__lte=now)))
+    key = "seats:rollup:" + hashlib.sha256(
+        f"{PAGES.version_now()}|{_role_class(user)}|{today.isoformat()}|{k}|{sorted(consent.items())}".encode()
+    ).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _rollup(user, today, k)
+        cache.set(key, found, 600)
+    return found
+
+
+def _rollup(user, today: dt.date, k: int) -> Rollup:
+    active = visible_bodies(user).filter(dissolved_on__isnull=True)
+    # Plain rows, not model objects: the roll-up reads every body of the region.
+    bodies = {pk: (slug, name) for pk, slug, name in active.values_list("pk", "jurisdiction__slug",
+                                                                         "jurisdiction__name")}
+    body_topics: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for body_id, slug, name in (PublicBody.topics.through.objects.filter(publicbody__in=active)
+                                .values_list("publicbody_id", "issuetopic__slug", "issuetopic__name")):
+        body_topics[body_id].append((slug, name))
+    per_body = {pk: BodySummary() for pk in bodies}
+    per_body.update(body_summaries(active.values("pk"), today))
+    leader_terms = list(Term.objects.filter(serving_q(today), seat__body__in=active,
                                             holder_person__leader__isnull=False)
                         .values_list("seat__body_id", "holder_person_id", "holder_person__leader__self_identification"))
     consenting = consenting_person_ids(person for _body, person, _ident in leader_terms)
@@ -312,11 +427,11 @@ def rollup(user, today: dt.date | None = None, *, k: int = 5) -> Rollup:
     people: dict[str, set[int]] = defaultdict(set)
 
     def line_keys(body_id: int) -> list[tuple[str, str, bool]]:
-        body = bodies[body_id]
-        keys = [(f"place:{body.jurisdiction.slug}", body.jurisdiction.name, False)]
+        place_slug, place_name = bodies[body_id]
+        keys = [(f"place:{place_slug}", place_name, False)]
         topics = body_topics.get(body_id, [])
-        keys += [(f"topic:{t.slug}", t.name, t.slug in CLIMATE_MOBILITY_TOPICS) for t in topics]
-        if any(t.slug in CLIMATE_MOBILITY_TOPICS for t in topics):
+        keys += [(f"topic:{slug}", name, slug in CLIMATE_MOBILITY_TOPICS) for slug, name in topics]
+        if any(slug in CLIMATE_MOBILITY_TOPICS for slug, _name in topics):
             keys.append(("climate_mobility", "", True))
         keys.append(("total", "", False))
         return keys

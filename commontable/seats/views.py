@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -345,12 +346,11 @@ def rollup(request: HttpRequest) -> HttpResponse:
     only where five or more people stand behind a figure), vacancies and terms ending, per topic
     and per jurisdiction, with the climate, environment and mobility bodies of objective 1.6."""
     require(permissions.can_see_rollup, request.user)
-
-    def build() -> Fragment:
-        return render_fragment(request, template, {"rollup": selectors.rollup(request.user)})
-
-    template = "seats/rollup.html"
-    return PAGES.cached_page(request, template, "rollup", build)
+    # Not kept as a page: consent is read as it stands at each request (the figures themselves
+    # are kept per data version and consent state by the selector).
+    return render(request, "seats/rollup.html", {
+        "cached_content": render_to_string("seats/rollup.html#content", {"rollup": selectors.rollup(request.user)},
+                                           request=request)})
 
 
 # --- meetings ------------------------------------------------------------------------------------------

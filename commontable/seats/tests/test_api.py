@@ -782,10 +782,11 @@ def test_representation_query_count(client, personas, world, django_assert_num_q
     _bodies(rows, world)
     _seated_leaders(world.bodies["public"], rows, SelfIdentification.BIPOC)
     login_as(client, personas, "member_b")
-    # session, user; viewer: person, affiliations, table participations; the bodies (with
-    # jurisdiction); their topics; the seat counts (seats held, grouped; terms ending soon,
-    # grouped); the terms held by leaders (with how they identify); who among them consents.
-    with django_assert_num_queries(11):
+    # session, user; viewer: person, affiliations, table participations; the state of
+    # demographic consent (part of the kept figures' key); the bodies (with jurisdiction); their
+    # topics; the seat counts (seats per body, grouped; terms held and ending soon, grouped); the
+    # terms held by leaders (with how they identify); who among them consents.
+    with django_assert_num_queries(12):
         response = client.get(f"{API}/representation")
     assert response.json()["total"]["bodies"] == rows + 2
 
