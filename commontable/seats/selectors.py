@@ -140,7 +140,7 @@ def seat_rows(seats: list[Seat], today: dt.date | None = None, *, nominations: b
     # Only what the pages show of each term and holder: a body's page reads every term of its
     # seats (hundreds, on an old board), and whole person rows cost more than the query.
     fields = ("id", "public_id", "seat_id", "holder_person_id", "holder_name", "starts_on", "ends_on", "left_on",
-              "occupied_until", "holder_person__full_name")
+              "occupied_until", "notes", "holder_person__full_name")
     for term in (Term.objects.filter(seat__in=seats).select_related("holder_person").only(*fields)
                  .order_by("seat_id", "-starts_on", "-id")):
         by_seat[term.seat_id].append(term)
