@@ -201,7 +201,7 @@ def build_data() -> None:
     from commontable.core.visibility import Visibility
     from commontable.directory.choices import ConsentPurpose, MembershipStatus
     from commontable.directory.models import ConsentRecord, Organization, Person
-    from commontable.seats import terms
+    from commontable.seats import services, terms
     from commontable.seats.choices import BodyKind, NominationOutcome, Readiness, SeatType, SelfIdentification
     from commontable.seats.models import Leader, Nomination, PublicBody, Seat, Term
 
@@ -299,6 +299,7 @@ def build_data() -> None:
         for person, index in zip(leader_people[:LEADER_SEATS], rng.sample(held_now, LEADER_SEATS), strict=True):
             term_rows[index].holder_person_id, term_rows[index].holder_name = person, ""
         terms_saved = Term.objects.bulk_create(term_rows, batch_size=5000)
+        services.seats_latest_refresh([seat.pk for seat in seats])
 
         identities = list(SelfIdentification.values)
         leaders = Leader.objects.bulk_create(

@@ -872,4 +872,5 @@ def refresh_occupancy_bulk(seat_ids: set[int]) -> int:
             if (old_until, old_fills) != (until[pk], fills[pk]):
                 changed.append(Term(pk=pk, occupied_until=until[pk], fills_vacancy=fills[pk]))
     Term.objects.bulk_update(changed, ["occupied_until", "fills_vacancy"], batch_size=WRITE_BATCH)
+    services.seats_latest_refresh(seat_ids)
     return len(changed)

@@ -125,11 +125,26 @@ class Seat(PublicIdModel, TimeStampedModel):
     deadline_on = models.DateField(_("deadline date"), null=True, blank=True)
     deadline_note = models.CharField(_("about the deadline"), max_length=300, blank=True)
     applications_url = models.URLField(_("where to apply"), blank=True, max_length=500)
+    # The seat's latest term (by start) and its dates, kept by the services with the terms'
+    # occupancy (`services.seats_latest_refresh`): with no term starting later than today, the
+    # seat's state on any day reads from these columns alone (vacant: nothing, or occupied until
+    # before today; holdover: held past the scheduled end), so openings and summaries are indexed
+    # look-ups on seats rather than anti-joins over every term (ADR 18).
+    last_term = models.ForeignKey("Term", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  editable=False)
+    last_start = models.DateField(null=True, blank=True, editable=False)
+    last_ends_on = models.DateField(null=True, blank=True, editable=False)
+    last_until = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["body", "position", "name", "id"]
         verbose_name = _("seat")
         verbose_name_plural = _("seats")
+        indexes = [
+            models.Index(fields=["last_until"], name="seats_seat_last_until_idx"),
+            models.Index(fields=["last_start"], name="seats_seat_last_start_idx"),
+            models.Index(fields=["last_ends_on"], name="seats_seat_last_ends_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["body", "name"], name="seats_seat_name_unique"),
             models.CheckConstraint(

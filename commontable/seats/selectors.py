@@ -95,22 +95,50 @@ class BodySummary:
         return self.seats - self.held
 
 
+def _held_q(today: dt.date) -> Q:
+    """Seats whose latest term began by `today` and holds the seat through it (holdover
+    included): with no later term on record, that term is the one serving."""
+    return Q(last_start__lte=today) & (Q(last_until__isnull=True) | Q(last_until__gte=today))
+
+
+def _vacant_q(today: dt.date) -> Q:
+    """Seats with no term, or whose latest term (begun by `today`) no longer holds them."""
+    return Q(last_start__isnull=True) | Q(last_start__lte=today, last_until__lt=today)
+
+
+def _ending_q(today: dt.date, days: int = ENDING_DAYS) -> Q:
+    return _held_q(today) & Q(last_ends_on__range=(today, today + dt.timedelta(days=days)))
+
+
+def _holdover_q(today: dt.date) -> Q:
+    return _held_q(today) & Q(last_ends_on__lt=today)
+
+
 def body_summaries(body_ids, today: dt.date | None = None) -> dict[int, BodySummary]:
     """Seats, held seats and terms ending soon of each body (a page's ids, or a subquery of
-    bodies), in two grouped queries. A seat has one serving term at most on any day, so serving
-    terms count held seats."""
+    bodies), from the seats' latest-term columns in one grouped query; the few seats with a term
+    that starts later than today are asked about their terms (one more query, only if any)."""
     today = _today(today)
     result: dict[int, BodySummary] = defaultdict(BodySummary)
     if isinstance(body_ids, list | tuple | set):
         result.update({pk: BodySummary() for pk in body_ids})
-    for body_id, n in (Seat.objects.filter(body_id__in=body_ids).values_list("body_id")
-                       .annotate(n=Count("id")).order_by()):
-        result[body_id].seats = n
-    soon = Q(ends_on__range=(today, today + dt.timedelta(days=ENDING_DAYS)))
-    for body_id, held, ending in (Term.objects.filter(serving_q(today), seat__body_id__in=body_ids)
-                                  .values_list("seat__body_id").annotate(n=Count("id"), ending=Count("id", filter=soon))
-                                  .order_by()):
-        result[body_id].held, result[body_id].ending_soon = held, ending
+    future = Q(last_start__gt=today)
+    with_future = []
+    for body_id, n, held, ending, later in (
+            Seat.objects.filter(body_id__in=body_ids).values_list("body_id")
+            .annotate(n=Count("id"), held=Count("id", filter=_held_q(today)), ending=Count("id", filter=_ending_q(today)),
+                      later=Count("id", filter=future)).order_by()):
+        result[body_id].seats, result[body_id].held, result[body_id].ending_soon = n, held, ending
+        if later:
+            with_future.append(body_id)
+    if with_future:
+        soon = Q(ends_on__range=(today, today + dt.timedelta(days=ENDING_DAYS)))
+        serving = Term.objects.filter(serving_q(today), seat_id=OuterRef("pk"))
+        for body_id, held, ending in (Seat.objects.filter(future, body_id__in=with_future)
+                                      .annotate(h=Exists(serving), e=Exists(serving.filter(soon)))
+                                      .values_list("body_id", "h", "e")):
+            result[body_id].held += int(held)
+            result[body_id].ending_soon += int(ending)
     return result
 
 
@@ -294,41 +322,54 @@ def _cached_ids(name: str, user, today: dt.date, filters: dict, compute) -> list
     return ids
 
 
+def _sorted_ids(rows, key) -> list[int]:
+    return [row[0] for row in sorted(rows, key=key)]
+
+
 def vacant_seats(user, today: dt.date | None = None, **filters) -> OrderedRows:
-    """Seats of active bodies with nobody holding them today, by deadline then body. Finding them
-    is an anti-join over every seat; the ids are kept per data version and day."""
+    """Seats of active bodies with nobody holding them today, deadlines known first (soonest
+    first), then by body. Read from the seats' latest-term columns; seats with a term starting
+    later are asked about their terms. The ids are kept per data version, day and class of viewer."""
     today = _today(today)
-    held = Exists(Term.objects.filter(serving_q(today), seat_id=OuterRef("pk")))
+    columns = ("id", "deadline_on", "body__name", "position")
 
     def compute():
-        return (Seat.objects.filter(_in_opening_bodies(user, "body_id", **filters)).filter(~held)
-                .order_by("deadline_on", "body__name", "position", "id").values_list("id", flat=True))
+        visible = _in_opening_bodies(user, "body_id", **filters)
+        rows = list(Seat.objects.filter(visible).filter(_vacant_q(today)).values_list(*columns))
+        held = Exists(Term.objects.filter(serving_q(today), seat_id=OuterRef("pk")))
+        rows += Seat.objects.filter(visible, last_start__gt=today).filter(~held).values_list(*columns)
+        return _sorted_ids(rows, lambda r: (r[1] is None, r[1] or today, r[2], r[3], r[0]))
 
     ids = _cached_ids("vacant", user, today, filters, compute)
     return OrderedRows(ids, Seat.objects.select_related("body__jurisdiction"))
 
 
-def ending_terms(user, today: dt.date | None = None, days: int = ENDING_DAYS, **filters):
+def _latest_terms(user, today: dt.date, seat_q: Q, term_q: Q, name: str, filters: dict) -> OrderedRows:
+    """Terms found through the seats' latest-term columns (`seat_q`), and, on the few seats with
+    a term starting later, through their terms (`term_q`), soonest end first."""
+
+    def compute():
+        rows = list(Seat.objects.filter(_in_opening_bodies(user, "body_id", **filters)).filter(seat_q)
+                    .values_list("last_term_id", "last_ends_on"))
+        rows += (Term.objects.filter(serving_q(today), term_q, seat__last_start__gt=today)
+                 .filter(_in_opening_bodies(user, "seat__body_id", **filters)).values_list("id", "ends_on"))
+        return _sorted_ids(rows, lambda r: (r[1], r[0]))
+
+    ids = _cached_ids(name, user, today, filters, compute)
+    return OrderedRows(ids, Term.objects.select_related("seat__body__jurisdiction", "holder_person"))
+
+
+def ending_terms(user, today: dt.date | None = None, days: int = ENDING_DAYS, **filters) -> OrderedRows:
     """Terms holding their seat today that end within `days`, soonest first."""
     today = _today(today)
-    return (Term.objects.filter(serving_q(today), ends_on__range=(today, today + dt.timedelta(days=days)))
-            .filter(_in_opening_bodies(user, "seat__body_id", **filters))
-            .select_related("seat__body__jurisdiction", "holder_person").order_by("ends_on", "id"))
+    return _latest_terms(user, today, _ending_q(today, days),
+                         Q(ends_on__range=(today, today + dt.timedelta(days=days))), f"ending-{days}", filters)
 
 
 def holdover_terms(user, today: dt.date | None = None, **filters) -> OrderedRows:
-    """Holders serving past their term's end until replaced: the seat is open for appointment.
-    Both databases misjudge how few past terms are still held, so the ids are kept per data
-    version and day, and a page reads only its rows."""
+    """Holders serving past their term's end until replaced: the seat is open for appointment."""
     today = _today(today)
-
-    def compute():
-        return (Term.objects.filter(serving_q(today), ends_on__lt=today)
-                .filter(_in_opening_bodies(user, "seat__body_id", **filters))
-                .order_by("ends_on", "id").values_list("id", flat=True))
-
-    ids = _cached_ids("holdover", user, today, filters, compute)
-    return OrderedRows(ids, Term.objects.select_related("seat__body__jurisdiction", "holder_person"))
+    return _latest_terms(user, today, _holdover_q(today), Q(ends_on__lt=today), "holdover", filters)
 
 
 # --- representation roll-up ----------------------------------------------------------------------------

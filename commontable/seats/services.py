@@ -247,6 +247,27 @@ def refresh_occupancy(seat: Seat) -> None:
         term.fills_vacancy = fills[term.pk]
     if changed:
         Term.objects.bulk_update(changed, ["occupied_until", "fills_vacancy"])
+    seats_latest_refresh({seat.pk})
+
+
+def seats_latest_refresh(seat_ids) -> int:
+    """Keep each seat's latest term and its dates (`Seat.last_*`) in step with its terms, for
+    many seats at once (imports, the benchmark's data); returns how many seats changed."""
+    ids = set(seat_ids)
+    latest: dict[int, tuple] = {}
+    for chunk_start in range(0, len(ids), 5000):
+        chunk = sorted(ids)[chunk_start:chunk_start + 5000]
+        for row in (Term.objects.filter(seat_id__in=chunk).order_by("seat_id", "starts_on", "id")
+                    .values_list("seat_id", "id", "starts_on", "ends_on", "occupied_until")):
+            latest[row[0]] = row[1:]
+    changed = []
+    for seat in Seat.objects.filter(pk__in=ids).only("id", "last_term", "last_start", "last_ends_on", "last_until"):
+        values = latest.get(seat.pk, (None, None, None, None))
+        if (seat.last_term_id, seat.last_start, seat.last_ends_on, seat.last_until) != values:
+            seat.last_term_id, seat.last_start, seat.last_ends_on, seat.last_until = values
+            changed.append(seat)
+    Seat.objects.bulk_update(changed, ["last_term", "last_start", "last_ends_on", "last_until"], batch_size=2000)
+    return len(changed)
 
 
 def term_problem_message(problem: terms.Problem) -> str:

@@ -747,8 +747,9 @@ def test_body_list_query_count(client, personas, world, django_assert_num_querie
     _bodies(rows, world)
     login_as(client, personas, "member_b")
     # session, user; viewer: person, affiliations, table participations; COUNT; the page (with
-    # jurisdiction); its topics; the seat counts (seats held, grouped; terms ending soon, grouped).
-    with django_assert_num_queries(10):
+    # jurisdiction); its topics; the seat counts (one grouped query over the seats' latest-term
+    # columns; none of these seats has a term starting later).
+    with django_assert_num_queries(9):
         response = client.get(f"{API}/bodies")
     assert response.json()["count"] == rows + 2
 
@@ -758,9 +759,11 @@ def test_body_list_query_count(client, personas, world, django_assert_num_querie
 def test_opening_list_query_count(client, personas, world, django_assert_num_queries, rows, show):
     _bodies(rows, world)
     login_as(client, personas, "member_b")
-    # session, user; viewer: person, affiliations, table participations; COUNT; the page (seats
-    # with body and jurisdiction, or terms with their seat, body, jurisdiction and holder).
-    with django_assert_num_queries(7):
+    # session, user; viewer: person, affiliations, table participations; the list's ids (from the
+    # seats' latest-term columns, and from the terms of seats with a term starting later; kept
+    # per data version); the page (seats with body and jurisdiction, or terms with their seat,
+    # body, jurisdiction and holder).
+    with django_assert_num_queries(8):
         response = client.get(f"{API}/openings", {"show": show})
     assert response.json()["count"] == rows + (2 if show == "vacant" else 1)
 
@@ -784,9 +787,9 @@ def test_representation_query_count(client, personas, world, django_assert_num_q
     login_as(client, personas, "member_b")
     # session, user; viewer: person, affiliations, table participations; the state of
     # demographic consent (part of the kept figures' key); the bodies (with jurisdiction); their
-    # topics; the seat counts (seats per body, grouped; terms held and ending soon, grouped); the
-    # terms held by leaders (with how they identify); who among them consents.
-    with django_assert_num_queries(12):
+    # topics; the seat counts (one grouped query over the seats' latest-term columns); the terms
+    # held by leaders (with how they identify); who among them consents.
+    with django_assert_num_queries(11):
         response = client.get(f"{API}/representation")
     assert response.json()["total"]["bodies"] == rows + 2
 
