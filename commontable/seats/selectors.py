@@ -322,6 +322,12 @@ def _cached_ids(name: str, user, today: dt.date, filters: dict, compute) -> list
     return ids
 
 
+def _later_seat_ids(seats, today: dt.date) -> list[int]:
+    """The seats (of these) with a term starting after `today`: their latest-term columns do not
+    tell who holds them today, their terms do."""
+    return list(seats.filter(last_start__gt=today).values_list("id", flat=True))
+
+
 def _sorted_ids(rows, key) -> list[int]:
     return [row[0] for row in sorted(rows, key=key)]
 
@@ -334,10 +340,15 @@ def vacant_seats(user, today: dt.date | None = None, **filters) -> OrderedRows:
     columns = ("id", "deadline_on", "body__name", "position")
 
     def compute():
-        visible = _in_opening_bodies(user, "body_id", **filters)
-        rows = list(Seat.objects.filter(visible).filter(_vacant_q(today)).values_list(*columns))
-        held = Exists(Term.objects.filter(serving_q(today), seat_id=OuterRef("pk")))
-        rows += Seat.objects.filter(visible, last_start__gt=today).filter(~held).values_list(*columns)
+        seats = Seat.objects.filter(_in_opening_bodies(user, "body_id", **filters)).order_by()
+        # Two index look-ups rather than one OR, which SQLite answers by reading every seat: no
+        # term at all, or the latest term occupied until before today.
+        rows = list(seats.filter(last_start__isnull=True).values_list(*columns))
+        rows += seats.filter(last_until__lt=today).values_list(*columns)
+        later = _later_seat_ids(seats, today)
+        if later:
+            held = Term.objects.filter(serving_q(today), seat_id__in=later).values_list("seat_id", flat=True)
+            rows += seats.filter(pk__in=set(later) - set(held)).values_list(*columns)
         return _sorted_ids(rows, lambda r: (r[1] is None, r[1] or today, r[2], r[3], r[0]))
 
     ids = _cached_ids("vacant", user, today, filters, compute)
@@ -349,10 +360,11 @@ def _latest_terms(user, today: dt.date, seat_q: Q, term_q: Q, name: str, filters
     a term starting later, through their terms (`term_q`), soonest end first."""
 
     def compute():
-        rows = list(Seat.objects.filter(_in_opening_bodies(user, "body_id", **filters)).filter(seat_q)
-                    .values_list("last_term_id", "last_ends_on"))
-        rows += (Term.objects.filter(serving_q(today), term_q, seat__last_start__gt=today)
-                 .filter(_in_opening_bodies(user, "seat__body_id", **filters)).values_list("id", "ends_on"))
+        seats = Seat.objects.filter(_in_opening_bodies(user, "body_id", **filters)).order_by()
+        rows = list(seats.filter(seat_q).values_list("last_term_id", "last_ends_on"))
+        later = _later_seat_ids(seats, today)
+        if later:
+            rows += Term.objects.filter(serving_q(today), term_q, seat_id__in=later).values_list("id", "ends_on")
         return _sorted_ids(rows, lambda r: (r[1], r[0]))
 
     ids = _cached_ids(name, user, today, filters, compute)
