@@ -469,9 +469,18 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
         body_topics[body_id].append((slug, name))
     per_body = {pk: BodySummary() for pk in bodies}
     per_body.update(body_summaries(active.values("pk"), today))
-    leader_terms = list(Term.objects.filter(serving_q(today), seat__body__in=active,
-                                            holder_person__leader__isnull=False)
-                        .values_list("seat__body_id", "holder_person_id", "holder_person__leader__self_identification"))
+    # From the leaders to their terms through the holder index, with no join (a join to seats
+    # makes SQLite walk every seat instead), then to the seats' bodies.
+    identities = dict(Leader.objects.order_by().values_list("person_id", "self_identification"))
+    people_ids = sorted(identities)
+    held: list[tuple[int, int]] = []
+    for start in range(0, len(people_ids), 5000):
+        held += (Term.objects.filter(serving_q(today), holder_person_id__in=people_ids[start:start + 5000])
+                 .order_by().values_list("seat_id", "holder_person_id"))
+    seat_body = dict(Seat.objects.filter(pk__in={seat for seat, _person in held}).order_by()
+                     .values_list("pk", "body_id")) if held else {}
+    leader_terms = [(seat_body[seat], person, identities[person]) for seat, person in held
+                    if seat_body.get(seat) in bodies]
     consenting = consenting_person_ids(person for _body, person, _ident in leader_terms)
     bipoc_people = {person for _body, person, ident in leader_terms
                     if ident == SelfIdentification.BIPOC and person in consenting}

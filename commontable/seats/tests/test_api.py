@@ -788,9 +788,10 @@ def test_representation_query_count(client, personas, world, django_assert_num_q
     login_as(client, personas, "member_b")
     # session, user; viewer: person, affiliations, table participations; the state of
     # demographic consent (part of the kept figures' key); the bodies (with jurisdiction); their
-    # topics; the seat counts (one grouped query over the seats' latest-term columns); the terms
-    # held by leaders (with how they identify); who among them consents.
-    with django_assert_num_queries(11):
+    # topics; the seat counts (one grouped query over the seats' latest-term columns); the
+    # leaders and how they identify; the terms they hold today; those terms' bodies; who among
+    # them consents.
+    with django_assert_num_queries(13):
         response = client.get(f"{API}/representation")
     assert response.json()["total"]["bodies"] == rows + 2
 
