@@ -240,7 +240,3 @@ class ProcessForm(BaseModelForm):
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-
-
-class WatchForm(BaseForm):
-    action = forms.ChoiceField(choices=[("watch", "watch"), ("unwatch", "unwatch")])

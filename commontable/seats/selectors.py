@@ -14,13 +14,14 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
-from commontable.core import schedule
+from commontable.core import notifications, schedule
 from commontable.core.models import IssueTopic, Place
 from commontable.core.suppression import Cell, suppress
 from commontable.core.visibility import viewer_for
@@ -35,6 +36,7 @@ from commontable.seats.models import (
     SupportContact,
     Term,
 )
+from commontable.seats.pages import PAGES
 from commontable.seats.permissions import visible_bodies, visible_processes
 from commontable.seats.services import WATCH_TOPIC, meeting_rule
 
@@ -224,8 +226,6 @@ def meeting_occurrences(body: PublicBody, start: dt.date, end: dt.date) -> list[
 
 
 def watched_body_ids(user) -> set[int]:
-    from commontable.core import notifications
-
     if not getattr(user, "is_authenticated", False):
         return set()
     return set(notifications.subscribed_object_ids(user, WATCH_TOPIC).values_list("object_id", flat=True))
@@ -308,10 +308,6 @@ class OrderedRows:
 def _cached_ids(name: str, user, today: dt.date, filters: dict, compute) -> list[int]:
     """Ids worked out once per data version, day and class of viewer (they see the same bodies),
     for every viewer of that class and every page of the list."""
-    from django.core.cache import cache
-
-    from commontable.seats.pages import PAGES
-
     parts = [name, PAGES.version_now(), _role_class(user), today.isoformat(),
              *(f"{k}={getattr(v, 'pk', v)}" for k, v in sorted(filters.items()))]
     key = "seats:ids:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
@@ -436,10 +432,6 @@ def rollup(user, today: dt.date | None = None, *, k: int = 5) -> Rollup:
     complementary suppression), vacancies and terms ending soon, per topic and per jurisdiction,
     with the climate, environment and mobility bodies of objective 1.6 as a line of their own."""
     today = _today(today)
-    from django.core.cache import cache
-
-    from commontable.seats.pages import PAGES
-
     # Every viewer of a class (public, members, staff) sees the same bodies: the roll-up is
     # worked out once per data version, day and class, and kept.
     # Consent is read as it stands now: a withdrawal or an expiry changes the key at once, even
