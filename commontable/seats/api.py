@@ -235,7 +235,7 @@ def _body_detail(body: PublicBody, user) -> dict:
     state today and its current holder."""
     today = _today()
     prefetch_related_objects([body], selectors.prefetch_body_topics())
-    rows = selectors.seat_rows(selectors.body_seats(body), today)
+    rows = selectors.seat_rows(selectors.body_seats(body), today, history=False)
     staff = _is_staff(user)
     leaders = _leader_marks(user, [row.current for row in rows])
     soon = today + dt.timedelta(days=selectors.ENDING_DAYS)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -146,7 +146,8 @@ def body_summaries(body_ids, today: dt.date | None = None) -> dict[int, BodySumm
 
 @dataclass
 class SeatRow:
-    """A seat as the body page shows it: its state today, its current term, its whole history."""
+    """A seat as its page and its body's page show it: its state today, its current term and (when
+    read) its whole history, newest first."""
 
     seat: Seat
     state: str
@@ -162,26 +163,40 @@ class SeatRow:
                     and self.current.ends_on <= today + dt.timedelta(days=ENDING_DAYS))
 
 
-def seat_rows(seats: list[Seat], today: dt.date | None = None, *, nominations: bool = False) -> list[SeatRow]:
-    """Each seat with its state and holders (one query for every term of the seats, one more for
-    pending nominations when asked)."""
+def seat_rows(seats: list[Seat], today: dt.date | None = None, *, nominations: bool = False,
+              history: bool = True) -> list[SeatRow]:
+    """Each seat with its state and holders: with `history`, one query for every term of the
+    seats (a seat's page); without, only each seat's current term, found through the seats'
+    latest-term columns (a body's page: an old board has hundreds of terms, and the page shows
+    who serves today). One more query for pending nominations when asked."""
     today = _today(today)
     by_seat: dict[int, list[Term]] = defaultdict(list)
-    # Only what the pages show of each term and holder: a body's page reads every term of its
-    # seats (hundreds, on an old board), and whole person rows cost more than the query.
+    # Only what the pages show of each term and holder: whole person rows cost more than the query.
     fields = ("id", "public_id", "seat_id", "holder_person_id", "holder_name", "starts_on", "ends_on", "left_on",
               "occupied_until", "notes", "holder_person__full_name")
-    for term in (Term.objects.filter(seat__in=seats).select_related("holder_person").only(*fields)
-                 .order_by("seat_id", "-starts_on", "-id")):
-        by_seat[term.seat_id].append(term)
+    terms = Term.objects.select_related("holder_person").only(*fields)
+    if history:
+        for term in terms.filter(seat__in=seats).order_by("seat_id", "-starts_on", "-id"):
+            by_seat[term.seat_id].append(term)
+    else:
+        # The latest term serves today if it began by today and holds the seat through it; a
+        # seat with a term starting later is asked about its terms.
+        current_ids = [seat.last_term_id for seat in seats
+                       if seat.last_term_id and seat.last_start <= today
+                       and (seat.last_until is None or seat.last_until >= today)]
+        later = [seat.pk for seat in seats if seat.last_start is not None and seat.last_start > today]
+        found = terms.filter(Q(pk__in=current_ids) | Q(serving_q(today), seat_id__in=later)) \
+            if current_ids or later else []
+        for term in found:
+            by_seat[term.seat_id].append(term)
     pending: dict[int, int] = {}
     if nominations:
         pending = dict(Nomination.objects.filter(seat__in=seats, outcome=NominationOutcome.PENDING)
                        .values_list("seat_id").annotate(n=Count("id")).order_by())
     rows = []
     for seat in seats:
-        history = by_seat.get(seat.pk, [])
-        current = next((t for t in history if term_status(t, today) in (TermStatus.SERVING, TermStatus.HOLDOVER)),
+        held = by_seat.get(seat.pk, [])
+        current = next((t for t in held if term_status(t, today) in (TermStatus.SERVING, TermStatus.HOLDOVER)),
                        None)
         if current is None:
             state = SeatState.VACANT
@@ -189,7 +204,7 @@ def seat_rows(seats: list[Seat], today: dt.date | None = None, *, nominations: b
             state = SeatState.HOLDOVER
         else:
             state = SeatState.HELD
-        rows.append(SeatRow(seat, state, current, history, pending.get(seat.pk, 0), today))
+        rows.append(SeatRow(seat, state, current, held if history else [], pending.get(seat.pk, 0), today))
     return rows
 
 
@@ -330,25 +345,32 @@ def _sorted_ids(rows, key) -> list[int]:
 
 def vacant_seats(user, today: dt.date | None = None, **filters) -> OrderedRows:
     """Seats of active bodies with nobody holding them today, deadlines known first (soonest
-    first), then by body. Read from the seats' latest-term columns; seats with a term starting
-    later are asked about their terms. The ids are kept per data version, day and class of viewer."""
+    first), then by body. Read from the seats' latest-term columns (no term at all, or the latest
+    one no longer holding the seat: two indexes the database reads together), sorted by the
+    database; seats with a term starting later are asked about their terms. The ids are kept per
+    data version, day and class of viewer."""
     today = _today(today)
-    columns = ("id", "deadline_on", "body__name", "position")
 
     def compute():
         seats = Seat.objects.filter(_in_opening_bodies(user, "body_id", **filters)).order_by()
-        # Two index look-ups rather than one OR, which SQLite answers by reading every seat: no
-        # term at all, or the latest term occupied until before today.
-        rows = list(seats.filter(last_start__isnull=True).values_list(*columns))
-        rows += seats.filter(last_until__lt=today).values_list(*columns)
+        vacant = Q(last_start__isnull=True) | Q(last_until__lt=today)
         later = _later_seat_ids(seats, today)
         if later:
             held = Term.objects.filter(serving_q(today), seat_id__in=later).values_list("seat_id", flat=True)
-            rows += seats.filter(pk__in=set(later) - set(held)).values_list(*columns)
-        return _sorted_ids(rows, lambda r: (r[1] is None, r[1] or today, r[2], r[3], r[0]))
+            vacant |= Q(pk__in=set(later) - set(held))
+        return seats.filter(vacant).order_by(F("deadline_on").asc(nulls_last=True), "body__name", "position",
+                                             "id").values_list("id", flat=True)
 
     ids = _cached_ids("vacant", user, today, filters, compute)
-    return OrderedRows(ids, Seat.objects.select_related("body__jurisdiction"))
+    return OrderedRows(ids, Seat.objects.select_related("body__jurisdiction").only(*OPENING_SEAT_FIELDS))
+
+
+# What an opening shows of its seat, body and jurisdiction, on the page and in the API (a body
+# row is wide: its description, its schedule).
+OPENING_SEAT_FIELDS = ("id", "public_id", "name", "position", "seat_type", "constituency", "deadline_kind",
+                       "deadline_on", "deadline_note", "applications_url", "body_id", "body__slug", "body__name",
+                       "body__dissolved_on", "body__jurisdiction_id", "body__jurisdiction__slug",
+                       "body__jurisdiction__name", "body__jurisdiction__kind")
 
 
 def _latest_terms(user, today: dt.date, seat_q: Q, term_q: Q, name: str, filters: dict) -> OrderedRows:
@@ -364,7 +386,9 @@ def _latest_terms(user, today: dt.date, seat_q: Q, term_q: Q, name: str, filters
         return _sorted_ids(rows, lambda r: (r[1], r[0]))
 
     ids = _cached_ids(name, user, today, filters, compute)
-    return OrderedRows(ids, Term.objects.select_related("seat__body__jurisdiction", "holder_person"))
+    fields = ("id", "public_id", "seat_id", "starts_on", "ends_on", "left_on", "occupied_until", "holder_name",
+              "holder_person_id", "holder_person__full_name", *(f"seat__{name}" for name in OPENING_SEAT_FIELDS))
+    return OrderedRows(ids, Term.objects.select_related("seat__body__jurisdiction", "holder_person").only(*fields))
 
 
 def ending_terms(user, today: dt.date | None = None, days: int = ENDING_DAYS, **filters) -> OrderedRows:

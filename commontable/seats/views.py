@@ -129,8 +129,8 @@ def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
     holders; staff also see which holders are coalition leaders and pending nominations."""
     body = permissions.body_get_for_user(request.user, slug)
     is_staff = permissions.can_manage_seats.test(request.user)
-    rows = selectors.seat_rows(selectors.body_seats(body), nominations=is_staff)
-    leaders = (selectors.leader_person_ids(t.holder_person_id for r in rows for t in r.history)
+    rows = selectors.seat_rows(selectors.body_seats(body), nominations=is_staff, history=False)
+    leaders = (selectors.leader_person_ids(r.current.holder_person_id for r in rows if r.current)
                if permissions.can_see_leader_marks.test(request.user) else set())
     watching = body.pk in selectors.watched_body_ids(request.user)
     return render(request, "seats/body_detail.html", {

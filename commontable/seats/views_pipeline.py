@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commontable.core.http import add_service_error, bound_data, form_status, login_and, paginate, require
+from commontable.core.page_cache import Fragment, render_fragment
 from commontable.seats import permissions, selectors, services
 from commontable.seats.choices import NominationOutcome
 from commontable.seats.filters import LeaderFilterForm
@@ -25,6 +26,7 @@ from commontable.seats.forms import (
     SupportForm,
     TrainingForm,
 )
+from commontable.seats.pages import PAGES
 
 GET_POST = require_http_methods(["GET", "POST"])
 staff_required = login_and(permissions.can_manage_pipeline)
@@ -38,12 +40,22 @@ def _form(request, form, title: str, cancel: str, *, intro: str = "") -> HttpRes
 @staff_required
 @require_GET
 def leader_list(request: HttpRequest) -> HttpResponse:
-    """Staff: the leaders the coalition supports, by name, with readiness and interests."""
+    """Staff: the leaders the coalition supports, by name, with readiness and interests, 50 a page.
+    Cached per data version and staff role (staff all see the same list)."""
     form = LeaderFilterForm(request.GET or None)
-    page, query = paginate(request, selectors.leader_list(request.user, **form.values()))
-    return render(request, "seats/leader_list.html", {
-        "filter": form, "page_obj": page, "querystring_without_page": query, "leaders": list(page.object_list),
-    }, status=400 if form.is_bound and form.errors else 200)
+    status = 400 if form.is_bound and form.errors else 200
+
+    def build() -> Fragment:
+        # Only the columns the list shows: a person row is wide.
+        leaders = selectors.leader_list(request.user, **form.values()).only(
+            "public_id", "readiness", "interested_since", "person_id", "person__full_name")
+        page, query = paginate(request, leaders)
+        return render_fragment(request, template, {
+            "filter": form, "page_obj": page, "querystring_without_page": query, "leaders": list(page.object_list),
+        }, status=status)
+
+    template = "seats/leader_list.html"
+    return PAGES.cached_page(request, template, "leader_list", build)
 
 
 @staff_required

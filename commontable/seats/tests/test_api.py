@@ -760,11 +760,10 @@ def test_opening_list_query_count(client, personas, world, django_assert_num_que
     _bodies(rows, world)
     login_as(client, personas, "member_b")
     # session, user; viewer: person, affiliations, table participations; the list's ids, kept per
-    # data version (from the seats' latest-term columns: seats with no term and seats whose term
-    # ended, for vacancies, or the terms ending or held over; and which seats have a term
-    # starting later, none here); the page (seats with body and jurisdiction, or terms with their
-    # seat, body, jurisdiction and holder).
-    with django_assert_num_queries(9 if show == "vacant" else 8):
+    # data version (from the seats' latest-term columns: the vacant seats, or the terms ending or
+    # held over; and which seats have a term starting later, none here); the page (seats with
+    # body and jurisdiction, or terms with their seat, body, jurisdiction and holder).
+    with django_assert_num_queries(8):
         response = client.get(f"{API}/openings", {"show": show})
     assert response.json()["count"] == rows + (2 if show == "vacant" else 1)
 

@@ -39,6 +39,10 @@ def test_openings_and_summaries_from_the_columns_match_the_terms(db, seed):
         _history(seat, rng, D(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 700)))
     for today in (D(2024, 6, 1), D(2025, 3, 1), D(2026, 1, 15), D(2027, 6, 1)):
         rows = selectors.seat_rows(list(Seat.objects.filter(body=body)), today)
+        # A body's page reads only the current terms, through the columns: the same states and holders.
+        current_only = selectors.seat_rows(list(Seat.objects.filter(body=body)), today, history=False)
+        assert [(r.seat, r.state, r.current) for r in current_only] == [(r.seat, r.state, r.current) for r in rows]
+        assert all(r.history == [] for r in current_only)
         vacant = {r.seat.pk for r in rows if r.state == SeatState.VACANT}
         holdover = {r.current.pk for r in rows if r.state == SeatState.HOLDOVER}
         ending = {r.current.pk for r in rows if r.state == SeatState.HELD and r.current.ends_on

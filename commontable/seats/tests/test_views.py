@@ -172,6 +172,14 @@ def test_the_body_list_says_how_many_seats_are_vacant_and_downloads(client, pers
     assert rows[1].endswith(",3,2,1,1,")
 
 
+def test_the_body_list_offers_its_filters_and_applies_them(client, personas, seats):
+    page = client.get(reverse("seats:body_list")).content.decode()
+    for name in ("q", "jurisdiction", "topic", "kind"):
+        assert f'name="{name}"' in page, name
+    narrowed = client.get(reverse("seats:body_list") + "?q=zzz-no-such-body").content.decode()
+    assert "Minneapolis Planning Commission" not in narrowed
+
+
 def test_the_body_list_costs_the_same_queries_for_more_bodies(client, personas, django_assert_num_queries):
     from commontable.seats.tests.factories import PublicBodyFactory
 
@@ -180,13 +188,13 @@ def test_the_body_list_costs_the_same_queries_for_more_bodies(client, personas, 
     login_as(client, personas, "member_a")
     client.get(reverse("seats:rollup"))  # the viewer and the session, outside the count
     # session, user, data version and viewer (cache), count, page of bodies, the seat counts (one
-    # grouped query over the seats' latest-term columns)
-    with django_assert_num_queries(5):
+    # grouped query over the seats' latest-term columns), the filter's jurisdictions and topics
+    with django_assert_num_queries(7):
         assert client.get(reverse("seats:body_list") + "?q=Planning").status_code == 200
     for _ in range(5):
         SeatFactory(body=PublicBodyFactory())
     client.get(reverse("seats:rollup"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         assert client.get(reverse("seats:body_list") + "?q=Commission").status_code == 200
 
 
@@ -196,8 +204,9 @@ def test_a_body_page_costs_the_same_queries_for_more_seats(client, personas, bod
     login_as(client, personas, "staff")
     url = reverse("seats:body_detail", args=[body.slug])
     client.get(url)
-    # session, user, data version and viewer (cache), the body, its seats, all their terms, pending
-    # nominations, leader marks, the viewer's watches, topics, processes logged
+    # session, user, data version and viewer (cache), the body, its seats, their current terms
+    # (through the seats' latest-term columns), pending nominations, leader marks, the viewer's
+    # watches, topics, processes logged
     with django_assert_num_queries(9):
         client.get(url)
     for _ in range(5):
@@ -341,6 +350,45 @@ def test_bipoc_figures_show_only_for_five_consenting_people(client, personas, bo
     page = client.get(reverse("seats:rollup")).content.decode()
     assert "hidden: fewer than five people" not in page
     assert '<td class="num">5</td>' in page
+
+
+def test_the_leader_list_filters_and_shows_a_new_leader_at_once(client, personas):
+    from commontable.seats.tests.factories import LeaderFactory
+
+    LeaderFactory(person=PersonFactory(full_name="Hodan Warsame"), readiness="ready")
+    LeaderFactory(person=PersonFactory(full_name="Tou Vang"), readiness="interested")
+    login_as(client, personas, "staff")
+    page = client.get(reverse("seats:leader_list")).content.decode()
+    assert "Hodan Warsame" in page and "Tou Vang" in page
+    assert 'name="readiness"' in page and 'name="topic"' in page
+    ready = client.get(reverse("seats:leader_list") + "?readiness=ready").content.decode()
+    assert "Hodan Warsame" in ready and "Tou Vang" not in ready
+    # The list is kept between loads; a new leader replaces it at once.
+    LeaderFactory(person=PersonFactory(full_name="Marisol Hernández"), readiness="ready")
+    assert "Marisol Hernández" in client.get(reverse("seats:leader_list")).content.decode()
+    # A filter that cannot be applied says so, and lists nobody by mistake.
+    wrong = client.get(reverse("seats:leader_list") + "?readiness=nonsense")
+    assert wrong.status_code == 400 and "Select a valid choice" in wrong.content.decode()
+
+
+def test_the_leader_list_costs_the_same_queries_for_more_leaders(client, personas, django_assert_num_queries):
+    from commontable.seats.tests.factories import LeaderFactory
+
+    topic, _new = IssueTopic.objects.get_or_create(slug="housing", defaults={"name": "Housing"})
+    for _ in range(3):
+        LeaderFactory().topics.add(topic)
+    login_as(client, personas, "staff")
+    client.get(reverse("seats:rollup"))  # the viewer and the session, outside the count
+    # session, user, the topic asked for, count, page of leaders, their topics, the filter's topics
+    with django_assert_num_queries(7):
+        page = client.get(reverse("seats:leader_list") + f"?topic={topic.slug}")
+    assert page.content.decode().count("<tr>") == 1 + 3
+    for _ in range(6):
+        LeaderFactory().topics.add(topic)
+    client.get(reverse("seats:rollup"))
+    with django_assert_num_queries(7):
+        page = client.get(reverse("seats:leader_list") + f"?topic={topic.slug}&page=1")
+    assert page.content.decode().count("<tr>") == 1 + 9
 
 
 def test_the_leader_list_never_shows_how_people_identify(client, personas, body, today):
