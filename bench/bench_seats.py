@@ -26,7 +26,8 @@ A page served from the page cache (ADR 13) is measured as most loads are, then a
 the first load after a change (the data version replaced before every request). Targets (issue
 8): list and detail pages and the "ending soon" view p95 ≤ 50 ms with a constant number of queries.
 
-Environment: BENCH_N (requests per page, default 200); BENCH_EXPLAIN=1 also prints, for each
+Environment: BENCH_N (requests per page, default 200); BENCH_ONLY=openings,rollup (only the pages
+whose names start so); BENCH_EXPLAIN=1 also prints, for each
 page's first load after a change, its slowest queries with the database's plan (lines starting
 with `#`).
 """
@@ -485,7 +486,10 @@ def main() -> int:
             ("api_openings_ending", f"{api}/openings?show=ending", "staff"),
             ("api_openings_holdover", f"{api}/openings?show=holdover", "staff"),
         ]
+        only = [part for part in os.environ.get("BENCH_ONLY", "").split(",") if part]
         for name, url, who in cases:
+            if only and not any(name.startswith(part) for part in only):
+                continue
             client = clients[who]
             result = base.timed(client, url, N)
             if result.skipped:

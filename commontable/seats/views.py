@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commontable.core import feeds, ical
+from commontable.core.deadlines import DeadlineKind
 from commontable.core.exports import export_response
 from commontable.core.http import add_service_error, bound_data, export_format, form_status, paginate, require
 from commontable.core.page_cache import Fragment, render_fragment
@@ -320,12 +321,32 @@ def opening_list(request: HttpRequest) -> HttpResponse:
     def build() -> Fragment:
         page, query = paginate(request, lists[show](request.user, **filters))
         context = {"filter": form, "page_obj": page, "querystring_without_page": query, "show": show,
-                   "items": list(page.object_list), "today": timezone.localdate(),
+                   "rows": _opening_rows(page.object_list, show), "today": timezone.localdate(),
                    "ending_days": selectors.ENDING_DAYS, "tabs": _tabs(request, show)}
         return render_fragment(request, template, context, status=status)
 
     template = "seats/opening_list.html"
     return PAGES.cached_page(request, template, "opening_list", build)
+
+
+def _opening_rows(items, show: str) -> list[dict]:
+    """The openings table as plain values, one dict a row: fifty rows of model lookups, links and
+    deadline words cost the template more than the rest of the page built afresh."""
+    kinds = {kind: str(label) for kind, label in DeadlineKind.choices}
+    rows = []
+    for item in items:
+        seat, term = (item, None) if show == "vacant" else (item.seat, item)
+        body = seat.body
+        rows.append({
+            "seat_url": reverse("seats:seat_detail", args=[seat.public_id]), "seat": seat.name,
+            "body_url": reverse("seats:body_detail", args=[body.slug]), "body": body.name,
+            "jurisdiction": body.jurisdiction.name,
+            "holder": term.holder_label if term else "", "ends_on": term.ends_on if term else None,
+            "deadline": kinds.get(seat.deadline_kind, seat.deadline_kind) if seat.deadline_kind else _("Not known"),
+            "deadline_on": seat.deadline_on if seat.deadline_kind else None,
+            "deadline_note": seat.deadline_note if seat.deadline_kind else "",
+        })
+    return rows
 
 
 def _tabs(request, show: str) -> list[tuple[str, str, bool]]:
