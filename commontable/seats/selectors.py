@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -440,11 +440,16 @@ class Rollup:
 
 
 def consenting_person_ids(person_ids) -> set[int]:
-    """People with an active consent to count how they identify in aggregate figures."""
+    """People with an active consent to count how they identify in aggregate figures: of these
+    ids, or of a query of person ids (asked as a subquery: a list of a thousand ids costs the
+    database more than the subquery)."""
     now = timezone.now()
-    ids = set(person_ids)
-    if not ids:
-        return set()
+    if isinstance(person_ids, QuerySet):
+        ids = person_ids
+    else:
+        ids = set(person_ids)
+        if not ids:
+            return set()
     active = (ConsentRecord.objects.filter(person_id__in=ids, purpose=ConsentPurpose.DEMOGRAPHICS, given_at__lte=now)
               .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=now))
               .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)))
@@ -498,35 +503,43 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
                      .values_list("pk", "body_id")) if held else {}
     leader_terms = [(seat_body[seat], person, identities[person]) for seat, person in held
                     if seat_body.get(seat) in bodies]
-    consenting = consenting_person_ids(person for _body, person, _ident in leader_terms)
+    consenting = consenting_person_ids(Leader.objects.values("person_id"))
     bipoc_people = {person for _body, person, ident in leader_terms
                     if ident == SelfIdentification.BIPOC and person in consenting}
 
+    # Each body's lines (its place, its topics, the climate line if a topic is one, the total),
+    # worked out once; then every body's figures and every leader's seat are added to them.
     lines: dict[str, RollupRow] = {}
     people: dict[str, set[int]] = defaultdict(set)
-
-    def line_keys(body_id: int) -> list[tuple[str, str, bool]]:
-        place_slug, place_name = bodies[body_id]
-        keys = [(f"place:{place_slug}", place_name, False)]
-        topics = body_topics.get(body_id, [])
-        keys += [(f"topic:{slug}", name, slug in CLIMATE_MOBILITY_TOPICS) for slug, name in topics]
-        if any(slug in CLIMATE_MOBILITY_TOPICS for slug, _name in topics):
-            keys.append(("climate_mobility", "", True))
-        keys.append(("total", "", False))
-        return keys
-
+    total = RollupRow("total", "")
+    climate_line = RollupRow("climate_mobility", "", climate_mobility=True)
+    body_lines: dict[int, list[RollupRow]] = {}
+    for body_id, (place_slug, place_name) in bodies.items():
+        key = f"place:{place_slug}"
+        rows = [lines.get(key) or lines.setdefault(key, RollupRow(key, place_name))]
+        climate = False
+        for slug, name in body_topics.get(body_id, ()):
+            key, in_climate = f"topic:{slug}", slug in CLIMATE_MOBILITY_TOPICS
+            rows.append(lines.get(key) or lines.setdefault(key, RollupRow(key, name, climate_mobility=in_climate)))
+            climate = climate or in_climate
+        if climate:
+            rows.append(climate_line)
+        rows.append(total)
+        body_lines[body_id] = rows
+    lines.update({"climate_mobility": climate_line, "total": total})
     for body_id, summary in per_body.items():
-        for key, label, climate in line_keys(body_id):
-            row = lines.setdefault(key, RollupRow(key, label, climate_mobility=climate))
+        seats, held, ending = summary.seats, summary.held, summary.ending_soon
+        for row in body_lines[body_id]:
             row.bodies += 1
-            row.seats += summary.seats
-            row.held += summary.held
-            row.vacant += summary.vacant
-            row.ending_soon += summary.ending_soon
+            row.seats += seats
+            row.held += held
+            row.ending_soon += ending
+    for row in lines.values():
+        row.vacant = row.seats - row.held
     for body_id, person, _ident in leader_terms:
-        for key, _label, _climate in line_keys(body_id):
-            lines[key].by_leaders += 1
-            people[key].add(person)
+        for row in body_lines[body_id]:
+            row.by_leaders += 1
+            people[row.key].add(person)
     # Suppression, as lines × (BIPOC, other leaders), with each line's leaders published: a small
     # cell always hides its partner in the line. The places add up to (about) the total, so they
     # are one table whose column sums are the total's figures: a hidden place hides a second
@@ -547,12 +560,11 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
             continue
         bipoc = len(people[key] & bipoc_people)
         row.bipoc = suppress({"bipoc": bipoc, "other": row.leader_people - bipoc}, k=k)["bipoc"]
-    zero = RollupRow("", "", bipoc=Cell(0))
     return Rollup(
         by_topic=sorted((r for key, r in lines.items() if key.startswith("topic:")), key=lambda r: r.label),
         by_jurisdiction=sorted((r for key, r in lines.items() if key.startswith("place:")), key=lambda r: r.label),
-        climate_mobility=lines.get("climate_mobility", zero),
-        total=lines.get("total", zero),
+        climate_mobility=climate_line,
+        total=total,
         day=today,
     )
 

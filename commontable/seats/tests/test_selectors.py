@@ -13,7 +13,7 @@ from commontable.core.models import IssueTopic
 from commontable.core.suppression import COMPLEMENTARY, SMALL, Cell
 from commontable.core.visibility import Visibility
 from commontable.directory.choices import ConsentPurpose
-from commontable.directory.models import ConsentRecord
+from commontable.directory.models import ConsentRecord, Person
 from commontable.directory.tests.factories import PersonFactory
 from commontable.seats import selectors, services
 from commontable.seats.choices import (
@@ -445,6 +445,9 @@ def test_consenting_people_are_those_with_an_active_demographics_consent():
     assert selectors.consenting_person_ids(everyone) == {active.pk, withdraws_later.pk, expires_later.pk, again.pk}
     assert selectors.consenting_person_ids([withdrawn.pk, active.pk]) == {active.pk}
     assert selectors.consenting_person_ids([]) == set()
+    # a query of people is asked as a subquery, with the same answer
+    assert selectors.consenting_person_ids(Person.objects.filter(pk__in=everyone).values("pk")) == {
+        active.pk, withdraws_later.pk, expires_later.pk, again.pk}
 
 
 # --- a leader's path -------------------------------------------------------------------------------------------------
