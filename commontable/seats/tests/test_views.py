@@ -216,6 +216,30 @@ def test_a_body_page_costs_the_same_queries_for_more_seats(client, personas, bod
         client.get(url)
 
 
+def test_cached_pages_follow_the_records_they_show_and_nothing_else(client, seats, today):
+    from commontable.core.audit import log_action
+    from commontable.seats.pages import PAGES
+
+    holder = PersonFactory(full_name="Abdirahman Farah")
+    TermFactory(seat=seats["vacant"], holder_person=holder, holder_name="", starts_on=today - dt.timedelta(days=10),
+                ends_on=today + dt.timedelta(days=60))
+    ending = reverse("seats:opening_list") + "?show=ending"
+    assert "Abdirahman Farah" in client.get(ending).content.decode()
+    # An audited action elsewhere and a directory record no seats page shows: the pages are kept.
+    version = PAGES.version_now()
+    organization = OrganizationFactory(name="Corridor Table Fiscal Host")
+    log_action(organization, "directory.organization.created")
+    assert PAGES.version_now() == version
+    # The holder's new name and the place's: the pages show them at once.
+    holder.full_name = "Abdirahman Farah Ali"
+    holder.save()
+    assert "Abdirahman Farah Ali" in client.get(ending).content.decode()
+    place = seats["held"].body.jurisdiction
+    place.name = "City of Saint Paul"
+    place.save()
+    assert "City of Saint Paul" in client.get(ending).content.decode()
+
+
 def test_an_unknown_opening_list_is_404(client):
     assert client.get(reverse("seats:opening_list") + "?show=everything").status_code == 404
 
