@@ -5,20 +5,13 @@ nothing when there is any; otherwise checks and applies the file in one transact
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from commontable.core.imports import (
-    ImportRefused,
-    describe_counts,
-    get_import,
-    import_file_apply,
-    validate_file,
-)
+from commontable.core.import_commands import import_actor, read_import_file, report_problems, run_import
+from commontable.core.imports import get_import
 
 KINDS = ("people", "organizations")
 
@@ -55,55 +48,12 @@ class Command(BaseCommand):
         spec = get_import(kind) if kind in KINDS else None
         if spec is None:
             raise CommandError(f"Unknown kind {kind!r}; choose one of: {', '.join(KINDS)}.", returncode=2)
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"No such file: {file}", returncode=2)
-        limit = settings.COMMONTABLE_UPLOAD_MAX_BYTES
-        if path.stat().st_size > limit:
-            raise CommandError(f"The file is larger than the upload limit ({limit} bytes).", returncode=2)
-        actor = None
-        if user:
-            actor = get_user_model().objects.filter(email__iexact=user, is_active=True).first()
-            if actor is None or not spec.allows(actor):
-                raise CommandError(f"{user} is not an active account allowed to import {kind}.", returncode=2)
-        data = path.read_bytes()
+        path, data = read_import_file(file)
+        actor = import_actor(user, spec.allows, kind)
         with translation.override(language):
-            if dry_run:
-                preview = validate_file(spec, data, path.name)
-                self._report(preview, warnings)
-                if preview.has_errors:
-                    raise CommandError(
-                        translation.ngettext(
-                            "Nothing would be imported: %(count)d problem.",
-                            "Nothing would be imported: %(count)d problems.",
-                            preview.error_count,
-                        )
-                        % {"count": preview.error_count},
-                        returncode=1,
-                    )
-                self.stdout.write(translation.gettext("Dry run: nothing was written."))
-                return
             started = time.perf_counter()
-            try:
-                batch, preview = import_file_apply(spec=spec, data=data, filename=path.name, actor=actor)
-            except ImportRefused as refused:
-                if refused.preview is not None:
-                    self._report(refused.preview, warnings)
-                raise CommandError(refused.message, returncode=1) from refused
-            self._report(preview, warnings)
-            self.stdout.write(
-                translation.gettext("Applied %(file)s (import %(id)s).")
-                % {"file": path.name, "id": batch.public_id}
-            )
-            if options.get("verbosity", 1) >= 2:
+            batch = run_import(spec, path, data, actor, apply=not dry_run, stdout=self.stdout,
+                               report=lambda preview: report_problems(self, preview, warnings=warnings))
+            if batch is not None and options.get("verbosity", 1) >= 2:
                 # Read by the benchmark; the process also spends time starting Python and Django.
                 self.stdout.write(f"import_seconds={time.perf_counter() - started:.2f}")
-
-    def _report(self, preview, warnings: bool) -> None:
-        for notice in preview.notices:
-            self.stderr.write(notice)
-        for problem in preview.problems(warnings=warnings):
-            self.stderr.write(str(problem))
-        for companion in preview.companions.values():
-            self.stdout.write(f"{companion.spec.label}: {describe_counts(companion.counts)}")
-        self.stdout.write(f"{preview.spec.label}: {describe_counts(preview.counts)}")

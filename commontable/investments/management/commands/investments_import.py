@@ -5,14 +5,12 @@ in one transaction, all rows or none; exits 1 (nothing written) when any row has
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from commontable.core.imports import ImportRefused, get_import, import_file_apply, validate_file
+from commontable.core.import_commands import import_actor, read_import_file, run_import
+from commontable.core.imports import get_import
 from commontable.investments.imports import ACTION_SKIP, describe_preview_counts
 
 FORMATS = ("capital-plan", "usaspending")
@@ -31,43 +29,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, format: str, file: str, apply: bool, user: str | None, language: str, rows: bool, **options):
         spec = get_import(format)
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"No such file: {file}", returncode=2)
-        limit = settings.COMMONTABLE_UPLOAD_MAX_BYTES
-        if path.stat().st_size > limit:
-            raise CommandError(f"The file is larger than the upload limit ({limit} bytes).", returncode=2)
-        actor = None
-        if user:
-            actor = get_user_model().objects.filter(email__iexact=user, is_active=True).first()
-            if actor is None or not spec.allows(actor):
-                raise CommandError(f"{user} is not an active account allowed to import investments.", returncode=2)
-        data = path.read_bytes()
+        path, data = read_import_file(file)
+        actor = import_actor(user, spec.allows, "investments")
         with translation.override(language):
-            if not apply:
-                preview = validate_file(spec, data, path.name)
-                self._report(preview, rows)
-                if preview.has_errors:
-                    raise CommandError(
-                        translation.ngettext(
-                            "Nothing would be imported: %(count)d problem.",
-                            "Nothing would be imported: %(count)d problems.",
-                            preview.error_count,
-                        ) % {"count": preview.error_count},
-                        returncode=1,
-                    )
-                self.stdout.write(translation.gettext("Dry run: nothing was written. Add --apply to import."))
-                return
-            try:
-                batch, preview = import_file_apply(spec=spec, data=data, filename=path.name, actor=actor)
-            except ImportRefused as refused:
-                if refused.preview is not None:
-                    self._report(refused.preview, rows)
-                raise CommandError(refused.message, returncode=1) from refused
-            self._report(preview, rows)
-            self.stdout.write(
-                translation.gettext("Applied %(file)s (import %(id)s).") % {"file": path.name, "id": batch.public_id}
-            )
+            run_import(spec, path, data, actor, apply=apply, stdout=self.stdout,
+                       report=lambda preview: self._report(preview, rows),
+                       dry_run_note=translation.gettext("Dry run: nothing was written. Add --apply to import."))
 
     def _report(self, preview, rows: bool) -> None:
         for notice in preview.notices:

@@ -4,13 +4,11 @@ is any; otherwise checks and applies the file in one transaction."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from commontable.core.import_commands import import_actor, read_import_file
 from commontable.core.imports import ImportRefused, describe_counts
 from commontable.investments.models import Investment
 from commontable.workforce import services
@@ -30,21 +28,12 @@ class Command(BaseCommand):
         target = Investment.objects.filter(slug=investment).first()
         if target is None:
             raise CommandError(f"No investment with the slug {investment!r}.", returncode=2)
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"No such file: {file}", returncode=2)
-        limit = settings.COMMONTABLE_UPLOAD_MAX_BYTES
-        if path.stat().st_size > limit:
-            raise CommandError(f"The file is larger than the upload limit ({limit} bytes).", returncode=2)
-        actor = None
-        if user:
-            actor = get_user_model().objects.filter(email__iexact=user, is_active=True).first()
-            if actor is None or not actor.has_perm("workforce.edit_workforce"):
-                raise CommandError(f"{user} is not an active account allowed to import hours.", returncode=2)
+        path, data = read_import_file(file)
+        actor = import_actor(user, lambda account: account.has_perm("workforce.edit_workforce"), "hours")
         with translation.override(language):
             try:
                 batch, checked = services.hours_import_file(
-                    actor=actor, investment=target, data=path.read_bytes(), filename=path.name, dry_run=dry_run
+                    actor=actor, investment=target, data=data, filename=path.name, dry_run=dry_run
                 )
             except ImportRefused as refused:
                 if refused.preview is not None:
