@@ -39,10 +39,11 @@ def import_actor(email: str | None, allowed: Callable[[object], bool], what: str
     return actor
 
 
-def run_import(spec, path: Path, data: bytes, actor, *, apply: bool, report: Callable, stdout,
+def run_import(command, spec, path: Path, data: bytes, actor, *, apply: bool, report: Callable,
                dry_run_note: str | None = None):
     """Check the file and `report` its preview; with `apply`, write it in one transaction, all rows
-    or none. Any error: exit 1, nothing written. Returns the import batch, or None for a dry run."""
+    or none; the outcome on the command's stdout. Any error: exit 1, nothing written. Returns the
+    import batch, or None for a dry run."""
     if not apply:
         preview = validate_file(spec, data, path.name)
         report(preview)
@@ -55,7 +56,7 @@ def run_import(spec, path: Path, data: bytes, actor, *, apply: bool, report: Cal
                 ) % {"count": preview.error_count},
                 returncode=1,
             )
-        stdout.write(dry_run_note or translation.gettext("Dry run: nothing was written."))
+        command.stdout.write(dry_run_note or translation.gettext("Dry run: nothing was written."))
         return None
     try:
         batch, preview = import_file_apply(spec=spec, data=data, filename=path.name, actor=actor)
@@ -64,7 +65,7 @@ def run_import(spec, path: Path, data: bytes, actor, *, apply: bool, report: Cal
             report(refused.preview)
         raise CommandError(refused.message, returncode=1) from refused
     report(preview)
-    stdout.write(translation.gettext("Applied %(file)s (import %(id)s).") % {"file": path.name, "id": batch.public_id})
+    command.stdout.write(translation.gettext("Applied %(file)s (import %(id)s).") % {"file": path.name, "id": batch.public_id})
     return batch
 
 

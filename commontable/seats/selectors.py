@@ -103,6 +103,12 @@ def _held_q(today: dt.date) -> Q:
     return Q(last_start__lte=today) & (Q(last_until__isnull=True) | Q(last_until__gte=today))
 
 
+def _latest_holds(seat: Seat, today: dt.date) -> bool:
+    """`_held_q` for a seat in hand: its latest term began by `today` and holds the seat through it."""
+    return (seat.last_start is not None and seat.last_start <= today
+            and (seat.last_until is None or seat.last_until >= today))
+
+
 def _vacant_q(today: dt.date) -> Q:
     """Seats with no term, or whose latest term (begun by `today`) no longer holds them."""
     return Q(last_start__isnull=True) | Q(last_start__lte=today, last_until__lt=today)
@@ -181,14 +187,11 @@ def seat_rows(seats: list[Seat], today: dt.date | None = None, *, nominations: b
     else:
         # The latest term serves today if it began by today and holds the seat through it; a
         # seat with a term starting later is asked about its terms.
-        current_ids = [seat.last_term_id for seat in seats
-                       if seat.last_term_id and seat.last_start <= today
-                       and (seat.last_until is None or seat.last_until >= today)]
+        current_ids = [seat.last_term_id for seat in seats if _latest_holds(seat, today)]
         later = [seat.pk for seat in seats if seat.last_start is not None and seat.last_start > today]
-        found = terms.filter(Q(pk__in=current_ids) | Q(serving_q(today), seat_id__in=later)) \
-            if current_ids or later else []
-        for term in found:
-            by_seat[term.seat_id].append(term)
+        if current_ids or later:
+            for term in terms.filter(Q(pk__in=current_ids) | Q(serving_q(today), seat_id__in=later)):
+                by_seat[term.seat_id].append(term)
     pending: dict[int, int] = {}
     if nominations:
         pending = dict(Nomination.objects.filter(seat__in=seats, outcome=NominationOutcome.PENDING)
@@ -528,12 +531,11 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
         body_lines[body_id] = rows
     lines.update({"climate_mobility": climate_line, "total": total})
     for body_id, summary in per_body.items():
-        seats, held, ending = summary.seats, summary.held, summary.ending_soon
         for row in body_lines[body_id]:
             row.bodies += 1
-            row.seats += seats
-            row.held += held
-            row.ending_soon += ending
+            row.seats += summary.seats
+            row.held += summary.held
+            row.ending_soon += summary.ending_soon
     for row in lines.values():
         row.vacant = row.seats - row.held
     for body_id, person, _ident in leader_terms:

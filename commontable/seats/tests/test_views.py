@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from commontable.core import feeds
@@ -240,6 +242,30 @@ def test_cached_pages_follow_the_records_they_show_and_nothing_else(client, seat
     assert "City of Saint Paul" in client.get(ending).content.decode()
 
 
+@pytest.mark.parametrize("show", ["vacant", "ending", "holdover"])
+def test_the_openings_cost_the_same_queries_for_more_openings(client, personas, body, today, show):
+    def add(n):
+        for _ in range(n):
+            seat = SeatFactory(body=body)
+            if show == "ending":
+                TermFactory(seat=seat, starts_on=today - dt.timedelta(days=300), ends_on=today + dt.timedelta(days=30))
+            elif show == "holdover":
+                TermFactory(seat=seat, starts_on=today - dt.timedelta(days=900), ends_on=today - dt.timedelta(days=5))
+
+    url = reverse("seats:opening_list") + f"?show={show}"
+    login_as(client, personas, "member_a")
+    counts, total = [], 0
+    for n in (2, 6):
+        add(n)
+        total += n
+        client.get(reverse("seats:rollup"))  # the viewer and the session, outside the count
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        assert page.count("<tr>") == 1 + total  # the header and one row an opening
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
+
+
 def test_an_unknown_opening_list_is_404(client):
     assert client.get(reverse("seats:opening_list") + "?show=everything").status_code == 404
 
@@ -377,8 +403,6 @@ def test_bipoc_figures_show_only_for_five_consenting_people(client, personas, bo
 
 
 def test_the_leader_list_filters_and_shows_a_new_leader_at_once(client, personas):
-    from commontable.seats.tests.factories import LeaderFactory
-
     LeaderFactory(person=PersonFactory(full_name="Hodan Warsame"), readiness="ready")
     LeaderFactory(person=PersonFactory(full_name="Tou Vang"), readiness="interested")
     login_as(client, personas, "staff")
@@ -396,8 +420,6 @@ def test_the_leader_list_filters_and_shows_a_new_leader_at_once(client, personas
 
 
 def test_the_leader_list_costs_the_same_queries_for_more_leaders(client, personas, django_assert_num_queries):
-    from commontable.seats.tests.factories import LeaderFactory
-
     topic, _new = IssueTopic.objects.get_or_create(slug="housing", defaults={"name": "Housing"})
     for _ in range(3):
         LeaderFactory().topics.add(topic)

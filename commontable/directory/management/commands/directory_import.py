@@ -52,7 +52,7 @@ class Command(BaseCommand):
         actor = import_actor(user, spec.allows, kind)
         with translation.override(language):
             started = time.perf_counter()
-            batch = run_import(spec, path, data, actor, apply=not dry_run, stdout=self.stdout,
+            batch = run_import(self, spec, path, data, actor, apply=not dry_run,
                                report=lambda preview: report_problems(self, preview, warnings=warnings))
             if batch is not None and options.get("verbosity", 1) >= 2:
                 # Read by the benchmark; the process also spends time starting Python and Django.

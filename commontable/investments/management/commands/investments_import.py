@@ -32,7 +32,7 @@ class Command(BaseCommand):
         path, data = read_import_file(file)
         actor = import_actor(user, spec.allows, "investments")
         with translation.override(language):
-            run_import(spec, path, data, actor, apply=apply, stdout=self.stdout,
+            run_import(self, spec, path, data, actor, apply=apply,
                        report=lambda preview: self._report(preview, rows),
                        dry_run_note=translation.gettext("Dry run: nothing was written. Add --apply to import."))
 

@@ -36,5 +36,5 @@ class Command(BaseCommand):
         path, data = read_import_file(file)
         actor = import_actor(user, spec.allows, kind)
         with translation.override(language):
-            run_import(spec, path, data, actor, apply=not dry_run, stdout=self.stdout,
+            run_import(self, spec, path, data, actor, apply=not dry_run,
                        report=lambda preview: report_problems(self, preview, warnings=warnings))
