@@ -114,7 +114,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "commontable.core.cache.DatabaseCache",
         "LOCATION": "commontable_cache",
         # The plan's figures are cached per indicator and date range; keep room for all of them.
         "OPTIONS": {"MAX_ENTRIES": 20000},

@@ -26,7 +26,7 @@ from commontable.core.models import IssueTopic, Place
 from commontable.core.suppression import Cell, suppress
 from commontable.core.visibility import viewer_for
 from commontable.directory.choices import ConsentPurpose
-from commontable.directory.models import ConsentRecord
+from commontable.directory.models import ConsentRecord, Person
 from commontable.seats.choices import NominationOutcome, SeatState, SelfIdentification, TermStatus
 from commontable.seats.models import (
     Leader,
@@ -391,8 +391,12 @@ def _latest_terms(user, today: dt.date, seat_q: Q, term_q: Q, name: str, filters
 
     ids = _cached_ids(name, user, today, filters, compute)
     fields = ("id", "public_id", "seat_id", "starts_on", "ends_on", "left_on", "occupied_until", "holder_name",
-              "holder_person_id", "holder_person__full_name", *(f"seat__{name}" for name in OPENING_SEAT_FIELDS))
-    return OrderedRows(ids, Term.objects.select_related("seat__body__jurisdiction", "holder_person").only(*fields))
+              "holder_person_id", *(f"seat__{name}" for name in OPENING_SEAT_FIELDS))
+    # The holders' names in a query of their own: joined in, PostgreSQL hashes the whole directory
+    # for fifty names.
+    holders = Prefetch("holder_person", Person.objects.order_by().only("id", "full_name"))
+    return OrderedRows(ids, Term.objects.select_related("seat__body__jurisdiction").prefetch_related(holders)
+                       .only(*fields))
 
 
 def ending_terms(user, today: dt.date | None = None, days: int = ENDING_DAYS, **filters) -> OrderedRows:

@@ -27,7 +27,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commontable.core import feeds, ical
 from commontable.core.deadlines import DeadlineKind
 from commontable.core.exports import export_response
-from commontable.core.http import add_service_error, bound_data, export_format, form_status, paginate, require
+from commontable.core.http import (
+    add_service_error,
+    bound_data,
+    export_format,
+    form_status,
+    paginate,
+    path_maker,
+    require,
+)
 from commontable.core.page_cache import Fragment, render_fragment
 from commontable.core.visibility import viewer_for
 from commontable.seats import permissions, selectors, services
@@ -333,13 +341,15 @@ def _opening_rows(items, show: str) -> list[dict]:
     """The openings table as plain values, one dict a row: fifty rows of model lookups, links and
     deadline words cost the template more than the rest of the page built afresh."""
     kinds = {kind: str(label) for kind, label in DeadlineKind.choices}
+    seat_path = path_maker("seats:seat_detail", "00000000-0000-0000-0000-000000000000")
+    body_path = path_maker("seats:body_detail", "slug-marker-0")
     rows = []
     for item in items:
         seat, term = (item, None) if show == "vacant" else (item.seat, item)
         body = seat.body
         rows.append({
-            "seat_url": reverse("seats:seat_detail", args=[seat.public_id]), "seat": seat.name,
-            "body_url": reverse("seats:body_detail", args=[body.slug]), "body": body.name,
+            "seat_url": seat_path(seat.public_id), "seat": seat.name,
+            "body_url": body_path(body.slug), "body": body.name,
             "jurisdiction": body.jurisdiction.name,
             "holder": term.holder_label if term else "", "ends_on": term.ends_on if term else None,
             "deadline": kinds.get(seat.deadline_kind, seat.deadline_kind) if seat.deadline_kind else _("Not known"),
