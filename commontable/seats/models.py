@@ -135,6 +135,10 @@ class Seat(PublicIdModel, TimeStampedModel):
     last_start = models.DateField(null=True, blank=True, editable=False)
     last_ends_on = models.DateField(null=True, blank=True, editable=False)
     last_until = models.DateField(null=True, blank=True, editable=False)
+    # The latest term's holder from the directory: the roll-up finds the leaders' seats on the
+    # seats alone, without walking every term a directory person ever held.
+    last_holder_person = models.ForeignKey("directory.Person", null=True, blank=True, on_delete=models.SET_NULL,
+                                           related_name="+", editable=False)
 
     class Meta:
         ordering = ["body", "position", "name", "id"]
@@ -144,6 +148,8 @@ class Seat(PublicIdModel, TimeStampedModel):
             models.Index(fields=["last_until"], name="seats_seat_last_until_idx"),
             models.Index(fields=["last_start"], name="seats_seat_last_start_idx"),
             models.Index(fields=["last_ends_on"], name="seats_seat_last_ends_idx"),
+            # Every body's seat counts (the roll-up) read from this index alone, not the wide rows.
+            models.Index(fields=["body", "last_start", "last_until", "last_ends_on"], name="seats_seat_body_state_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["body", "name"], name="seats_seat_name_unique"),
@@ -191,7 +197,6 @@ class Term(PublicIdModel, TimeStampedModel):
             models.Index(fields=["seat", "starts_on", "occupied_until"], name="seats_term_seat_idx"),
             # Terms ending in the next 90 days.
             models.Index(fields=["ends_on"], name="seats_term_ends_idx"),
-            models.Index(fields=["holder_person"], name="seats_term_holder_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),

@@ -251,22 +251,26 @@ def refresh_occupancy(seat: Seat) -> None:
 
 
 def seats_latest_refresh(seat_ids) -> int:
-    """Keep each seat's latest term and its dates (`Seat.last_*`) in step with its terms, for
-    many seats at once (imports, the benchmark's data); returns how many seats changed."""
+    """Keep each seat's latest term, its dates and its holder from the directory (`Seat.last_*`)
+    in step with its terms, for many seats at once (imports, the benchmark's data); returns how
+    many seats changed."""
     ids = set(seat_ids)
+    columns = ("last_term", "last_start", "last_ends_on", "last_until", "last_holder_person")
     latest: dict[int, tuple] = {}
     for chunk_start in range(0, len(ids), 5000):
         chunk = sorted(ids)[chunk_start:chunk_start + 5000]
         for row in (Term.objects.filter(seat_id__in=chunk).order_by("seat_id", "starts_on", "id")
-                    .values_list("seat_id", "id", "starts_on", "ends_on", "occupied_until")):
+                    .values_list("seat_id", "id", "starts_on", "ends_on", "occupied_until", "holder_person_id")):
             latest[row[0]] = row[1:]
     changed = []
-    for seat in Seat.objects.filter(pk__in=ids).only("id", "last_term", "last_start", "last_ends_on", "last_until"):
-        values = latest.get(seat.pk, (None, None, None, None))
-        if (seat.last_term_id, seat.last_start, seat.last_ends_on, seat.last_until) != values:
-            seat.last_term_id, seat.last_start, seat.last_ends_on, seat.last_until = values
+    for seat in Seat.objects.filter(pk__in=ids).only("id", *columns):
+        values = latest.get(seat.pk, (None,) * len(columns))
+        if (seat.last_term_id, seat.last_start, seat.last_ends_on, seat.last_until,
+                seat.last_holder_person_id) != values:
+            (seat.last_term_id, seat.last_start, seat.last_ends_on, seat.last_until,
+             seat.last_holder_person_id) = values
             changed.append(seat)
-    Seat.objects.bulk_update(changed, ["last_term", "last_start", "last_ends_on", "last_until"], batch_size=2000)
+    Seat.objects.bulk_update(changed, columns, batch_size=2000)
     return len(changed)
 
 

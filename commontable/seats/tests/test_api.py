@@ -787,11 +787,11 @@ def test_representation_query_count(client, personas, world, django_assert_num_q
     _seated_leaders(world.bodies["public"], rows, SelfIdentification.BIPOC)
     login_as(client, personas, "member_b")
     # session, user; viewer: person, affiliations, table participations; the state of
-    # demographic consent (part of the kept figures' key); the bodies (with jurisdiction); their
-    # topics; the seat counts (one grouped query over the seats' latest-term columns); the
-    # leaders and how they identify; the terms they hold today; those terms' bodies; who among
-    # them consents.
-    with django_assert_num_queries(13):
+    # demographic consent (part of the kept figures' key); the places; the bodies; the topics;
+    # which body has which topic; the seat counts (one grouped query over the seats' latest-term
+    # columns); the leaders and how they identify; the seats they hold today (from the same
+    # columns); the seats with a term starting later (none here); who among them consents.
+    with django_assert_num_queries(15):
         response = client.get(f"{API}/representation")
     assert response.json()["total"]["bodies"] == rows + 2
 
