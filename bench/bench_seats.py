@@ -27,7 +27,8 @@ the first load after a change (the data version replaced before every request). 
 8): list and detail pages and the "ending soon" view p95 ≤ 50 ms with a constant number of queries.
 
 Environment: BENCH_N (requests per page, default 200); BENCH_ONLY=openings,rollup (only the pages
-whose names start so); BENCH_EXPLAIN=1 also prints, for each
+whose names start so); the bare view is measured again at the end (`baseline_end`: a shared
+machine's speed drifts during a run). BENCH_EXPLAIN=1 also prints, for each
 page's first load after a change, its slowest queries with the database's plan (lines starting
 with `#`).
 """
@@ -511,6 +512,10 @@ def main() -> int:
                 print(line(f"{name}_cold", cold, baseline_p95) + f" as={who}", flush=True)
             if EXPLAIN:
                 explain(client, name, url, PAGES.changed)
+        # The bare view again: a shared machine's speed drifts during a run (another tenant's
+        # load), and a page is only comparable with the baseline measured near it.
+        result = base.timed(clients["staff"], "/__bench__/baseline/", N)
+        print(line("baseline_end", result, baseline_p95), flush=True)
     return 0
 
 
