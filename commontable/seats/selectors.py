@@ -536,6 +536,10 @@ def rollup(user, today: dt.date | None = None, *, k: int = 5) -> Rollup:
     return found
 
 
+# The roll-up's two lines that are not a place or a topic, keyed like those: (kind, id).
+TOTAL_LINE, CLIMATE_LINE = ("total", None), ("climate_mobility", None)
+
+
 def _rollup(user, today: dt.date, k: int) -> Rollup:
     # Plain rows without joins, read whole and kept to the viewer's bodies here: the roll-up reads
     # every body of the region, and a filter (or a join to the vocabularies) costs the database
@@ -554,22 +558,23 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
                     if identities[person] == SelfIdentification.BIPOC and person in consenting}
 
     # The lines a body counts in: its place, each of its topics, the climate line if one of its
-    # topics is, and the total — as ("place", id), ("topic", id), "climate_mobility", "total".
+    # topics is, and the total — as ("place", id), ("topic", id), CLIMATE_LINE and TOTAL_LINE.
     # Every body's figures are added to its lines (plain lists of numbers, made into rows last),
     # then every leader's seat.
     topic_rows = {pk: (slug, name) for pk, slug, name in IssueTopic.objects.order_by().values_list("pk", "slug", "name")}
     climate_topics = {pk for pk, (slug, _name) in topic_rows.items() if slug in CLIMATE_MOBILITY_TOPICS}
     figures: dict = defaultdict(lambda: [0, 0, 0, 0])  # bodies, seats, held, ending soon
-    figures["total"], figures["climate_mobility"] = [0, 0, 0, 0], [0, 0, 0, 0]  # shown even when empty
+    figures[TOTAL_LINE], figures[CLIMATE_LINE] = [0, 0, 0, 0], [0, 0, 0, 0]  # shown even when empty
     people: dict = defaultdict(set)
     summaries = body_summaries(None, today)
     empty = BodySummary()
     lines_of: dict[int, list] = {}
     for body_id, place_id in bodies.items():
-        keys = [("place", place_id), *(("topic", topic) for topic in topics_of.get(body_id, ()))]
-        if not climate_topics.isdisjoint(topics_of.get(body_id, ())):
-            keys.append("climate_mobility")
-        keys.append("total")
+        body_topics = topics_of.get(body_id, ())
+        keys = [("place", place_id), *(("topic", topic) for topic in body_topics)]
+        if not climate_topics.isdisjoint(body_topics):
+            keys.append(CLIMATE_LINE)
+        keys.append(TOTAL_LINE)
         lines_of[body_id] = keys
         summary = summaries.get(body_id, empty)
         for key in keys:
@@ -587,8 +592,8 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
                   Place.objects.filter(pk__in=set(bodies.values())).order_by().values_list("pk", "slug", "name")}
     lines: dict = {}
     for key, (n, seats, held, ending) in figures.items():
-        if key in ("total", "climate_mobility"):
-            row = RollupRow(key, "", climate_mobility=key == "climate_mobility")
+        if key in (TOTAL_LINE, CLIMATE_LINE):
+            row = RollupRow(key[0], "", climate_mobility=key == CLIMATE_LINE)
         elif key[0] == "place":
             slug, name = place_rows.get(key[1], ("", ""))
             row = RollupRow(f"place:{slug}", name)
@@ -598,7 +603,7 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
         row.bodies, row.seats, row.held, row.ending_soon, row.vacant = n, seats, held, ending, seats - held
         row.by_leaders, row.leader_people = by_leaders[key], len(people[key])
         lines[key] = row
-    total, climate_line = lines["total"], lines["climate_mobility"]
+    total, climate_line = lines[TOTAL_LINE], lines[CLIMATE_LINE]
     # Suppression, as lines × (BIPOC, other leaders), with each line's leaders published: a small
     # cell always hides its partner in the line. The places add up to (about) the total, so they
     # are one table whose column sums are the total's figures: a hidden place hides a second
