@@ -150,25 +150,22 @@ def _holdover_q(today: dt.date) -> Q:
     return _held_q(today) & Q(last_ends_on__lt=today)
 
 
-def body_summaries(body_ids, today: dt.date | None = None) -> dict[int, BodySummary]:
-    """Seats, held seats and terms ending soon of each body (a page's ids, a subquery of bodies,
-    or None: every body with a seat), from the seats' latest-term columns in one grouped query;
-    the few seats with a term that starts later than today are asked about their terms (one more
-    query, only if any)."""
-    today = _today(today)
-    result: dict[int, BodySummary] = defaultdict(BodySummary)
-    if isinstance(body_ids, list | tuple | set):
-        result.update({pk: BodySummary() for pk in body_ids})
+def seat_counts(body_ids, today: dt.date) -> dict[int, list[int]]:
+    """[seats, held, ending soon] of each body with a seat (of a page's ids, a subquery of bodies,
+    or None: every body), from the seats' latest-term columns in one grouped query; the few seats
+    with a term that starts later than today are asked about their terms (one more query, only if
+    any). Plain lists of numbers: the roll-up adds up every body of the region."""
     future = Q(last_start__gt=today)
-    with_future = []
     seats = Seat.objects.all() if body_ids is None else Seat.objects.filter(body_id__in=body_ids)
+    result: dict[int, list[int]] = {}
+    with_future = []
     # Grouped in the covering index's order: PostgreSQL then reads the seats' states from that
     # index alone (half the cost of scanning the table and hashing the groups).
     for body_id, n, held, ending, later in (
             seats.values_list("body_id")
             .annotate(n=CountRows(), held=CountRows(filter=_held_q(today)), ending=CountRows(filter=_ending_q(today)),
                       later=CountRows(filter=future)).order_by("body_id")):
-        result[body_id].seats, result[body_id].held, result[body_id].ending_soon = n, held, ending
+        result[body_id] = [n, held, ending]
         if later:
             with_future.append(body_id)
     if with_future:
@@ -177,8 +174,20 @@ def body_summaries(body_ids, today: dt.date | None = None) -> dict[int, BodySumm
         for body_id, held, ending in (Seat.objects.filter(future, body_id__in=with_future)
                                       .annotate(h=Exists(serving), e=Exists(serving.filter(soon)))
                                       .values_list("body_id", "h", "e")):
-            result[body_id].held += int(held)
-            result[body_id].ending_soon += int(ending)
+            result[body_id][1] += int(held)
+            result[body_id][2] += int(ending)
+    return result
+
+
+def body_summaries(body_ids, today: dt.date | None = None) -> dict[int, BodySummary]:
+    """Seats, held seats and terms ending soon of each body (a page's ids, a subquery of bodies,
+    or None: every body with a seat); a body of the ids without seats has an empty summary."""
+    today = _today(today)
+    result: dict[int, BodySummary] = defaultdict(BodySummary)
+    if isinstance(body_ids, list | tuple | set):
+        result.update({pk: BodySummary() for pk in body_ids})
+    for body_id, (n, held, ending) in seat_counts(body_ids, today).items():
+        result[body_id] = BodySummary(n, held, ending)
     return result
 
 
@@ -546,10 +555,8 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
     # more than the few rows it would spare.
     active = visible_bodies(user).filter(dissolved_on__isnull=True).order_by()
     bodies = dict(active.values_list("pk", "jurisdiction_id"))
-    topics_of: dict[int, list[int]] = defaultdict(list)
-    for body_id, topic_id in PublicBody.topics.through.objects.order_by().values_list("publicbody_id", "issuetopic_id"):
-        if body_id in bodies:
-            topics_of[body_id].append(topic_id)
+    topic_pairs = [(body_id, topic_id) for body_id, topic_id in PublicBody.topics.through.objects.order_by()
+                   .values_list("publicbody_id", "issuetopic_id") if body_id in bodies]
     identities = dict(Leader.objects.order_by().values_list("person_id", "self_identification"))
     leader_seats = [(body, person) for body, person in leader_holdings(today)
                     if body in bodies and person in identities]  # both read a moment apart
@@ -558,34 +565,49 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
                     if identities[person] == SelfIdentification.BIPOC and person in consenting}
 
     # The lines a body counts in: its place, each of its topics, the climate line if one of its
-    # topics is, and the total — as ("place", id), ("topic", id), CLIMATE_LINE and TOTAL_LINE.
-    # Every body's figures are added to its lines (plain lists of numbers, made into rows last),
-    # then every leader's seat.
+    # topics is, and the total — keyed ("place", id), ("topic", id), CLIMATE_LINE and TOTAL_LINE.
+    # Each line's figures are [bodies, seats, held, ending soon], summed per place over the
+    # bodies and per topic over the (body, topic) pairs, then made into rows; then every
+    # leader's seat is counted in its body's lines.
     topic_rows = {pk: (slug, name) for pk, slug, name in IssueTopic.objects.order_by().values_list("pk", "slug", "name")}
     climate_topics = {pk for pk, (slug, _name) in topic_rows.items() if slug in CLIMATE_MOBILITY_TOPICS}
-    figures: dict = defaultdict(lambda: [0, 0, 0, 0])  # bodies, seats, held, ending soon
-    figures[TOTAL_LINE], figures[CLIMATE_LINE] = [0, 0, 0, 0], [0, 0, 0, 0]  # shown even when empty
-    people: dict = defaultdict(set)
-    summaries = body_summaries(None, today)
-    empty = BodySummary()
-    lines_of: dict[int, list] = {}
-    for body_id, place_id in bodies.items():
-        body_topics = topics_of.get(body_id, ())
-        keys = [("place", place_id), *(("topic", topic) for topic in body_topics)]
-        if not climate_topics.isdisjoint(body_topics):
-            keys.append(CLIMATE_LINE)
-        keys.append(TOTAL_LINE)
-        lines_of[body_id] = keys
-        summary = summaries.get(body_id, empty)
-        for key in keys:
-            line = figures[key]
-            line[0] += 1
-            line[1] += summary.seats
-            line[2] += summary.held
-            line[3] += summary.ending_soon
+    counts = seat_counts(None, today)
+    no_seats = (0, 0, 0)
+    of_body = {body_id: counts.get(body_id, no_seats) for body_id in bodies}
+
+    def summed(kind: str, pairs) -> dict:
+        lines: dict = {}
+        for body_id, line_id in pairs:
+            n, held, ending = of_body[body_id]
+            line = lines.get((kind, line_id))
+            if line is None:
+                lines[(kind, line_id)] = [1, n, held, ending]
+            else:
+                line[0] += 1
+                line[1] += n
+                line[2] += held
+                line[3] += ending
+        return lines
+
+    topics_of: dict[int, list[int]] = defaultdict(list)
+    for body_id, topic_id in topic_pairs:
+        topics_of[body_id].append(topic_id)
+    climate_bodies = [body_id for body_id, topics in topics_of.items() if not climate_topics.isdisjoint(topics)]
+    figures = summed("place", bodies.items())
+    figures.update(summed("topic", topic_pairs))
+    # Every body has one place: the total is the places' sum. Both lines show even when empty.
+    place_figures = [line for key, line in figures.items() if key[0] == "place"]
+    figures[TOTAL_LINE] = [sum(column) for column in zip(*place_figures, strict=True)] or [0, 0, 0, 0]
+    figures[CLIMATE_LINE] = summed(CLIMATE_LINE[0], ((body_id, None) for body_id in climate_bodies)).get(
+        CLIMATE_LINE, [0, 0, 0, 0])
     by_leaders: dict = defaultdict(int)
+    people: dict = defaultdict(set)
+    climate_set = set(climate_bodies)
     for body_id, person in leader_seats:
-        for key in lines_of[body_id]:
+        keys = [("place", bodies[body_id]), *(("topic", topic) for topic in topics_of.get(body_id, ())), TOTAL_LINE]
+        if body_id in climate_set:
+            keys.append(CLIMATE_LINE)
+        for key in keys:
             by_leaders[key] += 1
             people[key].add(person)
     place_rows = {pk: (slug, name) for pk, slug, name in
