@@ -35,7 +35,7 @@ from django.utils.translation import gettext, ngettext
 
 from commontable.core import notifications, schedule
 from commontable.core.models import IssueTopic, Place
-from commontable.core.suppression import Cell, suppress
+from commontable.core.suppression import DISCLOSIVE, Cell, nested_disclosures, suppress
 from commontable.core.visibility import viewer_for
 from commontable.directory.choices import ConsentPurpose
 from commontable.directory.models import ConsentRecord, Person
@@ -626,24 +626,40 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
         row.by_leaders, row.leader_people = by_leaders[key], len(people[key])
         lines[key] = row
     total, climate_line = lines[TOTAL_LINE], lines[CLIMATE_LINE]
-    # Suppression, as lines × (BIPOC, other leaders), with each line's leaders published: a small
-    # cell always hides its partner in the line. The places add up to (about) the total, so they
-    # are one table whose column sums are the total's figures: a hidden place hides a second
-    # place too. Topics overlap (a body has several) and add up to nothing published, so each
-    # topic line, the climate line and the total are protected on their own.
-    places = [key for key in lines if key[0] == "place"]
-    cells = {}
-    for key in places:
-        bipoc = len(people[key] & bipoc_people)
-        cells[(key, "bipoc")], cells[(key, "other")] = bipoc, lines[key].leader_people - bipoc
-    hidden = suppress(cells, k=k, dims=2)
-    for key in places:
-        lines[key].bipoc = hidden[(key, "bipoc")]
-    for key, row in lines.items():
-        if key[0] == "place":
-            continue
-        bipoc = len(people[key] & bipoc_people)
-        row.bipoc = suppress({"bipoc": bipoc, "other": row.leader_people - bipoc}, k=k)["bipoc"]
+    # Suppression, as lines × (BIPOC, other leaders), with each line's leaders published (ADR 20):
+    # - a small cell always hides its partner in the line, and a line whose leaders are all BIPOC
+    #   is hidden too ("all five" says it of each);
+    # - the places add up to (about) the total, so they are one table whose column sums are the
+    #   total's figures: a hidden place hides a second place too;
+    # - topics overlap (a body has several) and add up to nothing published, so each topic line,
+    #   the climate line and the total are protected on their own;
+    # - where every leader of one line is also in a larger line (a place in the total, a climate
+    #   topic in the climate line), the larger's figures less the smaller's must not disclose
+    #   either: the smaller is hidden, and a place hidden so hides a second place again.
+    bipoc_of = {key: len(people[key] & bipoc_people) for key in lines}
+    all_bipoc = {key for key, n in bipoc_of.items() if n and n == lines[key].leader_people}
+    forced: set = set()
+    while True:
+        places = [key for key in lines if key[0] == "place"]
+        cells = {}
+        for key in places:
+            cells[(key, "bipoc")], cells[(key, "other")] = bipoc_of[key], lines[key].leader_people - bipoc_of[key]
+        hidden = suppress(cells, k=k, dims=2,
+                          hide=[(key, "bipoc") for key in places if key in all_bipoc or key in forced])
+        for key in places:
+            lines[key].bipoc = hidden[(key, "bipoc")]
+        for key, row in lines.items():
+            if key[0] == "place":
+                continue
+            if key in all_bipoc or key in forced:
+                row.bipoc = Cell(None, True, DISCLOSIVE)
+            else:
+                row.bipoc = suppress({"bipoc": bipoc_of[key], "other": row.leader_people - bipoc_of[key]}, k=k)["bipoc"]
+        shown = {key: frozenset(people[key]) for key, row in lines.items() if not row.bipoc.suppressed}
+        more = nested_disclosures(shown, bipoc_people, k) - forced
+        if not more:
+            break
+        forced |= more
     return Rollup(
         by_topic=sorted((r for key, r in lines.items() if key[0] == "topic"), key=lambda r: r.label),
         by_jurisdiction=sorted((r for key, r in lines.items() if key[0] == "place"), key=lambda r: r.label),

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from commontable.core.models import IssueTopic
-from commontable.core.suppression import COMPLEMENTARY, SMALL, Cell
+from commontable.core.suppression import COMPLEMENTARY, DISCLOSIVE, SMALL, Cell
 from commontable.core.visibility import Visibility
 from commontable.directory.choices import ConsentPurpose
 from commontable.directory.models import ConsentRecord, Person
@@ -392,6 +392,73 @@ def test_a_hidden_bipoc_figure_of_a_place_cannot_be_worked_out_from_the_total_an
     assert hidden_places, "Saint Paul's 3 must be hidden"
     assert result.total.bipoc.suppressed or len(hidden_places) != 1, (
         f"total {result.total.bipoc}, places {[(r.key, str(r.bipoc)) for r in result.by_jurisdiction]}")
+
+
+def test_a_line_whose_leaders_are_all_bipoc_is_hidden_however_many_they_are(personas, places):
+    """Five climate leaders, all BIPOC: "5 of 5" says it of each of them, and then of the places
+    whose only leaders they are."""
+    minneapolis, saint_paul = places
+    climate_body = PublicBodyFactory(name="Climate commission", jurisdiction=minneapolis,
+                                     topics=[topic("climate", "Climate")])
+    for _ in range(5):
+        seated_leader(climate_body, SelfIdentification.BIPOC)
+    housing = PublicBodyFactory(name="Housing board", jurisdiction=saint_paul, topics=[topic("housing", "Housing")])
+    seated_leader(housing, SelfIdentification.BIPOC)
+    for _ in range(5):
+        seated_leader(housing, SelfIdentification.NOT_BIPOC)
+
+    result = selectors.rollup(personas.user("member_a"), TODAY)
+
+    assert result.climate_mobility.leader_people == 5
+    assert result.climate_mobility.bipoc == Cell(None, True, DISCLOSIVE)
+    lines = {row.key: row.bipoc for row in [*result.by_topic, *result.by_jurisdiction]}
+    assert lines["topic:climate"].suppressed and lines["place:minneapolis"].suppressed
+    assert (result.total.leader_people, result.total.bipoc) == (11, Cell(6))  # 6 of 11: safe alone
+
+
+def test_a_line_inside_another_is_hidden_when_their_difference_would_give_people_away(personas, places):
+    """Sixteen leaders in one city, six BIPOC; ten of them on a climate body, five BIPOC. Both
+    figures are safe alone, but the city's less the climate line's leaves 1 BIPOC leader of 6."""
+    minneapolis, _saint_paul = places
+    climate_body = PublicBodyFactory(name="Climate commission", jurisdiction=minneapolis,
+                                     topics=[topic("climate", "Climate")])
+    for identification in [SelfIdentification.BIPOC] * 5 + [SelfIdentification.NOT_BIPOC] * 5:
+        seated_leader(climate_body, identification)
+    housing = PublicBodyFactory(name="Housing board", jurisdiction=minneapolis, topics=[topic("housing", "Housing")])
+    for identification in [SelfIdentification.BIPOC] + [SelfIdentification.NOT_BIPOC] * 5:
+        seated_leader(housing, identification)
+
+    result = selectors.rollup(personas.user("member_a"), TODAY)
+
+    assert result.total.bipoc == Cell(6)
+    assert result.climate_mobility.leader_people == 10
+    assert result.climate_mobility.bipoc == Cell(None, True, DISCLOSIVE)
+    assert all(row.bipoc.suppressed for row in result.by_topic)
+    minneapolis_row = next(row for row in result.by_jurisdiction if row.key == "place:minneapolis")
+    assert minneapolis_row.bipoc == Cell(6)  # the same people as the total: nothing to subtract
+
+
+def test_places_that_split_the_total_are_not_subtracted_to_a_small_rest(personas):
+    """Three places of ten leaders (five BIPOC each) and one more place with two BIPOC leaders of
+    three: its figure is hidden, and a hidden partner place alone would still leave the two hidden
+    places' sum (7 of 13), so the total less the shown places must never come to a small rest."""
+    bodies = []
+    for i in range(3):
+        body = PublicBodyFactory(name=f"Board {i}", jurisdiction=PlaceFactory(slug=f"city-{i}", name=f"City {i}"))
+        for identification in [SelfIdentification.BIPOC] * 5 + [SelfIdentification.NOT_BIPOC] * 5:
+            seated_leader(body, identification)
+        bodies.append(body)
+    small = PublicBodyFactory(name="Small board", jurisdiction=PlaceFactory(slug="town", name="Town"))
+    for identification in [SelfIdentification.BIPOC] * 2 + [SelfIdentification.NOT_BIPOC]:
+        seated_leader(small, identification)
+
+    result = selectors.rollup(personas.user("member_a"), TODAY)
+
+    assert result.total.bipoc == Cell(17)
+    shown = [row for row in result.by_jurisdiction if not row.bipoc.suppressed]
+    rest_bipoc = 17 - sum(row.bipoc.value for row in shown)
+    rest_other = (33 - 17) - sum(row.leader_people - row.bipoc.value for row in shown)
+    assert rest_bipoc == 0 or (rest_bipoc >= 5 and rest_other >= 5), [(r.key, str(r.bipoc)) for r in result.by_jurisdiction]
 
 
 def test_a_leader_holding_two_seats_is_one_person_behind_the_figure(personas, transit_board):
