@@ -322,20 +322,10 @@ def _leader_detail(leader: Leader, user) -> dict:
     return out
 
 
-def _visible_ids(queryset, ids: set[int]) -> set[int]:
-    return set(queryset.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-
-
 def _processes_out(processes: list[EngagementProcess], user) -> list[dict]:
     """Processes with the body and investment they concern named only where the caller may see
     them (one query each for the page's, never one per row; none for staff)."""
-    if _is_staff(user):
-        bodies = {p.body_id for p in processes if p.body_id}
-        investments = {p.investment_id for p in processes if p.investment_id}
-    else:
-        bodies = _visible_ids(permissions.visible_bodies(user), {p.body_id for p in processes if p.body_id})
-        investments = _visible_ids(investment_permissions.visible_investments(user),
-                                   {p.investment_id for p in processes if p.investment_id})
+    bodies, investments = selectors.process_links(processes, user)
     out = []
     for process in processes:
         body, investment = process.body, process.investment

@@ -39,6 +39,7 @@ from commontable.core.suppression import DISCLOSIVE, Cell, nested_disclosures, s
 from commontable.core.visibility import viewer_for
 from commontable.directory.choices import ConsentPurpose
 from commontable.directory.models import ConsentRecord, Person
+from commontable.investments.permissions import visible_investments
 from commontable.seats.choices import NominationOutcome, SeatState, SelfIdentification, TermStatus
 from commontable.seats.models import (
     Leader,
@@ -738,7 +739,9 @@ def seat_nominations(seat: Seat):
 def process_list(user, *, q: str = "", kind: str = "", body: PublicBody | None = None, investment: str = ""):
     processes = visible_processes(user).select_related("body", "investment")
     if investment:
-        processes = processes.filter(investment__slug=investment)
+        # Only an investment the viewer may see: a hidden one's slug finds nothing, as an unknown
+        # one does, rather than the visible processes that concern it.
+        processes = processes.filter(investment__in=visible_investments(user).filter(slug=investment))
     if q:
         processes = processes.filter(Q(title__icontains=q) | Q(agency__icontains=q))
     if kind:
@@ -746,6 +749,18 @@ def process_list(user, *, q: str = "", kind: str = "", body: PublicBody | None =
     if body is not None:
         processes = processes.filter(body=body)
     return processes.order_by("-held_on", "-id")
+
+
+def process_links(processes, user) -> tuple[set[int], set[int]]:
+    """The ids of the bodies and investments these processes concern that the viewer may see (a
+    process can be public while its body or investment is not): one query each, none for staff."""
+    bodies = {p.body_id for p in processes if p.body_id}
+    investments = {p.investment_id for p in processes if p.investment_id}
+    if viewer_for(user).is_staff:
+        return bodies, investments
+    return (set(visible_bodies(user).filter(pk__in=bodies).values_list("pk", flat=True)) if bodies else set(),
+            set(visible_investments(user).filter(pk__in=investments).values_list("pk", flat=True))
+            if investments else set())
 
 
 def investment_related(*, investment, user) -> dict | None:

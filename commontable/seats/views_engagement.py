@@ -36,8 +36,11 @@ def process_detail(request: HttpRequest, public_id) -> HttpResponse:
     process = permissions.process_get_for_user(request.user, public_id)
     answers = [(q, getattr(process, q.field), getattr(process, f"get_{q.field}_display")())
                for q in engagement.STANDARD]
+    bodies, investments = selectors.process_links([process], request.user)
     return render(request, "seats/process_detail.html", {
-        "process": process, "answers": answers, "can_log": permissions.can_log_processes.test(request.user),
+        "process": process, "answers": answers,
+        "body": process.body if process.body_id in bodies else None,
+        "investment": process.investment if process.investment_id in investments else None, "can_log": permissions.can_log_processes.test(request.user),
         "min_answered": engagement.MIN_ANSWERED,
     })
 

@@ -524,6 +524,33 @@ def test_the_investment_page_links_the_processes_logged_on_it(client, personas, 
     assert "Rice Street open house" in listed
 
 
+def test_a_process_page_names_only_the_body_and_investment_the_viewer_may_see(client, personas, today):
+    """A public process on a staff-only body and a members-only investment: the page, like the
+    API, names neither to whoever may not see them, and the list's investment filter finds
+    nothing for a hidden investment's short name, as for an unknown one."""
+    from commontable.investments.tests.factories import InvestmentFactory
+
+    from commontable.seats.tests.factories import PublicBodyFactory
+
+    body = PublicBodyFactory(name="Campaign target board", slug="campaign-target", visibility=Visibility.STAFF)
+    investment = InvestmentFactory(name="Quiet land deal", slug="quiet-land-deal", visibility=Visibility.MEMBERS)
+    process = EngagementProcessFactory(title="Open house", visibility=Visibility.PUBLIC, body=body,
+                                       investment=investment)
+    url = reverse("seats:process_detail", args=[process.public_id])
+    listed = reverse("seats:process_list") + "?investment=quiet-land-deal"
+    for persona, sees_body, sees_investment in (("anonymous", False, False), ("member_a", False, True),
+                                                ("staff", True, True)):
+        if persona == "anonymous":
+            client.logout()
+        else:
+            login_as(client, personas, persona)
+        page = client.get(url).content.decode()
+        assert "Open house" in page
+        assert ("Campaign target board" in page) is sees_body and ("campaign-target" in page) is sees_body
+        assert ("Quiet land deal" in page) is sees_investment, persona
+        assert ("Open house" in client.get(listed).content.decode()) is sees_investment, persona
+
+
 def test_the_directory_shows_a_leaders_path_to_staff_and_to_themselves_only(client, personas, leader):
     url = reverse("directory:person_detail", args=[personas.person_a.public_id])
     path = reverse("seats:leader_detail", args=[leader.public_id])
