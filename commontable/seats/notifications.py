@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from commontable.core import feeds, notifications
 from commontable.core.models import Subscription
 from commontable.seats import selectors
 from commontable.seats.models import PublicBody
+from commontable.seats.permissions import visible_bodies
 from commontable.seats.services import WATCH_TOPIC
 
 
@@ -73,8 +75,13 @@ def send_openings(now) -> int:
 
 
 def _watch_label(subscription) -> str:
-    name = PublicBody.objects.filter(pk=subscription.object_id).values_list("name", flat=True).first()
-    return _("openings and meetings of %(name)s") % {"name": name or "?"}
+    """The watch named on the unsubscribe page: the body's name only while the watcher may still
+    see it (a body made staff-only since is not named to them)."""
+    viewer = subscription.user or AnonymousUser()
+    name = visible_bodies(viewer).filter(pk=subscription.object_id).values_list("name", flat=True).first()
+    if name is None:
+        return _("openings and meetings of a public body you watched")
+    return _("openings and meetings of %(name)s") % {"name": name}
 
 
 notifications.register_due("seats.openings", send_openings)

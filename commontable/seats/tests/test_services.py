@@ -247,6 +247,19 @@ def test_watching_a_body_subscribes_the_user_and_unwatching_ends_it(commission):
     assert actions(commission) == ["seats.body.watched", "seats.body.unwatched", "seats.body.watched"]
 
 
+def test_a_watch_is_named_on_the_unsubscribe_page_only_while_the_watcher_may_see_the_body(commission):
+    user = UserFactory(role=Role.MEMBER)
+    services.body_watch(body=commission, user=user)
+    subscription = notifications.subscribers(services.WATCH_TOPIC, commission.pk).get()
+    assert commission.name in notifications.describe(subscription)
+
+    services.body_update(body=commission, actor=None, visibility=Visibility.STAFF, name="Campaign target")
+
+    label = notifications.describe(subscription)
+    assert "Campaign target" not in label and commission.name not in label
+    assert label == "openings and meetings of a public body you watched"
+
+
 def test_watching_twice_keeps_one_subscription(commission):
     user = UserFactory(role=Role.MEMBER)
     services.body_watch(body=commission, user=user)
