@@ -70,7 +70,20 @@ class BaseForm(CleanTextMixin, forms.Form):
 
 
 class BaseModelForm(CleanTextMixin, forms.ModelForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A menu of related records chosen by another field than the key (a slug, a public id):
+        # Django starts it from the stored key, which matches none of its options, so an edit
+        # page would show it empty and saving would clear or refuse it. Start it from the record.
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            if (not isinstance(field, forms.ModelChoiceField) or isinstance(field, forms.ModelMultipleChoiceField)
+                    or not field.to_field_name or name in (kwargs.get("initial") or {})):
+                continue
+            model_field = next((f for f in self.instance._meta.concrete_fields if f.name == name), None)
+            if model_field is not None and model_field.is_relation:
+                self.initial[name] = getattr(self.instance, name)
 
 
 class DateInput(forms.DateInput):

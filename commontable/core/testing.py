@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 PERSONAS = ("anonymous", "public_user", "member_a", "member_b", "table_member", "board", "staff", "admin")
@@ -105,3 +106,72 @@ def named_in_a_test(route: str, root: Path, own_tests: Path, exclude: Iterable[s
     everywhere = "".join(p.read_text() for p in root.glob("**/tests/test_*.py") if p.name not in skip)
     own_app = "".join(p.read_text() for p in own_tests.glob("test_*.py") if p.name not in skip)
     return f'"{route}"' in everywhere or f'"{name}"' in own_app
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would send for the page's form of `action` (or its first form with
+    method post): inputs, checked boxes and radios, selected options, text areas."""
+
+    def __init__(self, action: str | None):
+        super().__init__()
+        self.action, self.data = action, []
+        self.in_form = self.done = False
+        self.select = self.textarea = None
+        self.options: list = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and not self.done and not self.in_form:
+            self.in_form = (a.get("method", "get").lower() == "post"
+                            and (self.action is None or a.get("action", "") in ("", self.action)))
+            return
+        if not self.in_form:
+            return
+        name = a.get("name")
+        if tag == "input" and name and "disabled" not in a:
+            kind = a.get("type", "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.data.append((name, a.get("value", "on")))
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                self.data.append((name, a.get("value", "")))
+        elif tag == "select" and name:
+            self.select, self.options = (name, "multiple" in a), []
+        elif tag == "option" and self.select:
+            self.options.append((a.get("value", ""), "selected" in a))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if not self.in_form:
+            return
+        if tag == "select" and self.select:
+            name, multiple = self.select
+            chosen = [value for value, selected in self.options if selected]
+            if not chosen and not multiple and self.options:
+                chosen = [self.options[0][0]]  # a browser sends the first option
+            self.data += [(name, value) for value in chosen]
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            name, text = self.textarea
+            self.data.append((name, text[1:] if text.startswith("\n") else text))
+            self.textarea = None
+        elif tag == "form":
+            self.in_form, self.done = False, True
+
+
+def form_as_sent(html: str, action: str | None = None) -> dict[str, list[str]]:
+    """What a browser would post from the page's form unchanged (for "save without changing
+    anything changes nothing" tests), as a dict of lists for the test client."""
+    import html as html_lib
+
+    reader = _FormReader(action)
+    reader.feed(html)
+    out: dict[str, list[str]] = {}
+    for name, value in reader.data:
+        out.setdefault(name, []).append(html_lib.unescape(value))
+    return out

@@ -557,3 +557,39 @@ def test_the_directory_shows_a_leaders_path_to_staff_and_to_themselves_only(clie
     for persona, shown in (("staff", True), ("member_a", True), ("board", False)):
         login_as(client, personas, persona)
         assert (path in client.get(url).content.decode()) is shown, persona
+
+
+# --- saving an edit page unchanged changes nothing ------------------------------------------------------
+
+
+def _fields(record) -> dict:
+    record.refresh_from_db()
+    values = {f.attname: getattr(record, f.attname) for f in record._meta.concrete_fields
+              if f.attname not in ("updated_at", "modified_at")}
+    if hasattr(record, "topics"):
+        values["topics"] = sorted(record.topics.values_list("pk", flat=True))
+    return values
+
+
+def test_saving_each_edit_page_as_it_comes_changes_nothing(client, personas, seats, leader, today):
+    """What a browser sends from each edit page untouched: every menu must start from the stored
+    value (a body's jurisdiction and a process's body are chosen by slug, not by key), or saving
+    would clear or refuse it."""
+    from commontable.core.testing import form_as_sent
+
+    body = seats["held"].body
+    process = services.process_create(actor=None, title="Corridor plan hearing", agency="Hennepin County",
+                                      kind="hearing", held_on=today, body=body, visibility=Visibility.MEMBERS,
+                                      language_access=2)
+    term = seats["held"].terms.get()
+    login_as(client, personas, "staff")
+    for record, url in ((body, reverse("seats:body_edit", args=[body.slug])),
+                        (seats["held"], reverse("seats:seat_edit", args=[seats["held"].public_id])),
+                        (term, reverse("seats:term_edit", args=[term.public_id])),
+                        (leader, reverse("seats:leader_edit", args=[leader.public_id])),
+                        (process, reverse("seats:process_edit", args=[process.public_id]))):
+        before = _fields(record)
+        data = form_as_sent(client.get(url).content.decode(), url)
+        response = client.post(url, data)
+        assert response.status_code == 302, (url, response.content.decode()[:3000])
+        assert _fields(record) == before, url
