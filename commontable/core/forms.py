@@ -1,12 +1,14 @@
 """Form rendering and the input hygiene every form shares."""
 
+import datetime as dt
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from commontable.core.numbers import NumberError, parse_int
+from commontable.core.numbers import FIRST_YEAR, LAST_YEAR, NumberError, parse_int
 from commontable.core.text import has_control_characters
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
@@ -55,13 +57,17 @@ class FormRenderer(TemplatesSetting):
 
 
 class CleanTextMixin:
-    """Refuses NUL bytes and control characters in every text field, with a field-level error."""
+    """Refuses NUL bytes and control characters in every text field, and dates outside the years
+    that files may have (core.numbers) in every date field, with a field-level error."""
 
     def clean(self):
         cleaned = super().clean()
         for name, value in list(cleaned.items()):
             if isinstance(value, str) and has_control_characters(value):
                 self.add_error(name, _("This field contains control characters (such as NUL), which are not allowed."))
+            elif isinstance(value, dt.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+                self.add_error(name, _("Give a date between the years %(first)s and %(last)s.")
+                               % {"first": FIRST_YEAR, "last": LAST_YEAR})
         return cleaned
 
 

@@ -73,6 +73,11 @@ def parse_decimal(text: str, *, allow_conversion: bool = True) -> Parsed:
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
 
 
+# The years a date may have, in files and forms alike: a year like 9999 is a slip of the keyboard,
+# and date arithmetic on it (a term's default end, a schedule's next meeting) fails.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
 def parse_date(value: object, *, allow_conversion: bool = True) -> Parsed:
     """ISO dates (2024-03-05) and US dates (3/5/2024); XLSX cells arrive as datetimes."""
     if isinstance(value, dt.datetime):
@@ -88,7 +93,7 @@ def parse_date(value: object, *, allow_conversion: bool = True) -> Parsed:
             parsed = dt.datetime.strptime(ascii_text, fmt).date()
         except ValueError:
             continue
-        if not 1900 <= parsed.year <= 2200:
+        if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
             raise NumberError("date-out-of-range")
         return Parsed(parsed, text if converted else None)
     raise NumberError("not-a-date")

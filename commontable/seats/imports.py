@@ -59,7 +59,7 @@ from commontable.core.visibility import Visibility
 from commontable.directory.models import Person
 from commontable.seats import services, terms
 from commontable.seats.choices import BodyKind, MeetingFrequency, SeatType
-from commontable.seats.models import PublicBody, Seat, Term
+from commontable.seats.models import MAX_MEETING_INTERVAL, MAX_TERM_MONTHS, PublicBody, Seat, Term
 
 PERMISSION = "seats.manage"
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -220,7 +220,8 @@ class BodyImport(ImportSpec):
         Column("meeting_location", gettext_lazy("Where it meets"), max_length=300, aliases=("location", "where")),
         Column("meeting_frequency", gettext_lazy("How often it meets"), kind="choice",
                choices=MeetingFrequency.choices, aliases=("frequency", "meets"), example="monthly"),
-        Column("meeting_interval", gettext_lazy("Every (weeks or months)"), kind="int", min_value=1, max_value=52,
+        Column("meeting_interval", gettext_lazy("Every (weeks or months)"), kind="int", min_value=1,
+               max_value=MAX_MEETING_INTERVAL,
                aliases=("interval", "every"), example="1"),
         Column("meeting_weekdays", gettext_lazy("Weekdays"), max_length=100, aliases=("weekdays", "days"),
                help_text=gettext_lazy("Monday … Sunday, or 0 (Monday) to 6 (Sunday), separated by commas."),
@@ -559,7 +560,7 @@ class SeatImport(ImportSpec):
         Column("constituency", gettext_lazy("Constituency"), max_length=200, example="A renter"),
         Column("eligibility", gettext_lazy("Who is eligible"), max_length=2000, aliases=("who_is_eligible",)),
         Column("term_length_months", gettext_lazy("Term length in months"), kind="int", min_value=1,
-               max_value=600, aliases=("term_length", "term_months"), example="36"),
+               max_value=MAX_TERM_MONTHS, aliases=("term_length", "term_months"), example="36"),
         Column("holdover_allowed", gettext_lazy("Holder serves on until replaced"), kind="bool",
                aliases=("holdover",), example="yes"),
         Column("order", gettext_lazy("Order"), kind="int", min_value=0, max_value=100_000,

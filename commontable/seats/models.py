@@ -13,6 +13,7 @@ period, scored against the short standard of `engagement.py`.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,11 @@ from commontable.seats.choices import (
     SelfIdentification,
     SupportKind,
 )
+
+# The largest a meeting interval (weeks or months) and a term (months) can be: a larger figure is
+# a typing slip, and the schedule and a term's default end would fail on it. The imports use them too.
+MAX_MEETING_INTERVAL = 52
+MAX_TERM_MONTHS = 600
 
 
 class PublicBodyQuerySet(VisibilityQuerySet):
@@ -60,6 +66,8 @@ class PublicBody(PublicIdModel, TimeStampedModel, VisibleModel):
     meeting_frequency = models.CharField(_("how often it meets"), max_length=10, choices=MeetingFrequency.choices,
                                          blank=True, default=MeetingFrequency.NONE)
     meeting_interval = models.PositiveSmallIntegerField(_("every"), default=1,
+                                                        validators=[MinValueValidator(1),
+                                                                    MaxValueValidator(MAX_MEETING_INTERVAL)],
                                                         help_text=_("Every 1, 2, … weeks or months."))
     meeting_weekdays = models.CharField(_("weekdays"), max_length=20, blank=True,
                                         help_text=_("0 = Monday … 6 = Sunday, separated by commas."))
@@ -117,7 +125,9 @@ class Seat(PublicIdModel, TimeStampedModel):
     constituency = models.CharField(_("constituency"), max_length=200, blank=True,
                                     help_text=_("Who the seat is set aside for: a renter, a district resident…"))
     eligibility = models.TextField(_("who is eligible"), blank=True, max_length=2000)
-    term_length_months = models.PositiveSmallIntegerField(_("term length in months"), null=True, blank=True)
+    term_length_months = models.PositiveSmallIntegerField(_("term length in months"), null=True, blank=True,
+                                                          validators=[MinValueValidator(1),
+                                                                      MaxValueValidator(MAX_TERM_MONTHS)])
     holdover_allowed = models.BooleanField(_("holder serves on until replaced"), default=True)
     position = models.PositiveIntegerField(_("order"), default=0)
     deadline_kind = models.CharField(_("application deadline"), max_length=20, choices=DeadlineKind.choices,

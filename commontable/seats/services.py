@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from commontable.core import deadlines, notifications, schedule
 from commontable.core.audit import changed_fields, log_action
+from commontable.core.numbers import FIRST_YEAR, LAST_YEAR
 from commontable.directory.services import unique_slug
 from commontable.seats import engagement, terms
 from commontable.seats.choices import MeetingFrequency, NominationOutcome, Readiness
@@ -105,8 +106,10 @@ def _check_body(body: PublicBody) -> None:
             errors.setdefault("meeting_nth", _("A monthly schedule needs the weekdays and the weeks of the month."))
     if body.meeting_ends_at and body.meeting_starts_at and body.meeting_ends_at <= body.meeting_starts_at:
         errors["meeting_ends_at"] = _("Meetings must end after they start.")
+    if body.first_meeting_on and not FIRST_YEAR <= body.first_meeting_on.year <= LAST_YEAR:
+        errors["first_meeting_on"] = _year_error()
     if (body.first_meeting_on and body.meeting_starts_at and "time_zone" not in errors
-            and schedule.is_nonexistent(body.first_meeting_on, body.meeting_starts_at, body.time_zone)):
+            and "first_meeting_on" not in errors and schedule.is_nonexistent(body.first_meeting_on, body.meeting_starts_at, body.time_zone)):
         errors["meeting_starts_at"] = _("That time does not exist on that day: the clocks spring forward.")
     if errors:
         raise ValidationError(errors)
@@ -293,8 +296,18 @@ def term_problem_message(problem: terms.Problem) -> str:
         "holder": other.holder, "start": _day(other.start), "end": _day(end) if end else _("no end date")}
 
 
+def _year_error() -> str:
+    return _("Give a date between the years %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+
+
 def _check_term(seat: Seat, term: Term) -> None:
     errors: dict[str, list[str]] = {}
+    for name in ("starts_on", "ends_on", "left_on"):
+        day = getattr(term, name)
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors[name] = [_year_error()]
+    if errors:
+        raise ValidationError(errors)
     if term.holder_person_id is None and not term.holder_name.strip():
         errors.setdefault("holder_name", []).append(_("Name the holder, or choose them from the directory."))
     existing = [_span(t) for t in Term.objects.filter(seat=seat).select_related("holder_person")]

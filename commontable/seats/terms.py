@@ -135,5 +135,5 @@ def check(existing: Iterable[Span], new: Span) -> list[Problem]:
             continue
         if _overlaps(other, new):
             code = "seat_full" if other.start <= new.start else "overlap"
-            problems.append(Problem(code, "start" if code == "seat_full" else "ends_on", other))
+            problems.append(Problem(code, "starts_on" if code == "seat_full" else "ends_on", other))
     return problems

@@ -1,9 +1,8 @@
-from hypothesis import given
-from hypothesis import strategies as st
-
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from commontable.core.suppression import (
     COMPLEMENTARY,

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -151,6 +152,40 @@ def test_a_bad_schedule_is_refused_and_nothing_is_written(client, personas, sain
     assert response.status_code == 400
     assert "is not a weekday" in response.content.decode()
     assert not PublicBody.objects.exists()
+
+
+@pytest.mark.parametrize(("overrides", "field_error"), [
+    ({"first_meeting_on": "9999-12-31"}, "Give a date between the years 1900 and 2200."),
+    ({"meeting_interval": "99999"}, "Ensure this value is less than or equal to 52."),
+    ({"meeting_interval": "0"}, "Ensure this value is greater than or equal to 1."),
+])
+def test_a_body_with_an_out_of_range_schedule_is_refused_in_words(client, personas, saint_paul, overrides,
+                                                                   field_error):
+    """Once a server error (the date or the interval overflowed the schedule's arithmetic) or a
+    database constraint's name: now the field says what is wrong, and nothing is written."""
+    login_as(client, personas, "staff")
+    response = client.post(reverse("seats:body_create"), _body_form(**overrides))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert field_error in page and "seats_body_interval_positive" not in page
+    assert not PublicBody.objects.exists()
+
+
+def test_a_seat_with_a_term_of_centuries_and_a_term_in_the_year_9999_are_refused(client, personas, seats):
+    login_as(client, personas, "staff")
+    url = reverse("seats:seat_edit", args=[seats["held"].public_id])
+    response = client.post(url, {"name": "Ward 3 resident seat", "seat_type": "appointed",
+                                 "term_length_months": "120000", "position": "1"})
+    assert response.status_code == 400
+    assert "Ensure this value is less than or equal to 600." in response.content.decode()
+    response = client.post(reverse("seats:term_create", args=[seats["vacant"].public_id]),
+                           {"holder_name": "Mai Lee", "starts_on": "9999-12-31"})
+    assert response.status_code == 400
+    assert "Give a date between the years 1900 and 2200." in response.content.decode()
+    assert not seats["vacant"].terms.exists()
+    with pytest.raises(ValidationError) as refused:
+        services.term_record(actor=None, seat=seats["vacant"], holder_name="Mai Lee", starts_on=dt.date(9999, 12, 31))
+    assert refused.value.message_dict == {"starts_on": ["Give a date between the years 1900 and 2200."]}
 
 
 def test_a_dissolved_body_takes_no_nomination(client, personas, seats, leader, today):
@@ -529,7 +564,6 @@ def test_a_process_page_names_only_the_body_and_investment_the_viewer_may_see(cl
     API, names neither to whoever may not see them, and the list's investment filter finds
     nothing for a hidden investment's short name, as for an unknown one."""
     from commontable.investments.tests.factories import InvestmentFactory
-
     from commontable.seats.tests.factories import PublicBodyFactory
 
     body = PublicBodyFactory(name="Campaign target board", slug="campaign-target", visibility=Visibility.STAFF)
