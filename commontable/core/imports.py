@@ -40,8 +40,8 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy, ngettext, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, override
 
 from commontable.core.audit import log_action
 from commontable.core.bulk import WRITE_BATCH, bulk_session, chunks, insert_history, insert_rows, lookup_in
@@ -255,8 +255,20 @@ class ImportSpec:
         raise KeyError(name)
 
     def matches_sheet(self, title: str) -> bool:
-        names = {self.kind, str(self.label), *self.sheet_names}
-        return _fold_header(title) in {_fold_header(n) for n in names}
+        """Whether a workbook's sheet is this spec's: by its kind, its extra names, or its label
+        in any of the site's languages, whoever reads the file (a workbook named in Spanish is
+        read the same by a colleague working in English)."""
+        return _fold_header(title) in self._sheet_titles()
+
+    def _sheet_titles(self) -> frozenset[str]:
+        found = self.__dict__.get("_titles")
+        if found is None:
+            names = {self.kind, *self.sheet_names}
+            for code, _name in settings.LANGUAGES:
+                with override(code):
+                    names.add(str(self.label))
+            found = self.__dict__["_titles"] = frozenset(_fold_header(name) for name in names)
+        return found
 
     # -- hooks -------------------------------------------------------------------------------
     def clean_row(self, row: Row) -> None:
@@ -866,19 +878,21 @@ def import_batch_apply_later(*, batch: ImportBatch, actor) -> None:
         raise ImportRefused(_("This file was already applied."))
     _set_progress(batch, STAGE_QUEUED)
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    transaction.on_commit(lambda: import_batch_apply_task.enqueue(batch.pk, actor_id))
+    language = get_language()
+    transaction.on_commit(lambda: import_batch_apply_task.enqueue(batch.pk, actor_id, language))
 
 
 @task()
-def import_batch_apply_task(batch_id: int, actor_id: int | None) -> dict:
+def import_batch_apply_task(batch_id: int, actor_id: int | None, language: str | None = None) -> dict:
     """The background step: `import_batch_apply` with its progress kept for the progress page,
-    in the language of the person who started it. A refusal (nothing written) is kept as that
-    page's message; the task itself succeeds, since the refusal is the answer."""
+    in the language the person who started it was reading (else their preferred one). A refusal
+    (nothing written) is kept as that page's message; the task itself succeeds, since the refusal
+    is the answer."""
     from django.contrib.auth import get_user_model
 
     batch = ImportBatch.objects.get(pk=batch_id)
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    language = getattr(actor, "preferred_language", "") or None
+    language = language or getattr(actor, "preferred_language", "") or None
     with override(language):
         try:
             preview = import_batch_apply(batch=batch, actor=actor, progress=lambda stage: _set_progress(batch, stage))

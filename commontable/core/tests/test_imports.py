@@ -596,3 +596,26 @@ def test_import_batches_are_read_only_in_the_admin(client, personas, topic_spec)
     detail = client.get(reverse("admin:core_importbatch_change", args=[batch.pk]))
     assert detail.status_code == 200 and b"topics.csv" in detail.content
     assert client.get(reverse("admin:core_importbatch_add")).status_code == 403
+
+
+def test_every_import_knows_its_sheet_by_its_name_in_every_language_whoever_reads_it():
+    """A workbook whose sheets were named after the Spanish page is read the same in English;
+    and no two imports answer to the same sheet name in any language."""
+    from django.conf import settings
+    from django.utils.translation import override
+
+    from commontable.core.imports import _registry
+
+    assert _registry
+    claimed: dict = {}
+    for spec in _registry.values():
+        for code, _name in settings.LANGUAGES:
+            with override(code):
+                title = str(spec.label)
+            for reader, _reader_name in settings.LANGUAGES:
+                with override(reader):
+                    assert spec.matches_sheet(title), (spec.kind, code, reader)
+                    assert spec.matches_sheet(f"  {title.upper()} "), (spec.kind, code)
+            claimed.setdefault(title.casefold(), set()).add(spec.kind)
+    assert {title: kinds for title, kinds in claimed.items() if len(kinds) > 1} == {}
+    assert not next(iter(_registry.values())).matches_sheet("Sheet1")

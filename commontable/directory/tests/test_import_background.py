@@ -177,3 +177,17 @@ def test_the_preview_of_a_long_file_applies_it_in_the_background(client, persona
     page = client.get(detail).content.decode()
     assert f'action="{reverse("core:import_apply_background", args=[batch.public_id])}"' in page
     assert "imported in the background" in page
+
+
+def test_the_refusal_is_in_the_language_the_person_was_reading(client, personas, batch,
+                                                                 django_capture_on_commit_callbacks):
+    """No language chosen in their profile: the page they started it from was in Spanish."""
+    staff = personas.user("staff")
+    staff.preferred_language = ""
+    staff.save()
+    gone_from_the_file(personas.org_b)
+    login_as(client, personas, "staff")
+    client.cookies["ct_language"] = "es"
+    with django_capture_on_commit_callbacks(execute=True):
+        start(client, batch)
+    assert import_progress(batch).message == "No se importó nada: ahora el archivo tiene 1 problema."
