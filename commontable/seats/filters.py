@@ -29,9 +29,11 @@ class BodyFilterForm(BaseForm):
         self.fields["topic"].queryset = IssueTopic.objects.order_by("name")
 
     def values(self) -> dict:
-        """The filters to apply: all of them when valid, none when not (the page then says why)."""
-        if not self.is_bound or not self.is_valid():
+        """The filters to apply: those that could be used (the page says why the others could not,
+        rather than dropping every filter for one bad value)."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 

@@ -107,7 +107,6 @@ def body_list(request: HttpRequest) -> HttpResponse:
             "rows": [(body, summaries[body.pk]) for body in bodies],
             "can_manage": permissions.can_manage_seats.test(request.user),
             "can_see_rollup": permissions.can_see_rollup.test(request.user),
-            "can_see_pipeline": permissions.can_manage_pipeline.test(request.user),
         }
         return render_fragment(request, template, context, status=status)
 

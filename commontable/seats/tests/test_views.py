@@ -217,6 +217,20 @@ def test_the_body_list_offers_its_filters_and_applies_them(client, personas, sea
     assert "Minneapolis Planning Commission" not in narrowed
 
 
+def test_a_filter_that_cannot_be_used_is_named_and_the_others_still_apply(client, personas, seats):
+    from commontable.seats.tests.factories import PublicBodyFactory
+
+    PublicBodyFactory(name="Saint Paul Parks Board", appointing_authority="The mayor")
+    for url, lists_bodies in ((reverse("seats:body_list") + "?jurisdiction=atlantis&q=Planning", True),
+                              (reverse("seats:process_list") + "?investment=not+a+slug!&q=Planning", False)):
+        response = client.get(url)
+        page = response.content.decode()
+        assert response.status_code == 400, url
+        assert "Some filters could not be used:" in page and "<li>" in page.split("Some filters could not be used:")[1]
+        if lists_bodies:
+            assert "Minneapolis Planning Commission" in page and "Saint Paul Parks Board" not in page
+
+
 def test_the_body_list_costs_the_same_queries_for_more_bodies(client, personas, django_assert_num_queries):
     from commontable.seats.tests.factories import PublicBodyFactory
 
@@ -627,3 +641,22 @@ def test_saving_each_edit_page_as_it_comes_changes_nothing(client, personas, sea
         response = client.post(url, data)
         assert response.status_code == 302, (url, response.content.decode()[:3000])
         assert _fields(record) == before, url
+
+
+def test_every_seats_page_offers_the_links_its_viewer_may_follow(client, personas, seats):
+    leaders = f'href="{reverse("seats:leader_list")}"'
+    rollup = f'href="{reverse("seats:rollup")}"'
+    pages = [reverse(name) for name in ("seats:body_list", "seats:opening_list", "seats:rollup",
+                                        "seats:meeting_calendar", "seats:process_list", "seats:leader_list",
+                                        "seats:nomination_list")]
+    login_as(client, personas, "staff")
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert leaders in page and rollup in page, url
+    login_as(client, personas, "member_a")
+    for url in pages[:5]:
+        page = client.get(url).content.decode()
+        assert leaders not in page and rollup in page, url
+    login_as(client, personas, "public_user")
+    page = client.get(reverse("seats:body_list")).content.decode()
+    assert leaders not in page and rollup not in page  # the roll-up is for members
