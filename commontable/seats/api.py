@@ -87,8 +87,6 @@ READ = {404: Error, 422: ValidationErrorOut}
 SIGNED_IN_READ = {401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
 WRITE = {401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
 CREATE = {401: Error, 403: Error, 422: ValidationErrorOut}
-# A refused term names the day it starts `start`; the body calls it `starts_on`.
-TERM_RENAMES = {"start": "starts_on"}
 
 
 def _today() -> dt.date:
@@ -477,7 +475,7 @@ def term_create(request: HttpRequest, public_id: uuid.UUID, payload: TermIn):
                                     left_on=payload.left_on, holder_person=holder, holder_name=payload.holder_name,
                                     notes=payload.notes)
     except DjangoValidationError as exc:
-        raise validation_error(exc, TermIn.model_fields, TERM_RENAMES) from exc
+        raise validation_error(exc, TermIn.model_fields) from exc
     term = Term.objects.select_related("holder_person").get(pk=term.pk)
     return Respond(201, _term_out(term, _today(), staff=_is_staff(user), leaders=_leader_marks(user, [term])))
 
@@ -533,8 +531,8 @@ def _rollup_row(row: selectors.RollupRow, label: str | None = None) -> dict:
             description="Members. Per topic and per jurisdiction, with the climate, environment and mobility bodies "
             "as a line of their own: seats, held, vacant, ending within 90 days, held by coalition leaders, and "
             "how many of those leaders self-identify as BIPOC (with consent). That figure is null with "
-            "`suppressed: true` where fewer than five people stand behind it, or where it could be worked out "
-            "from the others.")
+            "`suppressed: true` where fewer than five people stand behind it, where it would say how every "
+            "leader of a line identifies, or where it could be worked out from the others (ADR 20).")
 def representation(request: HttpRequest):
     _reject_unknown_query(request, NoFilters)
     user = request.user

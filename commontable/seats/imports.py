@@ -526,7 +526,7 @@ SEAT_DEFAULTS = {"seat_type": SeatType.APPOINTED, "constituency": "", "eligibili
                  "holdover_allowed": True, "position": 0, "deadline_kind": "", "deadline_on": None,
                  "deadline_note": "", "applications_url": ""}
 # Where a refused term's problem shows: `terms.Problem.field` → column.
-TERM_PROBLEM_COLUMNS = {"start": "term_starts", "ends_on": "term_ends", "left_on": "last_day_served"}
+TERM_PROBLEM_COLUMNS = {"starts_on": "term_starts", "ends_on": "term_ends", "left_on": "last_day_served"}
 
 
 def _holder_names(term: Term) -> set[str]:

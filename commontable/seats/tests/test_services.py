@@ -397,7 +397,7 @@ def test_a_term_starting_while_the_seat_is_held_is_refused_as_the_seat_is_full(a
     with pytest.raises(ValidationError) as exc:
         services.term_record(actor=actor, seat=seat, starts_on=D(2025, 6, 1), ends_on=D(2028, 5, 31),
                              holder_name="Newcomer")
-    [message] = messages(exc, "start")
+    [message] = messages(exc, "starts_on")
     assert message.startswith("The seat is full: Hodan Warsame holds it until")
     assert Term.objects.count() == 1
     assert ActivityLog.objects.count() == before
@@ -407,7 +407,7 @@ def test_a_term_on_an_open_ended_seat_is_refused_until_the_holder_leaves(actor, 
     mayor = TermFactory(seat=seat, holder_name="The mayor", starts_on=D(2022, 1, 3), ends_on=None)
     with pytest.raises(ValidationError) as exc:
         services.term_record(actor=actor, seat=seat, starts_on=D(2026, 1, 5), holder_name="The next mayor")
-    assert "with no end date" in messages(exc, "start")[0]
+    assert "with no end date" in messages(exc, "starts_on")[0]
 
     services.term_update(term=mayor, actor=actor, left_on=D(2026, 1, 4))
     services.term_record(actor=actor, seat=seat, starts_on=D(2026, 1, 5), holder_name="The next mayor")

@@ -162,7 +162,7 @@ def test_a_new_term_is_refused_exactly_when_it_shares_a_sure_day_with_another_te
 
     assert sorted((p.code, p.other.id) for p in problems) == sorted(expected)
     for problem in problems:
-        assert problem.field == ("start" if problem.code == "seat_full" else "ends_on")
+        assert problem.field == ("starts_on" if problem.code == "seat_full" else "ends_on")
 
 
 @given(st.data())
@@ -366,7 +366,7 @@ def test_without_holdover_the_seat_is_vacant_after_the_scheduled_end_and_the_nex
 def test_a_term_starting_while_another_runs_is_refused_as_the_seat_is_full():
     sitting = Span(1, dt.date(2024, 1, 1), dt.date(2026, 12, 31), None, "Sitting member")
     problems = terms.check([sitting], Span(None, dt.date(2025, 3, 1), dt.date(2028, 2, 28), None, "Newcomer"))
-    assert [(p.code, p.field, p.other) for p in problems] == [("seat_full", "start", sitting)]
+    assert [(p.code, p.field, p.other) for p in problems] == [("seat_full", "starts_on", sitting)]
 
 
 def test_a_term_starting_on_the_same_day_as_another_is_refused_as_the_seat_is_full():
