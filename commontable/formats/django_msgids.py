@@ -11,6 +11,8 @@ MSGIDS = (
     # Translators: critical: an error or notice people see on public forms
     gettext_noop('This field is required.'),
     # Translators: critical: an error or notice people see on public forms
+    gettext_noop('- Select an option -'),
+    # Translators: critical: an error or notice people see on public forms
     gettext_noop('Enter a valid value.'),
     # Translators: critical: an error or notice people see on public forms
     gettext_noop('Enter a valid URL.'),

@@ -49,6 +49,8 @@ WANTED: dict[str, list[tuple[str | None, str, str]]] = {
     "django": [
         # Form field and validator errors.
         (None, "This field is required.", CRITICAL),
+        # The empty choice of every menu (Django 6.1 and later).
+        (None, "- Select an option -", CRITICAL),
         (None, "Enter a valid value.", CRITICAL),
         (None, "Enter a valid URL.", CRITICAL),
         (None, "Enter a valid integer.", CRITICAL),
