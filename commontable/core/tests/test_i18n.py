@@ -561,3 +561,15 @@ def test_status_page_shows_counts_beta_label_and_lists(client, personas):
     assert html.count('<span class="badge">beta</span>') >= 2
     assert "<details>" in html and "not yet reviewed" in html
     assert "unreviewed draft (model-drafted)" in html
+
+
+def test_forms_that_post_leave_checking_to_the_server_in_the_page_language():
+    """The browser's own checks ("Please fill out this field.") speak the browser's language, not
+    the page's, and come before our translated errors: every form that posts opts out of them."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    offenders = []
+    for path in templates.rglob("*.html"):
+        for tag in re.findall(r"<form\b[^>]*>", path.read_text(encoding="utf-8")):
+            if 'method="post"' in tag and "novalidate" not in tag:
+                offenders.append(f"{path.relative_to(templates)}: {tag}")
+    assert offenders == []
