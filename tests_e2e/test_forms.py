@@ -49,12 +49,12 @@ def test_person_form_pages_are_accessible(site, page, context, sign_in, name):
 def test_a_form_sent_empty_names_its_errors_accessibly(site, page, context, sign_in):
     sign_in(context, site.user("staff"))
     page.goto(site.url + reverse("directory:organization_create"))
-    # The browser's own check of required fields would stop the form first; the server must still
-    # answer well for browsers (and assistive tools) that do not check.
-    page.evaluate("() => document.querySelectorAll('main form').forEach(f => { f.noValidate = true; })")
+    # The browser's own checks are off (novalidate): they speak the browser's language, not the
+    # page's. The server answers, and focus goes to its summary.
     page.locator("main form button[type=submit]").last.click()
     summary = page.get_by_role("alert")
     expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # the first thing a keyboard or screen-reader user meets
     name = page.locator("#id_name")
     expect(name).to_have_attribute("aria-invalid", "true")
     assert "id_name_error" in (name.get_attribute("aria-describedby") or "")
