@@ -413,7 +413,7 @@ def vacant_seats(user, today: dt.date | None = None, **filters) -> OrderedRows:
 # What an opening shows of its seat, body and jurisdiction, on the page and in the API (a body
 # row is wide: its description, its schedule).
 OPENING_SEAT_FIELDS = ("id", "public_id", "name", "position", "seat_type", "constituency", "deadline_kind",
-                       "deadline_on", "deadline_note", "applications_url", "body_id", "body__slug", "body__name",
+                       "deadline_on", "deadline_note", "applications_url", "last_start", "body_id", "body__slug", "body__name",
                        "body__dissolved_on", "body__jurisdiction_id", "body__jurisdiction__slug",
                        "body__jurisdiction__name", "body__jurisdiction__kind")
 

@@ -328,7 +328,7 @@ def opening_list(request: HttpRequest) -> HttpResponse:
     def build() -> Fragment:
         page, query = paginate(request, lists[show](request.user, **filters))
         context = {"filter": form, "page_obj": page, "querystring_without_page": query, "show": show,
-                   "rows": _opening_rows(page.object_list, show), "today": timezone.localdate(),
+                   "rows": _opening_rows(page.object_list, show, timezone.localdate()), "today": timezone.localdate(),
                    "ending_days": selectors.ENDING_DAYS, "tabs": _tabs(request, show)}
         return render_fragment(request, template, context, status=status)
 
@@ -336,9 +336,10 @@ def opening_list(request: HttpRequest) -> HttpResponse:
     return PAGES.cached_page(request, template, "opening_list", build)
 
 
-def _opening_rows(items, show: str) -> list[dict]:
+def _opening_rows(items, show: str, today) -> list[dict]:
     """The openings table as plain values, one dict a row: fifty rows of model lookups, links and
-    deadline words cost the template more than the rest of the page built afresh."""
+    deadline words cost the template more than the rest of the page built afresh. A seat whose
+    next holder is already recorded says from when (its latest term starts later than today)."""
     kinds = {kind: str(label) for kind, label in DeadlineKind.choices}
     seat_path = path_maker("seats:seat_detail", "00000000-0000-0000-0000-000000000000")
     body_path = path_maker("seats:body_detail", "slug-marker-0")
@@ -354,6 +355,7 @@ def _opening_rows(items, show: str) -> list[dict]:
             "deadline": kinds.get(seat.deadline_kind, seat.deadline_kind) if seat.deadline_kind else _("Not known"),
             "deadline_on": seat.deadline_on if seat.deadline_kind else None,
             "deadline_note": seat.deadline_note if seat.deadline_kind else "",
+            "next_holder_from": seat.last_start if seat.last_start and seat.last_start > today else None,
         })
     return rows
 

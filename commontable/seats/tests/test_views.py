@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from commontable.core import feeds
 from commontable.core.models import ActivityLog, IssueTopic
@@ -326,6 +327,19 @@ def test_openings_list_vacancies_with_deadlines_endings_and_holdovers(client, se
     assert "Hodan Warsame" in ending and "Pa Houa Xiong" not in ending
     holdover = client.get(reverse("seats:opening_list") + "?show=holdover").content.decode()
     assert "Pa Houa Xiong" in holdover and "Hodan Warsame" not in holdover
+
+
+def test_an_opening_whose_next_holder_is_recorded_says_from_when(client, seats, today):
+    """Hodan Warsame's term ends within 90 days; once her successor is recorded, the ending list
+    still shows the term (it does end) and says the seat's next holder is known."""
+    ending_url = reverse("seats:opening_list") + "?show=ending"
+    assert "Next holder already recorded" not in client.get(ending_url).content.decode()
+    held = seats["held"]
+    starts = held.terms.get().ends_on + dt.timedelta(days=1)
+    TermFactory(seat=held, holder_name="Mai Lee", starts_on=starts, ends_on=starts + dt.timedelta(days=700))
+    page = client.get(ending_url).content.decode()
+    assert "Hodan Warsame" in page
+    assert f"Next holder already recorded, from {date_format(starts, 'SHORT_DATE_FORMAT')}" in page
 
 
 # --- terms --------------------------------------------------------------------------------------------
