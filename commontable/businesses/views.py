@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commontable.businesses import permissions, selectors, services
 from commontable.businesses.choices import PROGRAM_SHORT
@@ -92,7 +92,7 @@ def _chunks(queryset, size: int):
         yield list(queryset.filter(pk__in=chunk))
 
 
-@require_GET
+@require_safe
 def business_list(request: HttpRequest) -> HttpResponse:
     """The businesses the user may see, filtered, 50 a page, with their current certifications,
     trades and places; `?format=csv|xlsx` downloads exactly the filtered rows. The body is cached
@@ -122,7 +122,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
     return PAGES.cached_page(request, template, "business_list", build)
 
 
-@require_GET
+@require_safe
 def business_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A business: ownership as it states it, trades with their names, places, capacity, every
     certification (expired ones marked), contact details for those allowed, awards won."""
@@ -240,7 +240,7 @@ def _opportunity_rows(opportunities: Iterable[ContractingOpportunity]) -> Iterab
                o.bid_due_on, o.awarded_to.name if o.awarded_to else "", _dollars(o.awarded_amount_cents)]
 
 
-@require_GET
+@require_safe
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     """Contracting opportunities the user may see, on investments they may see, newest first,
     filtered by status and investment (the investment's page links here). The body is cached per
@@ -270,7 +270,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     return PAGES.cached_page(request, template, "opportunity_list", build)
 
 
-@require_GET
+@require_safe
 def opportunity_detail(request: HttpRequest, public_id) -> HttpResponse:
     """An opportunity: what it needs, and the businesses that match it, each with why."""
     opportunity = permissions.opportunity_get_for_user(request.user, public_id)

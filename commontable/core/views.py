@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commontable.core import selectors
 from commontable.core.models import ActivityLog
@@ -21,7 +21,7 @@ from commontable.core.uploads import CONTENT_TYPES, INLINE_KINDS
 from commontable.core.visibility import viewer_for
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The home page: each app adds its panel (declared as `home_panel` in its apps.py)."""
     panels = []
@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels})
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -42,7 +42,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def activity_list(request: HttpRequest) -> HttpResponse:
     """The whole audit log for staff, filterable by who acted and by action."""
     if not viewer_for(request.user).is_staff:
@@ -64,7 +64,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def i18n_status(request: HttpRequest) -> HttpResponse:
     """Staff: per language, how much of the interface is translated, reviewed, or falls back to English."""
     from django.conf import settings
@@ -110,7 +110,7 @@ def _import_batch_for(request: HttpRequest, public_id):
 
 
 @login_required
-@require_GET
+@require_safe
 def import_list(request: HttpRequest) -> HttpResponse:
     """The importers this user may use and the latest files uploaded to them."""
     from commontable.core.imports import describe_counts, imports_for
@@ -153,7 +153,7 @@ def import_create(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """An empty CSV with the column names this importer expects."""
     from commontable.core.exports import csv_response
@@ -164,7 +164,7 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The preview: every row with what will happen to it and its problems, checked again against
     the database as it is now; or, once applied, what was written."""
@@ -255,7 +255,7 @@ def import_apply_background(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_progress(request: HttpRequest, public_id) -> HttpResponse:
     """How far a background import has got: a progress bar, then what was imported or why nothing
     was. Works without JavaScript (a "Check again" button); htmx asks for the `progress` part
@@ -279,7 +279,7 @@ def import_progress(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def file_download(request: HttpRequest, public_id) -> FileResponse:
     """Download a stored file: anyone who may see the record it belongs to; others get 404.
     Raster images are shown inline, everything else is an attachment; nothing is ever sniffed."""

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from commontable.core import hooks
 from commontable.core.audit import activity_for
@@ -100,7 +100,7 @@ def _organization_export_header() -> list[str]:
     ]
 
 
-@require_GET
+@require_safe
 def organization_list(request: HttpRequest) -> HttpResponse:
     """Everyone: the organisations they may see (anonymous visitors see the public ones),
     filtered, 50 a page; `?format=csv|xlsx` downloads exactly the filtered rows. The page body is
@@ -140,7 +140,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 ROSTER_LIMIT = 50
 
 
-@require_GET
+@require_safe
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Everyone who may see the organisation (anonymous visitors: public ones). Its people's
     contact details appear only where `can_see_contacts` allows; staff also see its activity.
@@ -281,7 +281,7 @@ def organization_values_affirm(request: HttpRequest, slug: str) -> HttpResponse:
 # Tables ------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def table_list(request: HttpRequest) -> HttpResponse:
     """Everyone: the tables they may see (anonymous visitors see the public ones), 50 a page.
     A convenor is named only where the user may see that organisation. The body is cached."""
@@ -305,7 +305,7 @@ def table_list(request: HttpRequest) -> HttpResponse:
     return page_cache.cached_page(request, "directory/table_list.html", "table_list", build)
 
 
-@require_GET
+@require_safe
 def table_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Everyone who may see the table: the organisations taking part (those the user may see),
     with their role, and its convenor. Staff also see its activity."""

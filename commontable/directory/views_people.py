@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from commontable.core import hooks
 from commontable.core.exports import export_response
@@ -125,7 +125,7 @@ def _organizations_user_adds_people_to(user):
 
 
 @member_required
-@require_GET
+@require_safe
 def person_list(request: HttpRequest) -> HttpResponse:
     """Members: the people they may see, filtered, 50 a page. Contact details show only on rows
     where `can_see_contacts` allows, in the page and in the CSV/XLSX download alike. The body is
@@ -188,7 +188,7 @@ def _redirect_to_kept(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def person_detail(request: HttpRequest, public_id) -> HttpResponse:
     """Members who may see the person, and the person themself. Contact details and consent
     only where `can_see_contacts` allows; access needs only for staff and the person; consent
@@ -425,7 +425,7 @@ def affiliation_end(request: HttpRequest, public_id, organization_slug: str) -> 
 
 
 @login_required
-@require_GET
+@require_safe
 def person_activity(request: HttpRequest, public_id) -> HttpResponse:
     """Staff: everything recorded about a person, and everything done through their account."""
     person = _person(request, public_id)
@@ -444,7 +444,7 @@ def person_activity(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def person_duplicate_list(request: HttpRequest) -> HttpResponse:
     """Staff: people who are probably the same person (same email or phone, or nearly the same
     name), with a link to compare and merge each pair."""

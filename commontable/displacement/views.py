@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commontable.core.exports import csv_response
 from commontable.core.http import paginate
@@ -34,7 +34,7 @@ def _run_from(request: HttpRequest) -> Run | None:
     return run
 
 
-@require_GET
+@require_safe
 def displacement_map(request: HttpRequest) -> HttpResponse:
     """The map of a computation's tracts (typology, risk index, alert tiers or community reports),
     with a legend, the data table beside it, a text summary and a CSV link."""
@@ -60,7 +60,7 @@ def displacement_map(request: HttpRequest) -> HttpResponse:
     return PAGES.cached_page(request, template, "displacement_map", build, context={"run": run})
 
 
-@require_GET
+@require_safe
 def tract_layer(request: HttpRequest) -> HttpResponse:
     """The map's tract layer as GeoJSON: simplified shapes with each tract's classes."""
     run = _run_from(request)
@@ -77,7 +77,7 @@ def tract_layer(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def investment_layer(request: HttpRequest) -> HttpResponse:
     """The investments the viewer may see, with their buffers, as GeoJSON for the overlay."""
     body = selectors.investment_overlay_geojson(request.user)
@@ -86,7 +86,7 @@ def investment_layer(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def tract_detail(request: HttpRequest, geoid: str) -> HttpResponse:
     """One tract: its type and why, its inputs with margins and reliability, the risk index, the
     sensitivity flags, where the methods disagree, nearby investments and community reports."""
@@ -146,7 +146,7 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("displacement:alert_list")
 
 
-@require_GET
+@require_safe
 def disagreement_list(request: HttpRequest) -> HttpResponse:
     """Tracts whose classes differ across the typology, the risk index and the sensitivity flags,
     and tracts whose type is fragile within the survey's margins."""
@@ -161,7 +161,7 @@ def disagreement_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def alert_list(request: HttpRequest) -> HttpResponse:
     """Tracts exposed to planned investment by alert tier, with the investments behind each."""
     run = _run_from(request)
@@ -178,7 +178,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def results_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every tract of a computation as CSV: identity, type and reason, building blocks, index,
     sensitivity flags, stability and alert tier (formula-safe cells)."""
@@ -190,7 +190,7 @@ def results_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def data_overview(request: HttpRequest) -> HttpResponse:
     """Staff: the census files loaded, the computations run, and the forms for both."""
     if not permissions.can_load_census_data(request.user):
@@ -222,7 +222,7 @@ def source_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def source_preview(request: HttpRequest, public_id) -> HttpResponse:
     if not permissions.can_load_census_data(request.user):
         raise PermissionDenied

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from commontable.core.exports import export_response
 from commontable.core.http import add_service_error, bound_data, export_format, form_status, require
@@ -33,7 +33,7 @@ def _can_edit(request: HttpRequest) -> bool:
     return permissions.can_edit_policies.test(request.user)
 
 
-@require_GET
+@require_safe
 def policy_matrix(request: HttpRequest) -> HttpResponse:
     """Every jurisdiction (rows) against every policy type (columns): the status in each cell, as a
     word and a mark, linking to the cell's page; filtered by kind of jurisdiction."""
@@ -93,7 +93,7 @@ def _matrix_rows(matrix: selectors.Matrix) -> list[dict]:
     return rows
 
 
-@require_GET
+@require_safe
 def policy_jurisdiction(request: HttpRequest, jurisdiction: str) -> HttpResponse:
     """One jurisdiction's stand on every policy type, with the date and source of each status."""
     place = selectors.jurisdiction_get(jurisdiction)
@@ -104,7 +104,7 @@ def policy_jurisdiction(request: HttpRequest, jurisdiction: str) -> HttpResponse
     })
 
 
-@require_GET
+@require_safe
 def policy_detail(request: HttpRequest, jurisdiction: str, policy_type: str) -> HttpResponse:
     """Where a jurisdiction stands on one policy type: the status since its date, the sources, the
     notes, the campaigns behind it that the viewer may see, and every earlier status."""

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commontable.core.exports import export_response
 from commontable.core.http import (
@@ -35,7 +35,7 @@ GET_POST = require_http_methods(["GET", "POST"])
 member_required = login_and(permissions.can_report_displacement)
 
 
-@require_GET
+@require_safe
 def report_tracts(request: HttpRequest) -> HttpResponse:
     """Everyone: community reports counted per census tract, for tracts with at least five
     (suppressed so that no hidden count can be worked out), never a place finer than a tract."""
@@ -52,7 +52,7 @@ def report_tracts(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-@require_GET
+@require_safe
 def report_list(request: HttpRequest) -> HttpResponse:
     """Staff: every report, filtered by kind, tract, date and withdrawal. A member: their own."""
     form = ReportFilterForm(request.GET or None)
@@ -111,7 +111,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def report_detail(request: HttpRequest, public_id) -> HttpResponse:
     """Staff and the reporter: the report in full, with its exact place."""
     report = permissions.report_get_for_user(request.user, public_id)

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commontable.core import hooks
 from commontable.core.audit import activity_for
@@ -116,7 +116,7 @@ def _investment_rows(investments: Iterable[Investment]) -> Iterable[list]:
 
 
 @member_required
-@require_GET
+@require_safe
 def investment_list(request: HttpRequest) -> HttpResponse:
     """Members: the investments they may see, filtered, 50 a page, with their funding recorded;
     `?format=csv|xlsx` downloads exactly the filtered rows. The body is cached per data version
@@ -151,7 +151,7 @@ def investment_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-@require_GET
+@require_safe
 def investment_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An investment: its funding by program and fiscal year, stage history, location, the tables
     and organisations engaged, its commitments with their status, and the coalition's asks."""
@@ -333,7 +333,7 @@ def _commitment_rows(commitments) -> Iterable[list]:
 
 
 @member_required
-@require_GET
+@require_safe
 def commitment_list(request: HttpRequest) -> HttpResponse:
     """Members: every commitment they may see, on investments they may see, with its status by
     the stated rules, filtered by status (in the database), category, obligor and investment;
@@ -393,7 +393,7 @@ def commitment_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @member_required
-@require_GET
+@require_safe
 def commitment_detail(request: HttpRequest, public_id) -> HttpResponse:
     """A commitment: its target, status, reports with their evidence, escalation steps and, for
     staff, its audit trail and earlier versions."""
@@ -561,7 +561,7 @@ def _accountability_context(investment: Investment) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def investment_accountability(request: HttpRequest, slug: str) -> HttpResponse:
     """Anyone, for a public investment: its commitments marked public, with their status, who
     promised, the target and the latest report. No person is named."""
@@ -569,7 +569,7 @@ def investment_accountability(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "investments/investment_accountability.html", _accountability_context(investment))
 
 
-@require_GET
+@require_safe
 def investment_accountability_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The same page as a PDF, in the reader's language."""
     from commontable.core.pdf import pdf_response, render_pdf
@@ -589,7 +589,7 @@ def _map_source() -> str:
 
 
 @member_required
-@require_GET
+@require_safe
 def investment_map(request: HttpRequest) -> HttpResponse:
     """Members: the investments they may see on a map (county outlines, no tile server), with a
     table of the same investments, which is the whole page without JavaScript."""

@@ -25,7 +25,7 @@ from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commontable.core import feeds
 from commontable.core.http import add_service_error, bound_data, form_status, require
@@ -103,7 +103,7 @@ def _cache_key(*parts) -> str:
     return "ct:inv:calendar:" + hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
 
 
-@require_GET
+@require_safe
 def decision_calendar(request: HttpRequest) -> HttpResponse:
     """A month of hearings, votes and comment deadlines, as an agenda by day, filterable by
     investment, deciding body and kind. Anyone sees the decisions on investments they may see."""
@@ -144,7 +144,7 @@ def decision_calendar(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def decision_detail(request: HttpRequest, public_id) -> HttpResponse:
     """A decision: when (local time and zone), who decides, where, links, and its status."""
     decision = calendar.decision_get_for_user(request.user, public_id)
@@ -258,27 +258,27 @@ def _token_user(token: str):
     return user
 
 
-@require_GET
+@require_safe
 def decision_feed_public(request: HttpRequest) -> HttpResponse:
     """Every decision on public investments, for anyone's calendar program."""
     return _feed(request, AnonymousUser(), scope="decisions", name=_("Decisions on public investments"))
 
 
-@require_GET
+@require_safe
 def decision_feed_personal(request: HttpRequest, token: str) -> HttpResponse:
     """Every decision the token's owner may see."""
     user = _token_user(token)
     return _feed(request, user, scope="decisions", name=_("Decisions"))
 
 
-@require_GET
+@require_safe
 def decision_feed_watchlist(request: HttpRequest, token: str) -> HttpResponse:
     """The decisions on the investments the token's owner watches."""
     user = _token_user(token)
     return _feed(request, user, scope="watchlist", name=_("Decisions on investments I watch"), watchlist=True)
 
 
-@require_GET
+@require_safe
 def investment_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """One public investment's decisions, for anyone."""
     investment = permissions.investment_get_for_user(AnonymousUser(), slug)
@@ -286,7 +286,7 @@ def investment_feed(request: HttpRequest, slug: str) -> HttpResponse:
                  name=_("Decisions on %(name)s") % {"name": investment.name})
 
 
-@require_GET
+@require_safe
 def investment_feed_personal(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     """One investment's decisions, through the token of someone who may see it."""
     user = _token_user(token)

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commontable.core import ratelimit
 from commontable.core.charts import goal_actual_svg
@@ -46,7 +46,7 @@ from commontable.scorecards.models import (
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-@require_GET
+@require_safe
 def rubric_list(request: HttpRequest) -> HttpResponse:
     """The rubrics, with their current version: public (they are the coalition's published criteria)."""
     rubrics = list(selectors.rubric_list())
@@ -57,7 +57,7 @@ def rubric_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def rubric_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A rubric's current version: themes with weights, criteria with their scales, in the reader's language."""
     rubric = get_object_or_404(Rubric, slug=slug)
@@ -75,7 +75,7 @@ def _content(version, source: str) -> list[dict]:
     return selectors.version_words(version, get_language() or "en", source)
 
 
-@require_GET
+@require_safe
 def session_list(request: HttpRequest) -> HttpResponse:
     sessions = (permissions.visible_sessions(request.user).select_related("version__rubric", "investment")
                 .order_by("-created_at")[:200])
@@ -84,7 +84,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def session_detail(request: HttpRequest, public_id) -> HttpResponse:
     session = permissions.session_get_for_user(request.user, public_id)
     mine = permissions.own_submissions(request.user).filter(session=session).first()
@@ -206,7 +206,7 @@ def _results_context(request: HttpRequest, session) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def session_results(request: HttpRequest, public_id) -> HttpResponse:
     """Results: staff always; others once staff publish them (no scorer is ever named; comments
     are for staff)."""
@@ -216,7 +216,7 @@ def session_results(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "scorecards/session_results.html", _results_context(request, session))
 
 
-@require_GET
+@require_safe
 def session_results_pdf(request: HttpRequest, public_id) -> HttpResponse:
     """The results as a PDF report, in the reader's language, for whoever may see them."""
     session = permissions.session_get_for_user(request.user, public_id)
@@ -459,7 +459,7 @@ def session_asks(request: HttpRequest, public_id) -> HttpResponse:
     }, status=400 if errors else 200)
 
 
-@require_GET
+@require_safe
 def rubric_compare(request: HttpRequest, slug: str) -> HttpResponse:
     """Proposals scored with the same version of a rubric, side by side: the sessions the reader
     may see whose results they may see (staff: all; others: published ones)."""
@@ -602,7 +602,7 @@ def version_translations(request: HttpRequest, slug: str, number: int, language:
 
 
 @login_required
-@require_GET
+@require_safe
 def session_comments_csv(request: HttpRequest, public_id) -> HttpResponse:
     """Staff: every comment of the submitted scorecards, by theme and question, without names."""
     session = permissions.session_get_for_user(request.user, public_id)

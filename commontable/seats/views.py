@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commontable.core import feeds, ical
 from commontable.core.deadlines import DeadlineKind
@@ -81,7 +81,7 @@ def _body_export_rows(bodies, summaries):
                summary.held, summary.vacant, summary.ending_soon, body.url]
 
 
-@require_GET
+@require_safe
 def body_list(request: HttpRequest) -> HttpResponse:
     """Anyone: the public bodies they may see, filtered, 50 a page, with their seats held, vacant and
     ending soon; `?format=csv|xlsx` downloads the filtered rows. Cached per data version and
@@ -131,7 +131,7 @@ def body_create(request: HttpRequest) -> HttpResponse:
     return _staff_form(request, form, _("Add a public body"), reverse("seats:body_list"), status=form_status(form))
 
 
-@require_GET
+@require_safe
 def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A body: what it does, when and where it meets, and each seat with its state today and its
     holders; staff also see which holders are coalition leaders and pending nominations."""
@@ -231,7 +231,7 @@ def seat_create(request: HttpRequest, slug: str) -> HttpResponse:
                        reverse("seats:body_detail", args=[body.slug]), status=form_status(form))
 
 
-@require_GET
+@require_safe
 def seat_detail(request: HttpRequest, public_id) -> HttpResponse:
     """A seat: how it is filled, who is eligible, the application deadline, and every holder."""
     seat = permissions.seat_get_for_user(request.user, public_id)
@@ -312,7 +312,7 @@ def term_edit(request: HttpRequest, public_id) -> HttpResponse:
 SHOW = ("vacant", "ending", "holdover")
 
 
-@require_GET
+@require_safe
 def opening_list(request: HttpRequest) -> HttpResponse:
     """Anyone: vacancies, terms ending in the next 90 days and holdovers on the active bodies they
     may see, with the application deadline where known; one list at a time (`?show=`), 50 a page.
@@ -372,7 +372,7 @@ def _tabs(request, show: str) -> list[tuple[str, str, bool]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def rollup(request: HttpRequest) -> HttpResponse:
     """Members: seats held by coalition leaders and by BIPOC leaders (self-identified with consent,
     only where five or more people stand behind a figure), vacancies and terms ending, per topic
@@ -389,7 +389,7 @@ def rollup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def meeting_calendar(request: HttpRequest) -> HttpResponse:
     """The meetings of the bodies you watch in the next 60 days, and your calendar-feed link."""
     today = timezone.localdate()
@@ -415,24 +415,25 @@ def _meeting_events(bodies, site: str) -> list[ical.Event]:
     return events
 
 
-def _feed(request: HttpRequest, bodies: list[PublicBody], *, scope: str, name: str) -> HttpResponse:
+def _feed(request: HttpRequest, bodies: list[PublicBody], *, scope: str, name: str, filename: str) -> HttpResponse:
     site = request.build_absolute_uri("/").removesuffix("/")
     version = "|".join(f"{b.pk}:{b.updated_at.isoformat()}:{b.meeting_sequence}" for b in bodies)
     return feeds.feed_response(
         request, cache_key=f"seats:{scope}:{get_language() or ''}",
         version=f"{version}|{timezone.localdate().isoformat()}",
-        build=lambda: ical.calendar_bytes(_meeting_events(bodies, site), name=name), filename=f"{scope}.ics")
+        build=lambda: ical.calendar_bytes(_meeting_events(bodies, site), name=name), filename=filename)
 
 
-@require_GET
+@require_safe
 def body_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """One public body's meetings, for anyone's calendar program."""
     body = permissions.body_get_for_user(AnonymousUser(), slug)
     return _feed(request, [PublicBody.objects.select_related("jurisdiction").get(pk=body.pk)],
-                 scope=f"body-{body.pk}", name=_("Meetings of %(name)s") % {"name": body.name})
+                 scope=f"body-{body.pk}", name=_("Meetings of %(name)s") % {"name": body.name},
+                 filename=f"{body.slug}.ics")
 
 
-@require_GET
+@require_safe
 def meeting_feed_watchlist(request: HttpRequest, token: str) -> HttpResponse:
     """The meetings of the bodies the token's owner watches (and may still see)."""
     user = feeds.feed_token_user(token)
@@ -441,4 +442,5 @@ def meeting_feed_watchlist(request: HttpRequest, token: str) -> HttpResponse:
     viewer_for(user)
     bodies = list(permissions.visible_bodies(user).filter(pk__in=selectors.watched_body_ids(user))
                   .select_related("jurisdiction").order_by("pk"))
-    return _feed(request, bodies, scope=f"watched-{user.pk}", name=_("Meetings of bodies I watch"))
+    return _feed(request, bodies, scope=f"watched-{user.pk}", name=_("Meetings of bodies I watch"),
+                 filename="watched-bodies.ics")

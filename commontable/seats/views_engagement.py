@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from commontable.core.http import add_service_error, bound_data, form_status, paginate, require
 from commontable.seats import engagement, permissions, selectors, services
@@ -20,7 +20,7 @@ from commontable.seats.forms import ProcessForm
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-@require_GET
+@require_safe
 def process_list(request: HttpRequest) -> HttpResponse:
     """The processes logged that the user may see, newest first, with their scores."""
     form = ProcessFilterForm(request.GET or None)
@@ -31,7 +31,7 @@ def process_list(request: HttpRequest) -> HttpResponse:
     }, status=400 if form.is_bound and form.errors else 200)
 
 
-@require_GET
+@require_safe
 def process_detail(request: HttpRequest, public_id) -> HttpResponse:
     process = permissions.process_get_for_user(request.user, public_id)
     answers = [(q, getattr(process, q.field), getattr(process, f"get_{q.field}_display")())

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from commontable.core.http import add_service_error, bound_data, form_status, login_and, paginate, require
 from commontable.core.page_cache import Fragment, render_fragment
@@ -38,7 +38,7 @@ def _form(request, form, title: str, cancel: str, *, intro: str = "") -> HttpRes
 
 
 @staff_required
-@require_GET
+@require_safe
 def leader_list(request: HttpRequest) -> HttpResponse:
     """Staff: the leaders the coalition supports, by name, with readiness and interests, 50 a page.
     Cached per data version and staff role (staff all see the same list)."""
@@ -77,7 +77,7 @@ def leader_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def leader_detail(request: HttpRequest, public_id) -> HttpResponse:
     """A leader's path from interest to seat: staff, or the leader themselves."""
     leader = permissions.leader_get_for_user(request.user, public_id)
@@ -145,7 +145,7 @@ def support_add(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @staff_required
-@require_GET
+@require_safe
 def nomination_list(request: HttpRequest) -> HttpResponse:
     """Staff: nominations, newest first, narrowed to one outcome with `?outcome=`."""
     outcome = request.GET.get("outcome", "")

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commontable.core import indicators as registry
 from commontable.core.http import add_service_error, bound_data, form_status, paginate, require
@@ -58,7 +58,7 @@ def _as_of(request: HttpRequest) -> dt.date:
 # Dashboard and objectives ------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The default plan's dashboard (or the newest plan the user may see)."""
     plan = selectors.plan_default(request.user)
@@ -69,7 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return plan_dashboard(request, plan.slug)
 
 
-@require_GET
+@require_safe
 def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Mission, vision, values, every strategy and objective with its figures, trend, status and
     change since the last board report; filters by strategy, table and owner."""
@@ -99,7 +99,7 @@ def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "strategy/plan_dashboard.html", context)
 
 
-@require_GET
+@require_safe
 def objective_detail(request: HttpRequest, public_id) -> HttpResponse:
     """An objective: its figures with their history, the records behind each, owners, notes, action
     items and the history of the objective itself."""
@@ -193,7 +193,7 @@ def binding_archive(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = selectors.plan_list(request.user)
     return render(request, "strategy/plan_list.html", {"plans": plans, "can_manage": permissions.can_manage_plan.test(request.user)})
@@ -299,7 +299,7 @@ def plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def indicator_list(request: HttpRequest) -> HttpResponse:
     """Every indicator the plan can bind: what it counts, and how many objectives use it."""
     require(permissions.is_member, request.user)
@@ -326,7 +326,7 @@ def indicator_create(request: HttpRequest) -> HttpResponse:
     return render(request, "strategy/indicator_create.html", {"form": form}, status=form_status(form))
 
 
-@require_GET
+@require_safe
 def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
     """A manual indicator's measurements (who, when, evidence), or a computed one's definition."""
     indicator = permissions.indicator_get_for_user(request.user, key)
@@ -364,7 +364,7 @@ def measurement_create(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def board_report_list(request: HttpRequest) -> HttpResponse:
     require(permissions.is_member, request.user)
     page, query = paginate(request, selectors.board_report_list(request.user))
@@ -397,7 +397,7 @@ def _report_context(report) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def board_report_detail(request: HttpRequest, public_id) -> HttpResponse:
     """The report as a page (printable: the print stylesheet lays it out like the PDF)."""
     report = permissions.board_report_get_for_user(request.user, public_id)
@@ -405,7 +405,7 @@ def board_report_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def board_report_pdf(request: HttpRequest, public_id) -> HttpResponse:
     """The same report as a PDF, in the reader's language."""
     from commontable.core.pdf import pdf_response, render_pdf
@@ -419,7 +419,7 @@ def board_report_pdf(request: HttpRequest, public_id) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def action_item_list(request: HttpRequest) -> HttpResponse:
     require(permissions.is_member, request.user)
     objective = None

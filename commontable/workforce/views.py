@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commontable.core.charts import goal_actual_svg
 from commontable.core.http import (
@@ -75,7 +75,7 @@ def chart_for(page: selectors.WorkforcePage, measure: str) -> dict:
 
 
 @member_required
-@require_GET
+@require_safe
 def workforce_overview(request: HttpRequest) -> HttpResponse:
     """Members: the investments they may see with workforce goals or hours, each with its share of
     BIPOC, women and apprentice hours to date against the goals in force; sortable."""
@@ -108,7 +108,7 @@ def _overview_cells(row: selectors.OverviewRow) -> dict:
 
 
 @member_required
-@require_GET
+@require_safe
 def workforce_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An investment's workforce goals, its hours by month with each group's share against the goal,
     a chart per measure (the same numbers in the table), and its contractors."""
@@ -224,7 +224,7 @@ def hours_import_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def hours_import_detail(request: HttpRequest, slug: str, public_id) -> HttpResponse:
     """Staff: the preview — every row's problems by row and column, totals per period, and what
     each contractor-period will become (new, replaced, unchanged); or, once applied, the result."""

@@ -677,3 +677,25 @@ def test_every_seats_page_offers_the_links_its_viewer_may_follow(client, persona
     login_as(client, personas, "public_user")
     page = client.get(reverse("seats:body_list")).content.decode()
     assert leaders not in page and rollup not in page  # the roll-up is for members
+
+
+def test_pages_and_feeds_answer_head_as_get_and_name_feeds_without_internal_ids(client, personas, seats):
+    body = seats["held"].body
+    for url in (reverse("seats:body_list"), reverse("seats:opening_list"),
+                reverse("seats:body_detail", args=[body.slug]), reverse("seats:body_feed", args=[body.slug])):
+        assert client.head(url).status_code == 200, url
+    feed = client.get(reverse("seats:body_feed", args=[body.slug]))
+    assert feed["Content-Disposition"] == f'inline; filename="{body.slug}.ics"'
+
+
+def test_only_a_public_body_offers_its_public_calendar_feed(client, personas, seats):
+    """A calendar program cannot sign in, so a members-only body's feed answers 404 to it: its
+    page must not offer that link."""
+    body = seats["held"].body
+    login_as(client, personas, "member_a")
+    feed = reverse("seats:body_feed", args=[body.slug])
+    assert feed in client.get(reverse("seats:body_detail", args=[body.slug])).content.decode()
+    services.body_update(body=body, actor=None, visibility=Visibility.MEMBERS)
+    assert feed not in client.get(reverse("seats:body_detail", args=[body.slug])).content.decode()
+    client.logout()
+    assert client.get(feed).status_code == 404
