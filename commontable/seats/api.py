@@ -314,7 +314,7 @@ def _leader_detail(leader: Leader, user) -> dict:
         notes=leader.notes if manage else None,
         trainings=[{"name": t.name, "provider": t.provider, "attended_on": t.attended_on}
                    for t in leader.trainings.all()],
-        path=[{"on": s.on, "kind": s.kind, "title": s.title, "detail": s.detail} for s in selectors.leader_path(leader)],
+        path=[{"on": s.on, "kind": s.kind, "title": s.title, "detail": s.detail} for s in selectors.leader_path(leader, user)],
         permissions={"can_manage": manage},
     )
     return out

@@ -695,20 +695,31 @@ class PathStep:
     obj: object = None
 
 
-def leader_path(leader: Leader) -> list[PathStep]:
+def _on_seen_bodies(queryset, viewer, field: str = "seat__body"):
+    """Rows on bodies the viewer may see (all, for staff or when no viewer is given): a body kept
+    to staff while a campaign is planned stays so on a leader's own page too."""
+    if viewer is None or viewer_for(viewer).is_staff:
+        return queryset
+    return queryset.filter(**{f"{field}__in": visible_bodies(viewer)})
+
+
+def leader_path(leader: Leader, viewer=None) -> list[PathStep]:
     """The leader's path, oldest first: interest, trainings, nominations and outcomes, terms
-    held, support while seated (five queries)."""
+    held, support while seated (five queries); nominations and terms only on bodies `viewer` may
+    see."""
     steps: list[PathStep] = []
     if leader.interested_since:
         steps.append(PathStep(leader.interested_since, "interest", gettext("Interest in serving")))
     for training in leader.trainings.all():
         steps.append(PathStep(training.attended_on, "training", training.name, training.provider, training))
-    for nomination in (leader.nominations.select_related("seat__body").prefetch_related("endorsements")):
+    for nomination in _on_seen_bodies(leader.nominations.select_related("seat__body").prefetch_related("endorsements"),
+                                      viewer):
         steps.append(PathStep(nomination.nominated_on, "nomination", str(nomination.seat), "", nomination))
         if nomination.outcome != NominationOutcome.PENDING:
             steps.append(PathStep(nomination.outcome_on, "outcome", nomination.get_outcome_display(),
                                   str(nomination.seat), nomination))
-    for term in Term.objects.filter(holder_person_id=leader.person_id).select_related("seat__body"):
+    for term in _on_seen_bodies(Term.objects.filter(holder_person_id=leader.person_id), viewer).select_related(
+            "seat__body"):
         steps.append(PathStep(term.starts_on, "term", str(term.seat), "", term))
     for contact in SupportContact.objects.filter(leader=leader):
         steps.append(PathStep(contact.on, "support", contact.get_kind_display(), contact.notes, contact))
@@ -716,8 +727,9 @@ def leader_path(leader: Leader) -> list[PathStep]:
     return sorted(steps, key=lambda s: (s.on or dt.date.min, order[s.kind]))
 
 
-def leader_terms(leader: Leader) -> list[Term]:
-    return list(Term.objects.filter(holder_person_id=leader.person_id).select_related("seat__body"))
+def leader_terms(leader: Leader, viewer=None) -> list[Term]:
+    return list(_on_seen_bodies(Term.objects.filter(holder_person_id=leader.person_id), viewer)
+                .select_related("seat__body"))
 
 
 def nomination_list(user, *, outcome: str = ""):

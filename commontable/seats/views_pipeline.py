@@ -83,8 +83,9 @@ def leader_detail(request: HttpRequest, public_id) -> HttpResponse:
     leader = permissions.leader_get_for_user(request.user, public_id)
     is_staff = permissions.can_manage_pipeline.test(request.user)
     return render(request, "seats/leader_detail.html", {
-        "leader": leader, "path": selectors.leader_path(leader), "topics": list(leader.topics.order_by("name")),
-        "places": list(leader.places.order_by("name")), "terms": selectors.leader_terms(leader),
+        "leader": leader, "path": selectors.leader_path(leader, request.user),
+        "topics": list(leader.topics.order_by("name")), "places": list(leader.places.order_by("name")),
+        "terms": selectors.leader_terms(leader, request.user),
         "can_manage": is_staff, "today": timezone.localdate(),
     })
 

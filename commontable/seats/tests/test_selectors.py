@@ -638,3 +638,19 @@ def test_meetings_of_several_bodies_come_in_time_order():
     found = selectors.meetings_of([late, early], D(2026, 1, 5), D(2026, 1, 12))
     assert [(m.body.name, m.occurrence.on) for m in found] == [
         ("Early", D(2026, 1, 5)), ("Late", D(2026, 1, 5)), ("Early", D(2026, 1, 12)), ("Late", D(2026, 1, 12))]
+
+
+def test_a_leaders_own_page_leaves_out_bodies_kept_to_staff(personas):
+    """Staff nominate a leader to a seat of a body kept to staff while a campaign is planned: the
+    leader's own path (and anyone's but staff) does not show it until the body is opened."""
+    leader = LeaderFactory(person=personas.person_a, interested_since=None)
+    hidden = PublicBodyFactory(name="Campaign target", visibility=Visibility.STAFF)
+    seat = SeatFactory(body=hidden, name="Secret seat")
+    services.nomination_create(actor=None, leader=leader, seat=seat, nominated_on=D(2025, 9, 1))
+    TermFactory(seat=SeatFactory(body=hidden), holder_person=leader.person, holder_name="")
+
+    assert selectors.leader_path(leader, personas.user("member_a")) == []
+    assert selectors.leader_terms(leader, personas.user("member_a")) == []
+    assert [step.kind for step in selectors.leader_path(leader, personas.user("staff"))] == ["nomination", "term"]
+    services.body_update(body=hidden, actor=None, visibility=Visibility.MEMBERS)
+    assert [step.kind for step in selectors.leader_path(leader, personas.user("member_a"))] == ["nomination", "term"]
