@@ -224,6 +224,18 @@ class Preview:
                     problem.sheet = self.sheet
                 yield problem
 
+    def plan_digest(self) -> str:
+        """What applying would do, row by row, companions included: the preview page posts it with
+        its Apply button, so that a file whose outcome changed since the person looked (a record
+        another person created or changed meanwhile) is not applied unseen."""
+        digest = hashlib.sha256()
+        for kind, companion in sorted(self.companions.items()):
+            digest.update(f"{kind}:{companion.plan_digest()}\n".encode())
+        for row in self.rows:
+            target = getattr(row.target, "pk", "")
+            digest.update(f"{row.number}|{row.action}|{target}|{'|'.join(map(str, row.changes))}\n".encode())
+        return digest.hexdigest()[:32]
+
     def summary(self) -> dict:
         """Counts for the batch record and its audit entry."""
         data = {"rows": len(self.rows), "counts": self.counts, "errors": self.error_count}
@@ -659,13 +671,16 @@ def import_batch_preview(batch: ImportBatch) -> Preview:
     return validate_file(spec, bytes(batch.content), batch.filename)
 
 
-def import_batch_apply(*, batch: ImportBatch, actor, progress: Callable[[str], None] | None = None) -> Preview:
+def import_batch_apply(*, batch: ImportBatch, actor, progress: Callable[[str], None] | None = None,
+                       expected: str | None = None) -> Preview:
     """Apply a kept file: check it again (the database may have changed since the preview) and,
     if no row has an error, write every row in one transaction — companions first — with one
     audit entry on the batch. Refused (ImportRefused, nothing written, the batch marked refused)
     when any problem appears. Applying the same batch twice is refused; applying the same file in
     a new batch changes nothing (its rows are unchanged). `progress`, if given, hears each stage
-    as it starts (`checking`, `writing`)."""
+    as it starts (`checking`, `writing`). `expected`, the `plan_digest` of the preview the person
+    confirmed: if the check now plans otherwise, nothing is written and they are asked to look
+    again (the batch stays ready)."""
     spec = get_import(batch.kind)
     if spec is None:
         raise ImportRefused(_("This kind of import is no longer available."))
@@ -688,6 +703,9 @@ def import_batch_apply(*, batch: ImportBatch, actor, progress: Callable[[str], N
                     % {"count": preview.error_count},
                     preview,
                 )
+            if expected is not None and preview.plan_digest() != expected:
+                raise ImportRefused(_("The records changed since you checked this file, so nothing was written. "
+                                      "Look at the preview again, and apply it if it is still right."))
             report(STAGE_WRITING)
             _write(spec, preview, locked, actor)
     except ImportRefused as exc:
@@ -871,7 +889,7 @@ def import_batch_row_count(batch: ImportBatch) -> int:
     return sum((batch.summary or {}).get("counts", {}).values())
 
 
-def import_batch_apply_later(*, batch: ImportBatch, actor) -> None:
+def import_batch_apply_later(*, batch: ImportBatch, actor, expected: str | None = None) -> None:
     """Apply the batch in a background task once the current transaction commits (the worker must
     see the batch), showing `queued` until the task starts. Refused at once if it was applied."""
     if batch.status == ImportBatch.Status.APPLIED:
@@ -879,11 +897,12 @@ def import_batch_apply_later(*, batch: ImportBatch, actor) -> None:
     _set_progress(batch, STAGE_QUEUED)
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
     language = get_language()
-    transaction.on_commit(lambda: import_batch_apply_task.enqueue(batch.pk, actor_id, language))
+    transaction.on_commit(lambda: import_batch_apply_task.enqueue(batch.pk, actor_id, language, expected))
 
 
 @task()
-def import_batch_apply_task(batch_id: int, actor_id: int | None, language: str | None = None) -> dict:
+def import_batch_apply_task(batch_id: int, actor_id: int | None, language: str | None = None,
+                            expected: str | None = None) -> dict:
     """The background step: `import_batch_apply` with its progress kept for the progress page,
     in the language the person who started it was reading (else their preferred one). A refusal
     (nothing written) is kept as that page's message; the task itself succeeds, since the refusal
@@ -895,7 +914,8 @@ def import_batch_apply_task(batch_id: int, actor_id: int | None, language: str |
     language = language or getattr(actor, "preferred_language", "") or None
     with override(language):
         try:
-            preview = import_batch_apply(batch=batch, actor=actor, progress=lambda stage: _set_progress(batch, stage))
+            preview = import_batch_apply(batch=batch, actor=actor, progress=lambda stage: _set_progress(batch, stage),
+                                         expected=expected)
         except ImportRefused as refused:
             _set_progress(batch, STAGE_FAILED, str(refused.message))
             return {"applied": False}

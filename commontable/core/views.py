@@ -230,7 +230,7 @@ def import_apply(request: HttpRequest, public_id) -> HttpResponse:
 
     batch, _spec = _import_batch_for(request, public_id)
     try:
-        preview = import_batch_apply(batch=batch, actor=request.user)
+        preview = import_batch_apply(batch=batch, actor=request.user, expected=request.POST.get("plan") or None)
     except ImportRefused as refused:
         messages.error(request, refused.message)
     else:
@@ -247,7 +247,7 @@ def import_apply_background(request: HttpRequest, public_id) -> HttpResponse:
 
     batch, _spec = _import_batch_for(request, public_id)
     try:
-        import_batch_apply_later(batch=batch, actor=request.user)
+        import_batch_apply_later(batch=batch, actor=request.user, expected=request.POST.get("plan") or None)
     except ImportRefused as refused:
         messages.error(request, refused.message)
         return redirect("core:import_detail", public_id=batch.public_id)

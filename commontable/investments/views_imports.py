@@ -135,7 +135,7 @@ def investment_import_apply(request: HttpRequest, public_id) -> HttpResponse:
     """Apply a previewed file, every row or none."""
     batch, _spec = _batch(request, public_id)
     try:
-        preview = import_batch_apply(batch=batch, actor=request.user)
+        preview = import_batch_apply(batch=batch, actor=request.user, expected=request.POST.get("plan") or None)
     except ImportRefused as refused:
         messages.error(request, refused.message)
     else:

@@ -526,3 +526,34 @@ def test_the_command_refuses_an_unknown_kind(tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("seats_import", "leaders", str(tmp_path / "x.csv"))
     assert caught.value.returncode == 2
+
+
+def test_a_file_is_not_applied_when_its_outcome_changed_since_the_preview_was_confirmed(client, personas, places):
+    """Two people import the same body: the second confirmed "1 new", but the first created it
+    meanwhile. Applying must not overwrite it unseen: nothing is written, and the new preview
+    (now "1 to update") can be applied once looked at."""
+    from commontable.core.imports import import_batch_create
+
+    data = b"slug,name,jurisdiction,kind,description\nqa-race,Race Two,minneapolis,council,second import\n"
+    batch, _preview = import_batch_create(spec=get_import("seats-bodies"), data=data, filename="two.csv",
+                                          actor=personas.user("admin"))
+    login_as(client, personas, "admin")
+    detail = reverse("core:import_detail", args=[batch.public_id])
+    page = client.get(detail)
+    plan = page.context["preview"].plan_digest()
+    assert f'<input type="hidden" name="plan" value="{plan}">' in page.content.decode()
+    apply("seats-bodies", "slug,name,jurisdiction,kind,description\n"
+          "qa-race,Race One,saint-paul,board,first import\n", actor=personas.user("staff"))
+
+    response = client.post(reverse("core:import_apply", args=[batch.public_id]), {"plan": plan}, follow=True)
+
+    assert "The records changed since you checked this file" in response.content.decode()
+    body = PublicBody.objects.get(slug="qa-race")
+    assert (body.name, body.description) == ("Race One", "first import")
+    batch.refresh_from_db()
+    assert batch.status != ImportBatch.Status.APPLIED
+    fresh = client.get(detail).context["preview"]
+    assert fresh.counts["update"] == 1 and fresh.plan_digest() != plan
+    client.post(reverse("core:import_apply", args=[batch.public_id]), {"plan": fresh.plan_digest()})
+    body.refresh_from_db()
+    assert (body.name, body.description) == ("Race Two", "second import")
