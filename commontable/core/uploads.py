@@ -69,8 +69,11 @@ def sniff_kind(data: bytes) -> str:
         # Text files have no NUL bytes; the CSV reader names the row if the rest looks like text.
         printable = sum(32 <= b < 127 or b in (9, 10, 13) or b >= 128 for b in sample)
         return "text" if printable / max(len(sample), 1) > 0.95 else "binary"
-    lowered = sample.lstrip().lower()
-    if lowered.startswith((b"<svg", b"<?xml", b"<!doctype html", b"<html")) or b"<script" in lowered:
+    # A page or a drawing starts as one (after a byte-order mark and blank space); a spreadsheet's
+    # text that mentions "<script>" in a cell further on is still a spreadsheet.
+    lowered = sample.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if lowered.startswith((b"<svg", b"<?xml", b"<!doctype html", b"<html", b"<head", b"<body", b"<script",
+                           b"<iframe", b"<!--")):
         return "HTML or SVG"
     return "text"
 

@@ -35,6 +35,8 @@ def test_photo_metadata_is_stripped_after_turning_it_upright():
         ("page.txt", b"<!DOCTYPE html><script>alert(1)</script>", "HTML or SVG"),
         ("logo.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "HTML or SVG"),
         ("data.csv", "name,email\nJosé,j@example.org\n".encode(), "text"),
+        ("bodies.csv", b"slug,description\nx,A <script> tag is not allowed here\n", "text"),
+        ("page.csv", b"\xef\xbb\xbf  <script>alert(1)</script>", "HTML or SVG"),
         ("tool.exe", b"MZ\x90\x00", "Windows program"),
     ],
 )
