@@ -644,7 +644,7 @@ class SeatImport(ImportSpec):
                             "or write the holder's name.") % {"email": email}, "holder_email")
 
     def natural_key(self, row: Row) -> Hashable:
-        return (row.get("body"), row.get("name"), row.get("term_starts"))
+        return (row.get("body"), fold_name(row.get("name") or ""), row.get("term_starts"))
 
     def describe_key(self, key) -> str:
         if key[2] is None:
@@ -654,15 +654,26 @@ class SeatImport(ImportSpec):
 
     # -- what each row will do -------------------------------------------------------------------------
     def resolve(self, rows: list[Row], *, companions: dict[str, Preview]) -> None:
+        # A seat is known by its name as bodies are: case, accents, punctuation and spacing aside
+        # ("north  minneapolis resident 1" is the stored "North Minneapolis resident 1"), the
+        # exact name first where two stored seats fold alike.
         groups: dict[tuple[str, str], list[Row]] = defaultdict(list)
         for row in rows:
-            groups[(row.get("body"), row.get("name"))].append(row)
+            groups[(row.get("body"), fold_name(row.get("name") or ""))].append(row)
         body_ids = {row.extra["body"].pk for row in rows if row.extra.get("body") is not None}
-        seats = {(s.body_id, s.name): s for s in lookup_in(_locked(Seat.objects.all()), "body_id", body_ids)}
+        stored_seats = list(lookup_in(_locked(Seat.objects.all()), "body_id", body_ids))
+        exact = {(s.body_id, s.name): s for s in stored_seats}
+        folded: dict[tuple[int, str], list[Seat]] = defaultdict(list)
+        for seat in stored_seats:
+            folded[(seat.body_id, fold_name(seat.name))].append(seat)
         targets: dict[tuple[str, str], Seat | None] = {}
-        for (slug, name), group in groups.items():
+        for key, group in groups.items():
             body = group[0].extra.get("body")
-            targets[(slug, name)] = seats.get((body.pk, name)) if body is not None else None
+            if body is None:
+                targets[key] = None
+                continue
+            alike = folded.get((body.pk, key[1]), [])
+            targets[key] = exact.get((body.pk, group[0].get("name"))) or (alike[0] if len(alike) == 1 else None)
         wanted = [seat.pk for key, seat in targets.items()
                   if seat is not None and any(row.has("term_starts") for row in groups[key])]
         stored: dict[int, list[Term]] = defaultdict(list)

@@ -312,6 +312,18 @@ def test_a_later_row_of_an_unchanged_seat_records_its_term(seat):
     assert check(SEATS, data).counts["unchanged"] == 2
 
 
+def test_a_seat_is_found_by_its_name_whatever_the_case_and_spacing(seat):
+    """A second space or another case is the same seat, as for bodies: not a new one beside it."""
+    data = ("body,name,term_length_months,holder_name,term_starts,term_ends\n"
+            "housing-commission,ward  1 SEAT,24,,,\n"
+            "housing-commission,Ward 1 seat,,Ana Ruiz,2024-01-01,2025-12-31\n")
+    preview = check(SEATS, data)
+    assert [r.action for r in preview.rows] == ["unchanged", "create"], problems(preview)
+    apply(SEATS, data)
+    assert list(Seat.objects.values_list("name", flat=True)) == ["Ward 1 seat"]
+    assert seat.terms.get().holder_name == "Ana Ruiz"
+
+
 def test_checking_a_bodies_file_costs_the_same_queries_for_few_rows_or_many(places, topics, body):
     def queries(count: int) -> int:
         rows = "".join(f"b-{n},Board {n},Saint Paul,board,housing; Transit\n" for n in range(count))
