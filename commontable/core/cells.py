@@ -229,6 +229,12 @@ class CellParser:
             ) from exc
         if parsed.converted_from:
             warnings.append(_converted_warning(parsed.converted_from, parsed.value.isoformat()))
+        if isinstance(raw, str) and _ambiguous_slash_date(parsed.value, to_ascii_digits(raw.strip())[0]):
+            # 5/1/2026 is May 1 in the United States and 5 January in most of the world: say which.
+            warnings.append(
+                _("“%(value)s” was read month first, as %(date)s. Write dates as year-month-day to be sure.")
+                % {"value": raw.strip(), "date": parsed.value.isoformat()}
+            )
         return parsed.value
 
     def _parse_int(self, raw: object, warnings: list[str]) -> int:
@@ -291,3 +297,10 @@ def _converted_warning(original: str, converted: str) -> str:
         "converted": converted,
         "original": original,
     }
+
+
+def _ambiguous_slash_date(value: dt.date, text: str) -> bool:
+    """A month/day/year date that reads as another date day first (both parts 12 or less, and
+    not the same)."""
+    parts = text.split("/")
+    return len(parts) == 3 and value.day <= 12 and value.day != value.month

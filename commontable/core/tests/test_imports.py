@@ -113,13 +113,23 @@ def parse(kind: str, raw, **options):
     ("raw", "expected"),
     [
         ("2024-03-05", dt.date(2024, 3, 5)),
-        ("3/5/2024", dt.date(2024, 3, 5)),
+        ("3/25/2024", dt.date(2024, 3, 25)),
+        ("3/3/2024", dt.date(2024, 3, 3)),
         (dt.datetime(2024, 3, 5, 0, 0), dt.date(2024, 3, 5)),
     ],
 )
 def test_dates_in_iso_us_and_spreadsheet_form(raw, expected):
     value, shown, warnings = parse("date", raw)
-    assert value == expected and shown == "2024-03-05" and warnings == []
+    assert value == expected and shown == expected.isoformat() and warnings == []
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("3/5/2024", dt.date(2024, 3, 5)), ("05/01/26", dt.date(2026, 5, 1))])
+def test_a_date_that_reads_otherwise_day_first_says_how_it_was_read(raw, expected):
+    """Spanish and Somali speakers write the day first: 05/01/2026 taken for May 1 must say so."""
+    value, _shown, warnings = parse("date", raw)
+    assert value == expected
+    assert warnings == [f"“{raw}” was read month first, as {expected.isoformat()}. Write dates as year-month-day "
+                        "to be sure."]
 
 
 @pytest.mark.parametrize("raw", ["2024-02-30", "05.03.2024", "yesterday", "2024-13-01"])
