@@ -602,6 +602,10 @@ def validate_file(spec: ImportSpec, data: bytes, filename: str) -> Preview:
         preview.file_errors = [Problem(message) for message in exc.messages]
         return preview
     preview = validate(spec, table, filename=filename, companions=companions)
+    if not preview.file_errors and not preview.rows and not any(c.rows for c in companions.values()):
+        # Headers and nothing under them: applying would record an import of nothing.
+        preview.file_errors.append(Problem(_("The file has a heading row but no rows under it: there is nothing "
+                                             "to import.")))
     if sheets and len(sheets) > 1:
         read = [f"“{main_sheet}” ({spec.label})"] + [
             f"“{c.sheet}” ({c.spec.label})" for c in companions.values()

@@ -629,3 +629,15 @@ def test_every_import_knows_its_sheet_by_its_name_in_every_language_whoever_read
             claimed.setdefault(title.casefold(), set()).add(spec.kind)
     assert {title: kinds for title, kinds in claimed.items() if len(kinds) > 1} == {}
     assert not next(iter(_registry.values())).matches_sheet("Sheet1")
+
+
+def test_a_file_with_headings_and_no_rows_is_refused_in_words():
+    from commontable.core.imports import _registry, get_import, validate_file
+
+    spec = next(iter(_registry.values()))
+    header = ",".join(column.name for column in spec.columns if column.required) or spec.columns[0].name
+    preview = validate_file(spec, f"{header}\n".encode(), "empty.csv")
+    assert preview.has_errors and not preview.rows
+    assert [str(p) for p in preview.problems()] == [
+        "The file has a heading row but no rows under it: there is nothing to import."]
+    assert get_import(spec.kind) is spec
