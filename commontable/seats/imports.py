@@ -308,6 +308,9 @@ class BodyImport(ImportSpec):
                         "names": ", ".join(f"“{u}”" for u in unknown),
                         "known": ", ".join(sorted(topics_by_slug)) or "—"}, "topics")
                 row.extra["topics"] = found
+        for row in rows:
+            if row.errors:
+                self._check_the_rest(row)
 
     def natural_key(self, row: Row) -> Hashable | None:
         if row.has("slug"):
@@ -418,6 +421,20 @@ class BodyImport(ImportSpec):
                 "field": self.column("topics").label, "new": "; ".join(t.name for t in topics) or "—"})
         row.extra["fields"], row.extra["topic_ids"] = fields, topic_ids
         row.action = ACTION_UPDATE if fields or topic_ids is not None else ACTION_UNCHANGED
+
+    def _check_the_rest(self, row: Row) -> None:
+        """A row with a bad cell is not planned (nor compared with the stored body), but the cells
+        it gives are still checked with the body's rules (time zone, weekdays, times…), so that
+        one pass names more of a file's problems. Only problems of cells the row gives, and not
+        already in error, are added: a rule needing a stored value waits for the next pass."""
+        body = PublicBody(visibility=Visibility.PUBLIC, time_zone=DEFAULT_ZONE, name=row.get("name") or "-")
+        given = {name for name in BODY_FIELD_COLUMNS if row.has(name)}
+        for name in given:
+            setattr(body, name, row.get(name))
+        bad = {problem.column for problem in row.errors}
+        found = Row(number=row.number)
+        self._check(found, body)
+        row.errors += [problem for problem in found.errors if problem.column in given - bad]
 
     def _check(self, row: Row, body: PublicBody) -> bool:
         """The body as it will be, checked with the rules of the body form."""

@@ -569,3 +569,11 @@ def test_a_file_is_not_applied_when_its_outcome_changed_since_the_preview_was_co
     client.post(reverse("core:import_apply", args=[batch.public_id]), {"plan": fresh.plan_digest()})
     body.refresh_from_db()
     assert (body.name, body.description) == ("Race Two", "second import")
+
+
+def test_one_pass_names_every_problem_of_a_body_row(places):
+    """A bad jurisdiction no longer hides the row's other problems until it is fixed."""
+    found = refused(BODIES, "name,jurisdiction,kind,time_zone,meeting_frequency\n"
+                            "Mars Council,atlantis,council,Mars/X,weekly\n")
+    assert any("atlantis" in p for p in found), found
+    assert any("“Mars/X” is not a time zone we know." in p for p in found), found
