@@ -28,6 +28,10 @@ MAX_ROWS = 200_000
 MAX_CELL = 10_000
 MAX_MESSAGES = 50  # a file with thousands of bad rows needs the first few named, not all of them
 MAX_XLSX_UNPACKED = 300 * 1024 * 1024  # a zip bomb disguised as a spreadsheet stops here
+# A spreadsheet's parts pack 5 to 50 times; hundreds of times is a file made to swell once read
+# (millions of tiny shared strings cost the reader gigabytes). Small files may pack as they like.
+MAX_XLSX_RATIO = 200
+RATIO_CHECKED_ABOVE = 32 * 1024 * 1024
 
 # Names of the kinds `sniff_kind` reports, in the user's language.
 KIND_NAMES = {
@@ -317,7 +321,7 @@ def _open_workbook(data: bytes):
         raise TabularError(
             [_("The spreadsheet could not be opened; it may be damaged or not an .xlsx file.")]
         ) from exc
-    if unpacked > MAX_XLSX_UNPACKED:
+    if unpacked > MAX_XLSX_UNPACKED or (unpacked > RATIO_CHECKED_ABOVE and unpacked > MAX_XLSX_RATIO * len(data)):
         raise TabularError([_("The spreadsheet is too large once unpacked; split it into smaller files.")])
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -251,6 +251,20 @@ def test_xlsx_that_unpacks_to_too_much_is_refused(monkeypatch):
     assert "too large" in messages[0]
 
 
+def test_an_xlsx_made_to_swell_is_refused_before_it_is_read(monkeypatch):
+    """Millions of tiny shared strings pack hundreds of times smaller than they read: refused
+    from the zip's directory, before the reader builds them (gigabytes, minutes)."""
+    monkeypatch.setattr(tabular, "RATIO_CHECKED_ABOVE", 10_000)
+    ordinary = xlsx_bytes(("S", [["name"]] + [[f"Person {i}"] for i in range(200)]))
+    assert read_table(ordinary, "ok.xlsx").rows  # an ordinary workbook still reads
+    swollen = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(ordinary)) as source, zipfile.ZipFile(swollen, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/sharedStrings.xml", b"<sst>" + b"<si><t>a</t></si>" * 200_000 + b"</sst>")
+    assert "too large" in messages_of(swollen.getvalue(), "swollen.xlsx")[0]
+
+
 def test_too_many_rows_are_refused(monkeypatch):
     monkeypatch.setattr(tabular, "MAX_ROWS", 2)
     assert "more than 2 rows" in messages_of(b"name\na\nb\nc\n")[0]
