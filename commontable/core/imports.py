@@ -645,17 +645,7 @@ def import_batch_create(
     if preview.file_errors:
         return None, preview
     digest = hashlib.sha256(data).hexdigest()
-    earlier = (
-        ImportBatch.objects.filter(kind=spec.kind, sha256=digest, status=ImportBatch.Status.APPLIED)
-        .order_by("-applied_at")
-        .first()
-    )
-    if earlier is not None:
-        preview.notices.insert(
-            0,
-            _("This same file was already applied on %(date)s; rows that still match show as unchanged.")
-            % {"date": date_format(timezone.localtime(earlier.applied_at), "SHORT_DATETIME_FORMAT")},
-        )
+    _note_earlier_application(preview, spec.kind, digest)
     batch = ImportBatch.objects.create(
         kind=spec.kind,
         filename=filename,
@@ -667,12 +657,32 @@ def import_batch_create(
     return batch, preview
 
 
+def _note_earlier_application(preview: Preview, kind: str, digest: str, exclude: int | None = None) -> None:
+    """Say so when this very file (same bytes) was applied before: a second upload by mistake."""
+    earlier = (
+        ImportBatch.objects.filter(kind=kind, sha256=digest, status=ImportBatch.Status.APPLIED)
+        .exclude(pk=exclude)
+        .order_by("-applied_at")
+        .first()
+    )
+    if earlier is not None:
+        preview.notices.insert(
+            0,
+            _("This same file was already applied on %(date)s; rows that still match show as unchanged.")
+            % {"date": date_format(timezone.localtime(earlier.applied_at), "SHORT_DATETIME_FORMAT")},
+        )
+
+
 def import_batch_preview(batch: ImportBatch) -> Preview:
-    """Check a kept file again against the database as it is now (and in the reader's language)."""
+    """Check a kept file again against the database as it is now (and in the reader's language),
+    saying so if the same file was applied before."""
     spec = get_import(batch.kind)
     if spec is None:
         raise ImportRefused(_("This kind of import is no longer available."))
-    return validate_file(spec, bytes(batch.content), batch.filename)
+    preview = validate_file(spec, bytes(batch.content), batch.filename)
+    if batch.sha256:
+        _note_earlier_application(preview, batch.kind, batch.sha256, exclude=batch.pk)
+    return preview
 
 
 def import_batch_apply(*, batch: ImportBatch, actor, progress: Callable[[str], None] | None = None,

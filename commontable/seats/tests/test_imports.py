@@ -577,3 +577,12 @@ def test_one_pass_names_every_problem_of_a_body_row(places):
                             "Mars Council,atlantis,council,Mars/X,weekly\n")
     assert any("atlantis" in p for p in found), found
     assert any("“Mars/X” is not a time zone we know." in p for p in found), found
+
+
+def test_uploading_an_applied_file_again_says_so_on_its_preview(client, personas, places, topics):
+    login_as(client, personas, "staff")
+    data = sample("bodies.csv")
+    apply(BODIES, data, "bodies.csv", actor=personas.user("staff"))
+    response = client.post(reverse("core:import_create", args=[BODIES]),
+                           {"file": SimpleUploadedFile("bodies.csv", data, content_type="text/csv")}, follow=True)
+    assert "This same file was already applied on" in response.content.decode()
