@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from commontable.core.forms import BaseForm, BaseModelForm, DateInput
@@ -14,7 +15,16 @@ from commontable.directory.models import Organization, Person
 from commontable.investments.permissions import visible_investments
 from commontable.seats.choices import NominationOutcome, Readiness, SelfIdentification, SupportKind
 from commontable.seats.engagement import STANDARD
-from commontable.seats.models import ANSWER_CHOICES, EngagementProcess, Leader, PublicBody, Seat, Term
+from commontable.seats.models import (
+    ANSWER_CHOICES,
+    MAX_MEETING_INTERVAL,
+    MAX_TERM_MONTHS,
+    EngagementProcess,
+    Leader,
+    PublicBody,
+    Seat,
+    Term,
+)
 from commontable.seats.permissions import visible_bodies
 
 VISIBILITY_CHOICES = [(v, label) for v, label in Visibility.choices if v != Visibility.TABLE]
@@ -32,8 +42,33 @@ def jurisdictions():
     return Place.objects.exclude(kind__in=[Place.Kind.TRACT, Place.Kind.NEIGHBORHOOD]).order_by("kind", "name")
 
 
+# The schedule's weekdays and weeks of the month, chosen by name (the model keeps "1,3" as the
+# importer writes it).
+WEEKDAY_CHOICES = [(str(number), name) for number, name in WEEKDAYS.items()]
+NTH_CHOICES = [("1", _("First")), ("2", _("Second")), ("3", _("Third")), ("4", _("Fourth")), ("-1", _("Last"))]
+
+
+class NumberListField(forms.MultipleChoiceField):
+    """Boxes to tick, kept as the numbers ticked separated by commas ("" for none)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    def clean(self, value):
+        chosen = super().clean(value)
+        order = [key for key, _label in self.choices]
+        return ",".join(sorted(set(chosen), key=order.index))
+
+
 class BodyForm(BaseModelForm):
     jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction"), queryset=Place.objects.none(), to_field_name="slug")
+    meeting_weekdays = NumberListField(label=_("Weekdays"), choices=WEEKDAY_CHOICES, required=False)
+    meeting_nth = NumberListField(label=_("Which weeks of the month"), choices=NTH_CHOICES, required=False,
+                                  help_text=_("For a monthly schedule: the second and fourth Thursday, say."))
     topics = forms.ModelMultipleChoiceField(label=_("Topics"), queryset=IssueTopic.objects.order_by("name"),
                                             required=False, widget=forms.CheckboxSelectMultiple, to_field_name="slug")
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=VISIBILITY_CHOICES, initial=Visibility.PUBLIC)
@@ -49,6 +84,7 @@ class BodyForm(BaseModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = jurisdictions()
+        self.fields["meeting_interval"].widget.attrs.update(min=1, max=MAX_MEETING_INTERVAL)
 
     def _post_clean(self):
         """The services check the schedule and the rest (ADR: forms shape, services decide)."""
@@ -60,6 +96,10 @@ class SeatForm(BaseModelForm):
         fields = ["name", "seat_type", "constituency", "eligibility", "term_length_months", "holdover_allowed",
                   "position", "deadline_kind", "deadline_on", "deadline_note", "applications_url"]
         widgets = {"deadline_on": DateInput(), "eligibility": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term_length_months"].widget.attrs.update(min=1, max=MAX_TERM_MONTHS)
 
     def _post_clean(self):
         """The services check names and deadlines."""

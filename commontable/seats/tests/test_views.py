@@ -121,7 +121,7 @@ def test_engagement_processes_follow_their_visibility(client, personas):
 def _body_form(**overrides):
     data = {"name": "Saint Paul Planning Commission", "jurisdiction": "saint-paul", "kind": "commission",
             "topics": ["housing"], "appointing_authority": "The mayor", "meeting_frequency": "monthly",
-            "meeting_interval": "1", "meeting_weekdays": "4", "meeting_nth": "2,4", "first_meeting_on": "2025-01-10",
+            "meeting_interval": "1", "meeting_weekdays": ["4"], "meeting_nth": ["2", "4"], "first_meeting_on": "2025-01-10",
             "meeting_starts_at": "08:30", "meeting_ends_at": "11:00", "time_zone": "America/Chicago",
             "visibility": "public", "meeting_location": "City Hall"}
     data.update(overrides)
@@ -149,10 +149,26 @@ def test_staff_add_a_body_with_its_schedule(client, personas, saint_paul):
 
 def test_a_bad_schedule_is_refused_and_nothing_is_written(client, personas, saint_paul):
     login_as(client, personas, "staff")
-    response = client.post(reverse("seats:body_create"), _body_form(meeting_weekdays="9", meeting_nth=""))
+    response = client.post(reverse("seats:body_create"), _body_form(meeting_nth=[]))
     assert response.status_code == 400
-    assert "is not a weekday" in response.content.decode()
+    assert "A monthly schedule needs the weekdays and the weeks of the month." in response.content.decode()
     assert not PublicBody.objects.exists()
+    response = client.post(reverse("seats:body_create"), _body_form(meeting_weekdays=["9"]))
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    assert not PublicBody.objects.exists()
+
+
+def test_the_schedule_is_chosen_by_weekday_and_week_names_and_kept_as_numbers(client, personas, saint_paul):
+    login_as(client, personas, "staff")
+    page = client.get(reverse("seats:body_create")).content.decode()
+    assert 'type="checkbox" name="meeting_weekdays" value="3" id="id_meeting_weekdays_3">\n Thursday</label>' in page
+    assert 'name="meeting_nth" value="-1"' in page and " Last</label>" in page
+    client.post(reverse("seats:body_create"), _body_form(meeting_weekdays=["4", "1"], meeting_nth=["-1", "2"]))
+    body = PublicBody.objects.get()
+    assert (body.meeting_weekdays, body.meeting_nth) == ("1,4", "2,-1")
+    edit = client.get(reverse("seats:body_edit", args=[body.slug])).content.decode()
+    assert 'name="meeting_weekdays" value="4" id="id_meeting_weekdays_4" checked>' in edit
+    assert 'name="meeting_nth" value="-1" id="id_meeting_nth_4" checked>' in edit
 
 
 @pytest.mark.parametrize(("overrides", "field_error"), [
