@@ -103,3 +103,22 @@ def test_seats_pages_fit_a_phone_and_work_by_keyboard(site, browser, sign_in):
         assert not problems, "\n".join(problems)
     finally:
         context.close()
+
+
+def test_filtering_the_bodies_says_how_many_in_one_sentence_and_keeps_focus_on_a_new_page(site, page):
+    """The results are not a live region (a screen reader would read the whole table again at
+    every keystroke): one polite sentence says how many match; a page link keeps focus in them."""
+    from commontable.seats.tests.factories import PublicBodyFactory
+
+    for number in range(55):
+        PublicBodyFactory(name=f"Watershed board {number:02d}")
+    PublicBodyFactory(name="Ramsey County Housing Board")
+    page.goto(site.url + reverse("seats:body_list"))
+    expect(page.locator("#results")).not_to_have_attribute("aria-live", "polite")
+    page.get_by_label("Name").fill("Ramsey")
+    expect(page.locator("#live-status")).to_have_text("1 public body")
+    page.get_by_label("Name").fill("Watershed")
+    expect(page.locator("#live-status")).to_have_text("55 public bodies")
+    page.locator("#results .pagination a", has_text="Next").first.click()
+    expect(page.locator("#results")).to_contain_text("Watershed board 54")
+    assert page.evaluate("() => document.getElementById('results').contains(document.activeElement)")
