@@ -141,7 +141,17 @@ def assert_keyboard_walk(page, *, max_steps: int = 400, check_obscured: bool = F
     trap (focus stuck, or cycling without leaving), or a link/button/field never reached. With
     `check_obscured`, also on a focused element scrolled out of view or hidden under another
     element (WCAG 2.4.11 Focus Not Obscured; sticky banners on small screens)."""
-    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    # Start from the top of the document, wherever the page put focus (a refused form focuses its
+    # error summary): blurring alone would leave the browser's starting point there.
+    page.evaluate("""() => {
+      document.activeElement && document.activeElement.blur();
+      const body = document.body;
+      const had = body.getAttribute('tabindex');
+      body.setAttribute('tabindex', '-1');
+      body.focus({preventScroll: true});
+      if (had === null) { body.removeAttribute('tabindex'); } else { body.setAttribute('tabindex', had); }
+      window.scrollTo(0, 0);
+    }""")
     walk = KeyboardWalk()
     seen: set[str] = set()
     for _ in range(max_steps):
