@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from commontable.core.text import has_control_characters
 from commontable.core.uploads import sniff_kind
@@ -398,9 +398,37 @@ def _read_xlsx(data: bytes, sheet_name: str | None) -> Table:
                 ]
             ) from exc
         problems.raise_if_any()
+        unsaved = _formulas_without_results(data, getattr(sheet, "_worksheet_path", ""))
+        if unsaved:
+            notices.append(
+                ngettext(
+                    "%(count)d cell holds a formula whose result the file does not keep; it was read as blank. "
+                    "Open the file in a spreadsheet program and save it again to keep the results.",
+                    "%(count)d cells hold a formula whose result the file does not keep; they were read as blank. "
+                    "Open the file in a spreadsheet program and save it again to keep the results.",
+                    unsaved,
+                )
+                % {"count": unsaved}
+            )
         return Table(headers, rows, notices, sheet=sheet.title)
     finally:
         workbook.close()
+
+
+# A cell whose formula ends the cell, with no value (<v>) or an empty one after it: a result never saved (files
+# written by scripts; spreadsheet programs save one). The reader sees such a cell as blank.
+_FORMULA_WITHOUT_VALUE = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def _formulas_without_results(data: bytes, part: str) -> int:
+    if not part:
+        return 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(part.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile):
+        return 0
+    return len(_FORMULA_WITHOUT_VALUE.findall(xml))
 
 
 def _check_cells(table: Table) -> None:

@@ -265,6 +265,21 @@ def test_an_xlsx_made_to_swell_is_refused_before_it_is_read(monkeypatch):
     assert "too large" in messages_of(swollen.getvalue(), "swollen.xlsx")[0]
 
 
+def test_formulas_whose_results_the_file_does_not_keep_are_named():
+    """A script's workbook keeps formulas without results: read as blank, and said so."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["name", "constituency"])
+    sheet.append(["Ward seat", '=CONCATENATE("Ward ","3")'])
+    sheet.append(["Renter seat", "A renter"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)  # openpyxl keeps no results
+    table = read_table(buffer.getvalue(), "seats.xlsx")
+    assert table.rows[0][1]["constituency"] in ("", None)
+    assert any("1 cell holds a formula whose result the file does not keep" in n for n in table.notices)
+    assert not any("formula" in n for n in read_table(xlsx_bytes(("S", [["name"], ["x"]])), "ok.xlsx").notices)
+
+
 def test_too_many_rows_are_refused(monkeypatch):
     monkeypatch.setattr(tabular, "MAX_ROWS", 2)
     assert "more than 2 rows" in messages_of(b"name\na\nb\nc\n")[0]
