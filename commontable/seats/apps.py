@@ -14,6 +14,8 @@ class SeatsConfig(AppConfig):
     indicators = "commontable.seats.indicators"
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+
         from commontable.core import hooks
         from commontable.core.imports import register_import
         from commontable.seats.imports import BodyImport, SeatImport
@@ -25,3 +27,7 @@ class SeatsConfig(AppConfig):
         hooks.contribute("investments.related", investment_related)
         hooks.contribute("directory.person.related", person_related)
         PAGES.connect_signals()
+        from commontable.directory.models import Person
+        from commontable.seats.services import person_deleting
+
+        pre_delete.connect(person_deleting, sender=Person, dispatch_uid="seats-person-deleting")

@@ -239,6 +239,13 @@ def _span(term: Term) -> terms.Span:
     return terms.Span(term.pk, term.starts_on, term.ends_on, term.left_on, term.holder_label)
 
 
+def person_deleting(sender, instance, **kwargs) -> None:
+    """Before a person is removed from the directory (the admin; the app merges people instead):
+    the terms they held keep their name, as an outsider's would, rather than lose their holder
+    (a term must name one) when the link to the person is cleared."""
+    Term.objects.filter(holder_person=instance, holder_name="").update(holder_name=instance.full_name[:200])
+
+
 def refresh_occupancy(seat: Seat) -> None:
     """Work out again the last day each of the seat's terms holds it (holdover included)."""
     rows = list(Term.objects.filter(seat=seat).select_related("holder_person"))

@@ -851,3 +851,14 @@ def test_a_process_without_a_title_is_refused(actor):
         services.process_create(actor=actor, title="", agency="Metro Transit", kind=ProcessKind.HEARING,
                                 held_on=D(2026, 2, 1))
     assert not EngagementProcess.objects.exists()
+
+
+def test_removing_a_person_from_the_directory_keeps_their_name_on_the_terms_they_held():
+    """The admin can delete a person (the app merges them instead): their terms keep a holder."""
+    person = PersonFactory(full_name="Hodan Warsame")
+    term = TermFactory(holder_person=person, holder_name="")
+    person.delete()
+    term.refresh_from_db()
+    assert (term.holder_person_id, term.holder_name, term.holder_label) == (None, "Hodan Warsame", "Hodan Warsame")
+    term.seat.refresh_from_db()
+    assert term.seat.last_holder_person_id is None
