@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commontable.core.visibility import VisibilityQuerySet, VisibleModel  # noqa: F401  (re-exported)
@@ -101,7 +102,13 @@ class IssueTopic(models.Model):
         verbose_name_plural = _("issue topics")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language where the catalogs know it (the shipped vocabulary,
+        `directory/demo_data.ISSUES`); a coalition's own topics show as written."""
+        return gettext(self.name) if self.name else ""
 
 
 class ImportBatch(PublicIdModel):

@@ -4,6 +4,8 @@ by `directory/demo.py`."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 COALITION_NAME = "Riverbend Regional Equity Alliance"
 
 # (slug, name, kind, parent slug, official code). Counties carry their FIPS codes.
@@ -38,22 +40,22 @@ PLACES: list[tuple[str, str, str, str | None, str]] = [
 ]
 
 ISSUES: list[tuple[str, str]] = [
-    ("housing", "Housing"),
-    ("transit", "Transit"),
-    ("workforce", "Workforce"),
-    ("small-business", "Small business"),
-    ("climate", "Climate"),
-    ("health", "Health"),
-    ("land-use", "Land use"),
-    ("education", "Education"),
-    ("immigration", "Immigration"),
-    ("environmental-justice", "Environmental justice"),
-    ("food-access", "Food access"),
-    ("digital-access", "Digital access"),
-    ("childcare", "Childcare"),
-    ("public-safety", "Public safety"),
-    ("arts-culture", "Arts and culture"),
-    ("civic-participation", "Civic participation"),
+    ("housing", gettext_noop("Housing")),
+    ("transit", gettext_noop("Transit")),
+    ("workforce", gettext_noop("Workforce")),
+    ("small-business", gettext_noop("Small business")),
+    ("climate", gettext_noop("Climate")),
+    ("health", gettext_noop("Health")),
+    ("land-use", gettext_noop("Land use")),
+    ("education", gettext_noop("Education")),
+    ("immigration", gettext_noop("Immigration")),
+    ("environmental-justice", gettext_noop("Environmental justice")),
+    ("food-access", gettext_noop("Food access")),
+    ("digital-access", gettext_noop("Digital access")),
+    ("childcare", gettext_noop("Childcare")),
+    ("public-safety", gettext_noop("Public safety")),
+    ("arts-culture", gettext_noop("Arts and culture")),
+    ("civic-participation", gettext_noop("Civic participation")),
 ]
 
 # The languages organisations serve and people ask to be contacted in.

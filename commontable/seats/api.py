@@ -520,7 +520,9 @@ def _figure(cell: Cell | None) -> dict:
 
 def _rollup_row(row: selectors.RollupRow, label: str | None = None) -> dict:
     return {
-        "key": row.key, "label": label if label is not None else row.label, "bodies": row.bodies, "seats": row.seats,
+        # A topic's name in the reader's language where the catalogs know it (IssueTopic.label).
+        "key": row.key, "label": label if label is not None else (_(row.label) if row.label else ""),
+        "bodies": row.bodies, "seats": row.seats,
         "held": row.held, "vacant": row.vacant, "ending_soon": row.ending_soon, "held_by_leaders": row.by_leaders,
         "leaders": row.leader_people, "bipoc_leaders": _figure(row.bipoc), "climate_mobility": row.climate_mobility,
     }

@@ -715,3 +715,19 @@ def test_only_a_public_body_offers_its_public_calendar_feed(client, personas, se
     assert feed not in client.get(reverse("seats:body_detail", args=[body.slug])).content.decode()
     client.logout()
     assert client.get(feed).status_code == 404
+
+
+def test_topic_names_of_the_shipped_vocabulary_show_in_the_readers_language(client, personas, seats):
+    from commontable.core.models import IssueTopic
+
+    body = seats["held"].body
+    body.topics.add(IssueTopic.objects.get_or_create(slug="climate", defaults={"name": "Climate"})[0])
+    own = IssueTopic.objects.create(slug="river-access", name="River access")  # a coalition's own topic
+    body.topics.add(own)
+    client.cookies["ct_language"] = "es"
+    page = client.get(reverse("seats:body_detail", args=[body.slug])).content.decode()
+    assert "Clima" in page and "Vivienda" in page and "River access" in page
+    login_as(client, personas, "member_a")
+    client.cookies["ct_language"] = "es"
+    rollup = client.get(reverse("seats:rollup")).content.decode()
+    assert ">Clima</th>" in rollup and ">Transporte público</th>" in rollup
