@@ -573,3 +573,18 @@ def test_forms_that_post_leave_checking_to_the_server_in_the_page_language():
             if 'method="post"' in tag and "novalidate" not in tag:
                 offenders.append(f"{path.relative_to(templates)}: {tag}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("code", ["es", "so", "hmn"])
+def test_not_found_and_not_allowed_pages_are_the_sites_own_in_the_readers_language(client, personas, code):
+    from commontable.core.testing import login_as
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and f'lang="{code}"' in missing.content.decode()
+    assert "Page not found" not in missing.content.decode() and 'id="main"' in missing.content.decode()
+    login_as(client, personas, "public_user")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+    refused = client.get("/seats/leaders/")
+    assert refused.status_code == 403 and "You may not do this" not in refused.content.decode()
+    assert 'id="main"' in refused.content.decode()
