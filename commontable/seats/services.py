@@ -334,6 +334,8 @@ def term_record(*, actor, seat: Seat, starts_on: dt.date, ends_on: dt.date | Non
     """Record a holder's term on a seat, past, present or future. A holdover on the seat ends the
     day before the new term starts; a term that would share days with another is refused."""
     seat = _locked_seat(seat)
+    if holder_person is not None:
+        holder_name = ""  # a holder from the directory is named there (as the page's form does)
     term = Term(seat=seat, holder_person=holder_person, holder_name=(holder_name or "").strip(), starts_on=starts_on,
                 ends_on=ends_on, left_on=left_on, notes=notes, created_by=_user(actor))
     _check_term(seat, term)
@@ -355,6 +357,8 @@ def term_update(*, term: Term, actor, **fields) -> Term:
     for name, value in fields.items():
         if name in allowed:
             setattr(term, name, value)
+    if term.holder_person_id is not None:
+        term.holder_name = ""
     _check_term(seat, term)
     term.save()
     refresh_occupancy(seat)
@@ -382,8 +386,9 @@ def term_delete(*, term: Term, actor) -> None:
 
 
 def term_default_end(seat: Seat, starts_on: dt.date) -> dt.date | None:
-    """The scheduled end of a term starting on a day, from the seat's term length."""
-    if not seat.term_length_months:
+    """The scheduled end of a term starting on a day, from the seat's term length (none for a day
+    outside the years dates may have: the term's own check refuses it in words)."""
+    if not seat.term_length_months or not FIRST_YEAR <= starts_on.year <= LAST_YEAR:
         return None
     months = starts_on.month - 1 + seat.term_length_months
     year, month = starts_on.year + months // 12, months % 12 + 1

@@ -273,11 +273,17 @@ def term_create(request: HttpRequest, public_id) -> HttpResponse:
     seat = permissions.seat_get_for_user(request.user, public_id)
     require(permissions.can_manage_seats, request.user)
     today = timezone.localdate()
-    form = TermForm(bound_data(request), initial={"starts_on": today,
-                                                  "ends_on": services.term_default_end(seat, today)})
+    suggested_end = services.term_default_end(seat, today)
+    form = TermForm(bound_data(request), initial={"starts_on": today, "ends_on": suggested_end})
     if form.is_bound and form.is_valid():
+        fields = form.service_fields()
+        # The end offered was worked out from today; a start moved without touching the end
+        # takes the end that follows from that start (the seat's term length), not today's.
+        if (suggested_end is not None and fields.get("ends_on") == suggested_end
+                and fields.get("starts_on") not in (None, today)):
+            fields["ends_on"] = services.term_default_end(seat, fields["starts_on"])
         try:
-            services.term_record(actor=request.user, seat=seat, **form.service_fields())
+            services.term_record(actor=request.user, seat=seat, **fields)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:

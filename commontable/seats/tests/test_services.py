@@ -862,3 +862,23 @@ def test_removing_a_person_from_the_directory_keeps_their_name_on_the_terms_they
     assert (term.holder_person_id, term.holder_name, term.holder_label) == (None, "Hodan Warsame", "Hodan Warsame")
     term.seat.refresh_from_db()
     assert term.seat.last_holder_person_id is None
+
+
+def test_a_holder_from_the_directory_is_named_there_not_twice():
+    """Given both (the API allows it), the name is dropped, as the page's form does: it would
+    otherwise surface as the holder if the person left the directory."""
+    person = PersonFactory(full_name="Hodan Warsame")
+    term = TermFactory(holder_person=person, holder_name="Someone else")
+    assert (term.holder_name, term.holder_label) == ("", "Hodan Warsame")
+    services.term_update(term=term, actor=None, holder_name="Another name")
+    term.refresh_from_db()
+    assert term.holder_name == ""
+
+
+def test_a_term_in_the_year_9999_is_refused_in_words_even_on_a_seat_with_a_term_length():
+    seat = SeatFactory(term_length_months=240)
+    assert services.term_default_end(seat, D(9999, 6, 1)) is None
+    with pytest.raises(ValidationError) as refused:
+        services.term_record(actor=None, seat=seat, holder_name="X", starts_on=D(9999, 6, 1),
+                             ends_on=services.term_default_end(seat, D(9999, 6, 1)))
+    assert "between the years 1900 and 2200" in refused.value.message_dict["starts_on"][0]

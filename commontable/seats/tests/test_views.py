@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 
 from commontable.core import feeds
 from commontable.core.models import ActivityLog, IssueTopic
-from commontable.core.testing import assert_permission_matrix, login_as
+from commontable.core.testing import assert_permission_matrix, form_as_sent, login_as
 from commontable.core.visibility import Visibility
 from commontable.directory.choices import ConsentPurpose
 from commontable.directory.services import consent_give
@@ -731,3 +731,18 @@ def test_topic_names_of_the_shipped_vocabulary_show_in_the_readers_language(clie
     client.cookies["ct_language"] = "es"
     rollup = client.get(reverse("seats:rollup")).content.decode()
     assert ">Clima</th>" in rollup and ">Transporte público</th>" in rollup
+
+
+def test_a_term_whose_start_is_moved_ends_after_the_seats_term_length_from_that_start(client, personas, seats, today):
+    """The form offers an end worked out from today; moving only the start moves the end with it."""
+    from commontable.seats.services import term_default_end
+
+    seat = seats["vacant"]
+    seat.term_length_months = 24
+    seat.save()
+    url = reverse("seats:term_create", args=[seat.public_id])
+    login_as(client, personas, "staff")
+    offered = form_as_sent(client.get(url).content.decode(), url)
+    start = today - dt.timedelta(days=30)
+    client.post(url, {**offered, "holder_name": "Mai Lee", "starts_on": start.isoformat()})
+    assert seat.terms.get().ends_on == term_default_end(seat, start) != term_default_end(seat, today)
