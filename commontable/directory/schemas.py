@@ -18,7 +18,7 @@ from ninja import Schema
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic_core import PydanticCustomError
 
-from commontable.core.numbers import ASCII_INT
+from commontable.core.numbers import ASCII_INT, FIRST_YEAR, LAST_YEAR
 from commontable.core.text import has_control_characters
 from commontable.core.visibility import Visibility
 from commontable.directory.choices import BipocLed, BudgetBand, MembershipStatus, OrganizationKind
@@ -87,6 +87,19 @@ Text5000 = Annotated[str, Field(max_length=5000, strict=True), _TEXT]
 Slug = Annotated[str, Field(max_length=80, pattern=SLUG, strict=True)]
 SearchText = Annotated[str, Field(max_length=200), AfterValidator(_single_line)]
 AsciiInt = Annotated[int, BeforeValidator(_ascii_int)]
+
+
+def _plausible_day(value: dt.date) -> dt.date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            gettext("Give a date between the years %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return value
+
+
+# A date as forms and files take them (core.numbers): a year like 9999 is refused in words.
+Day = Annotated[dt.date, AfterValidator(_plausible_day)]
 
 
 class InSchema(BaseModel):

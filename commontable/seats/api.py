@@ -397,6 +397,7 @@ def _body_fields(user, data: dict) -> dict:
              description=STAFF_ONLY + "Its slug is made from its name and jurisdiction. A regular schedule needs "
              "its first meeting and start time; a monthly one its weekdays and weeks of the month.")
 def body_create(request: HttpRequest, payload: BodyIn):
+    _reject_unknown_query(request, NoFilters)  # a write takes no parameters: `?dry_run=1` must not write
     user = request.user
     if not permissions.can_manage_seats.test(user):
         raise _forbidden()
@@ -413,6 +414,7 @@ def body_create(request: HttpRequest, payload: BodyIn):
               description=STAFF_ONLY + "Only the fields sent are changed; `topics` replaces the list. Changing "
               "when or where it meets updates the meetings in calendar feeds. Every change is audited.")
 def body_update(request: HttpRequest, slug: Slug, payload: BodyPatch):
+    _reject_unknown_query(request, NoFilters)  # a write takes no parameters: `?dry_run=1` must not write
     user = request.user
     body = permissions.body_get_for_user(user, slug)
     if not permissions.can_manage_seats.test(user):
@@ -444,6 +446,7 @@ def seat_get(request: HttpRequest, public_id: uuid.UUID):
              description=STAFF_ONLY + "Its name is unique within the body. An application deadline is one of the "
              "shared kinds: `hard_date` and `review_begins` need a date, `rolling` and `open_until_filled` take none.")
 def seat_create(request: HttpRequest, slug: Slug, payload: SeatIn):
+    _reject_unknown_query(request, NoFilters)  # a write takes no parameters: `?dry_run=1` must not write
     user = request.user
     body = permissions.body_get_for_user(user, slug)
     if not permissions.can_manage_seats.test(user):
@@ -461,6 +464,7 @@ def seat_create(request: HttpRequest, slug: Slug, payload: SeatIn):
              "before the new term starts. A term that starts while another is still running (the seat is full) or "
              "that runs into a later one (overlap) is refused with 422, nothing written.")
 def term_create(request: HttpRequest, public_id: uuid.UUID, payload: TermIn):
+    _reject_unknown_query(request, NoFilters)  # a write takes no parameters: `?dry_run=1` must not write
     user = request.user
     seat = permissions.seat_get_for_user(user, public_id)
     if not permissions.can_manage_seats.test(user):
@@ -584,6 +588,7 @@ def leader_get(request: HttpRequest, public_id: uuid.UUID):
              description=STAFF_ONLY + "A person in the directory, once. How they identify is asked on their page, "
              "with their consent, never through the API.")
 def leader_create(request: HttpRequest, payload: LeaderIn):
+    _reject_unknown_query(request, NoFilters)  # a write takes no parameters: `?dry_run=1` must not write
     user = request.user
     if not permissions.can_manage_pipeline.test(user):
         raise _forbidden()
@@ -605,6 +610,7 @@ def leader_create(request: HttpRequest, payload: LeaderIn):
              description=STAFF_ONLY + "A leader put forward on a day, endorsed by member organizations. A seat of a "
              "dissolved body takes no nominations, and a leader has one pending nomination per seat.")
 def nomination_create(request: HttpRequest, public_id: uuid.UUID, payload: NominationIn):
+    _reject_unknown_query(request, NoFilters)  # a write takes no parameters: `?dry_run=1` must not write
     user = request.user
     seat = permissions.seat_get_for_user(user, public_id)
     if not permissions.can_manage_pipeline.test(user):
@@ -627,6 +633,7 @@ def nomination_create(request: HttpRequest, public_id: uuid.UUID, payload: Nomin
              "appointment records the leader's term from that day (to `term_ends_on`, or the seat's term length): "
              "refused with 422, nothing written, when the seat is full or the term would overlap another.")
 def nomination_outcome(request: HttpRequest, public_id: uuid.UUID, payload: OutcomeIn):
+    _reject_unknown_query(request, NoFilters)  # a write takes no parameters: `?dry_run=1` must not write
     user = request.user
     nomination = permissions.nomination_get_for_user(user, public_id)
     try:
@@ -672,6 +679,7 @@ def process_get(request: HttpRequest, public_id: uuid.UUID):
              "1 (partly), 2 (yes) or null (not known). The score (0–100) is computed from the answers given, and "
              "only with three or more.")
 def process_create(request: HttpRequest, payload: ProcessIn):
+    _reject_unknown_query(request, NoFilters)  # a write takes no parameters: `?dry_run=1` must not write
     user = request.user
     if not permissions.can_log_processes.test(user):
         raise _forbidden()

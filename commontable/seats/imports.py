@@ -427,14 +427,14 @@ class BodyImport(ImportSpec):
         it gives are still checked with the body's rules (time zone, weekdays, times…), so that
         one pass names more of a file's problems. Only problems of cells the row gives, and not
         already in error, are added: a rule needing a stored value waits for the next pass."""
+        bad = {problem.column for problem in row.errors}
         body = PublicBody(visibility=Visibility.PUBLIC, time_zone=DEFAULT_ZONE, name=row.get("name") or "-")
-        given = {name for name in BODY_FIELD_COLUMNS if row.has(name)}
+        given = {name for name in BODY_FIELD_COLUMNS if row.has(name)} - bad
         for name in given:
             setattr(body, name, row.get(name))
-        bad = {problem.column for problem in row.errors}
         found = Row(number=row.number)
         self._check(found, body)
-        row.errors += [problem for problem in found.errors if problem.column in given - bad]
+        row.errors += [problem for problem in found.errors if problem.column in given]
 
     def _check(self, row: Row, body: PublicBody) -> bool:
         """The body as it will be, checked with the rules of the body form."""

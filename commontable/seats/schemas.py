@@ -24,6 +24,7 @@ from commontable.core.deadlines import DeadlineKind
 from commontable.core.schedule import DEFAULT_ZONE
 from commontable.directory.schemas import (
     AsciiInt,
+    Day,
     Error,
     InSchema,
     IssueOut,
@@ -126,7 +127,7 @@ class BodyIn(InSchema):
     meeting_nth: list[WeekOfMonth] = Field(
         default_factory=list, max_length=5, description="Weeks of the month for a monthly schedule: 1 to 4, -1 the last."
     )
-    first_meeting_on: dt.date | None = Field(None, description="Needed for a regular schedule.")
+    first_meeting_on: Day | None = Field(None, description="Needed for a regular schedule.")
     meeting_starts_at: dt.time | None = Field(None, description="Local wall time in `time_zone`.")
     meeting_ends_at: dt.time | None = None
     time_zone: ZoneName = Field(DEFAULT_ZONE, description="An IANA time zone.")
@@ -149,7 +150,7 @@ class BodyPatch(InSchema):
     meeting_interval: AsciiInt = Field(None, ge=1, le=52)
     meeting_weekdays: list[Weekday] = Field(None, max_length=7)
     meeting_nth: list[WeekOfMonth] = Field(None, max_length=5)
-    first_meeting_on: dt.date | None = None
+    first_meeting_on: Day | None = None
     meeting_starts_at: dt.time | None = None
     meeting_ends_at: dt.time | None = None
     time_zone: ZoneName = None
@@ -165,7 +166,7 @@ class SeatIn(InSchema):
     holdover_allowed: StrictBool = Field(True, description="The holder serves on past the term's end until replaced.")
     position: AsciiInt = Field(0, ge=0, le=10_000, description="Order among the body's seats.")
     deadline_kind: DeadlineKind | Literal[""] = Field("", description="The application deadline's kind, if known.")
-    deadline_on: dt.date | None = Field(None, description="Needed for `hard_date` and `review_begins`, else empty.")
+    deadline_on: Day | None = Field(None, description="Needed for `hard_date` and `review_begins`, else empty.")
     deadline_note: Line300 = ""
     applications_url: WebAddress = ""
 
@@ -176,11 +177,11 @@ class TermIn(InSchema):
 
     holder_person: uuid.UUID | None = Field(None, description="public_id of a person in the directory.")
     holder_name: Line200 = Field("", description="For someone who is not in the directory.")
-    starts_on: dt.date
-    ends_on: dt.date | None = Field(
+    starts_on: Day
+    ends_on: Day | None = Field(
         None, description="Left out: from the seat's term length. `null`: no end date (ex officio)."
     )
-    left_on: dt.date | None = Field(None, description="The last day actually served, when known.")
+    left_on: Day | None = Field(None, description="The last day actually served, when known.")
     notes: Line500 = ""
 
 
@@ -189,7 +190,7 @@ class LeaderIn(InSchema):
     consent is asked, never through the API."""
 
     person: uuid.UUID = Field(description="public_id of a person in the directory.")
-    interested_since: dt.date | None = None
+    interested_since: Day | None = None
     readiness: Readiness = Readiness.EXPLORING
     support_needs: Text2000 = ""
     notes: Text3000 = ""
@@ -199,7 +200,7 @@ class LeaderIn(InSchema):
 
 class NominationIn(InSchema):
     leader: uuid.UUID = Field(description="public_id of a leader.")
-    nominated_on: dt.date
+    nominated_on: Day
     endorsements: list[Slug] = Field(
         default_factory=list, max_length=200, description="Slugs of the endorsing organizations."
     )
@@ -208,8 +209,8 @@ class NominationIn(InSchema):
 
 class OutcomeIn(InSchema):
     outcome: Literal["appointed", "not_appointed", "withdrawn"]
-    on: dt.date = Field(description="Not before the nomination. An appointment's term starts that day.")
-    term_ends_on: dt.date | None = Field(
+    on: Day = Field(description="Not before the nomination. An appointment's term starts that day.")
+    term_ends_on: Day | None = Field(
         None, description="For an appointment: the term's end; from the seat's term length when left out."
     )
 
@@ -223,7 +224,7 @@ class ProcessIn(InSchema):
     kind: ProcessKind
     body: Slug | None = Field(None, description="Slug of the public body, if any.")
     investment: Slug | None = Field(None, description="Slug of the investment it concerns, if any.")
-    held_on: dt.date
+    held_on: Day
     language_access: Answer | None = Field(None, description=ANSWER)
     interpretation: Answer | None = Field(None, description=ANSWER)
     accommodations: Answer | None = Field(None, description=ANSWER)

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -104,12 +104,19 @@ def _check_body(body: PublicBody) -> None:
             errors["meeting_starts_at"] = _("A regular schedule needs the time meetings start.")
         if body.meeting_frequency == MeetingFrequency.MONTHLY and not (weekdays and nth):
             errors.setdefault("meeting_nth", _("A monthly schedule needs the weekdays and the weeks of the month."))
-    if body.meeting_ends_at and body.meeting_starts_at and body.meeting_ends_at <= body.meeting_starts_at:
+    for name in ("meeting_starts_at", "meeting_ends_at"):
+        if isinstance(getattr(body, name), dt.time) and getattr(body, name).tzinfo is not None:
+            # The body's time zone places its meetings; a time sent with an offset (the API)
+            # would be stored without it.
+            errors[name] = _("Give the time as the clock on the wall shows it, without a time zone offset.")
+    if ("meeting_starts_at" not in errors and "meeting_ends_at" not in errors and body.meeting_ends_at
+            and body.meeting_starts_at and body.meeting_ends_at <= body.meeting_starts_at):
         errors["meeting_ends_at"] = _("Meetings must end after they start.")
     if body.first_meeting_on and not FIRST_YEAR <= body.first_meeting_on.year <= LAST_YEAR:
         errors["first_meeting_on"] = _year_error()
     if (body.first_meeting_on and body.meeting_starts_at and "time_zone" not in errors
-            and "first_meeting_on" not in errors and schedule.is_nonexistent(body.first_meeting_on, body.meeting_starts_at, body.time_zone)):
+            and "first_meeting_on" not in errors and "meeting_starts_at" not in errors
+            and schedule.is_nonexistent(body.first_meeting_on, body.meeting_starts_at, body.time_zone)):
         errors["meeting_starts_at"] = _("That time does not exist on that day: the clocks spring forward.")
     if errors:
         raise ValidationError(errors)
@@ -129,7 +136,15 @@ def body_create(*, actor, name: str, jurisdiction, kind: str, topics: Iterable =
     _check_body(body)
     body.slug = slug or unique_slug(PublicBody, f"{name} {jurisdiction.name}")
     body.full_clean(exclude=["slug"])
-    body.save()
+    try:
+        with transaction.atomic():
+            body.save()
+    except IntegrityError:
+        # Another request took the short name between the look-up and the write (two clicks).
+        if slug:
+            raise ValidationError({"slug": _("Another body already has this short name.")}) from None
+        body.slug = unique_slug(PublicBody, f"{name} {jurisdiction.name}")
+        body.save()
     _set_topics(body, topics)
     log_action(body, "seats.body.created", actor=actor)
     return body
@@ -209,7 +224,12 @@ def seat_create(*, actor, body: PublicBody, name: str, **fields) -> Seat:
     seat = Seat(body=body, name=name.strip(), **{k: v for k, v in fields.items() if k in SEAT_FIELDS and k != "name"})
     _check_seat(seat)
     seat.full_clean()
-    seat.save()
+    try:
+        with transaction.atomic():
+            seat.save()
+    except IntegrityError:
+        _check_seat(seat)  # the same seat saved meanwhile by another request: refused as if it came first
+        raise
     log_action(seat, "seats.seat.created", actor=actor, data={"body": body.slug})
     return seat
 
@@ -411,7 +431,14 @@ def leader_create(*, actor, person, topics: Iterable = (), places: Iterable = ()
             "name": person.full_name}})
     leader = Leader(person=person, created_by=_user(actor), **{k: v for k, v in fields.items() if k in LEADER_FIELDS})
     leader.full_clean(exclude=["person"])
-    leader.save()
+    try:
+        with transaction.atomic():
+            leader.save()
+    except IntegrityError:
+        if Leader.objects.filter(person=person).exists():  # added meanwhile by another request
+            raise ValidationError({"person": _("%(name)s is already in the leadership pipeline.") % {
+                "name": person.full_name}}) from None
+        raise
     leader.topics.set(list(topics))
     leader.places.set(list(places))
     log_action(leader, "seats.leader.created", actor=actor)

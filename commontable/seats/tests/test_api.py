@@ -355,6 +355,28 @@ def test_bad_bodies_are_refused_on_their_fields(client, personas, world):
     assert written() == before
 
 
+def test_hostile_writes_are_refused_on_their_fields_and_write_nothing(client, personas, world):
+    """Times with an offset, impossible years and parameters a write does not take: 422 in
+    words, never a server error, and nothing written."""
+    login_as(client, personas, "staff")
+    before = written()
+    schedule = {**BODY, "meeting_frequency": "weekly", "meeting_weekdays": [1], "first_meeting_on": "2026-03-03"}
+    found = errors(post(client, f"{API}/bodies", {**schedule, "meeting_starts_at": "18:00:00+05:00",
+                                                  "meeting_ends_at": "19:00"}))
+    assert found[field("meeting_starts_at")] == ("Give the time as the clock on the wall shows it, without a time "
+                                                 "zone offset.")
+    assert set(errors(patch(client, body_url("public"), {"meeting_ends_at": "23:00+02:00"}))) == {
+        field("meeting_ends_at")}
+    found = errors(post(client, f"{API}/processes", {**PROCESS, "held_on": "9999-12-31"}))
+    assert "between the years 1900 and 2200" in found[field("held_on")]
+    seat = world.vacant["public"]
+    found = errors(post(client, f"{API}/seats/{seat.public_id}/terms", {"starts_on": "9999-06-01", "holder_name": "X"}))
+    assert "between the years 1900 and 2200" in found[field("starts_on")]
+    found = errors(post(client, f"{API}/bodies?dry_run=1", BODY))
+    assert set(found) == {("query", "dry_run")}
+    assert written() == before
+
+
 def test_the_body_page_shows_each_seat_today_and_leader_marks_to_staff_only(client, personas, world):
     login_as(client, personas, "member_b")
     data = client.get(body_url("public")).json()
