@@ -13,7 +13,7 @@ from commontable.seats.forms import jurisdictions
 
 
 class BodyFilterForm(BaseForm):
-    """Bodies by name or appointing authority, jurisdiction, topic and kind."""
+    """Bodies by name or appointing authority, jurisdiction, topic and kind; dissolved ones on request."""
 
     q = forms.CharField(label=_("Name"), max_length=200, required=False,
                         widget=SearchInput(attrs={"autocomplete": "off"}))
@@ -22,6 +22,7 @@ class BodyFilterForm(BaseForm):
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=IssueTopic.objects.none(), required=False,
                                    to_field_name="slug", empty_label=_("Any topic"))
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *BodyKind.choices])
+    include_dissolved = forms.BooleanField(label=_("Include dissolved bodies"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,6 +45,7 @@ class OpeningFilterForm(BodyFilterForm):
         super().__init__(*args, **kwargs)
         del self.fields["q"]
         del self.fields["kind"]
+        del self.fields["include_dissolved"]  # a dissolved body has no openings
 
 
 class LeaderFilterForm(BaseForm):

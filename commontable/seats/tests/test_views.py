@@ -746,3 +746,20 @@ def test_a_term_whose_start_is_moved_ends_after_the_seats_term_length_from_that_
     start = today - dt.timedelta(days=30)
     client.post(url, {**offered, "holder_name": "Mai Lee", "starts_on": start.isoformat()})
     assert seat.terms.get().ends_on == term_default_end(seat, start) != term_default_end(seat, today)
+
+
+def test_dissolved_bodies_can_be_listed_on_request(client, personas, seats, today):
+    body = seats["held"].body
+    services.body_dissolve(body=body, actor=None, on=today)
+    assert body.name not in client.get(reverse("seats:body_list")).content.decode()
+    page = client.get(reverse("seats:body_list") + "?include_dissolved=on").content.decode()
+    assert body.name in page and "Dissolved on" in page
+    assert client.get(reverse("seats:opening_list") + "?include_dissolved=on").status_code == 200
+
+
+def test_staff_are_told_why_the_rollup_can_count_more_than_the_plan(client, personas, seats):
+    note = "As staff you also see the bodies kept to staff."
+    login_as(client, personas, "staff")
+    assert note in client.get(reverse("seats:rollup")).content.decode()
+    login_as(client, personas, "member_a")
+    assert note not in client.get(reverse("seats:rollup")).content.decode()
