@@ -25,7 +25,7 @@ class Status(models.TextChoices):
     ON_TRACK = "on_track", _("On track")
     BEHIND = "behind", _("Behind")
     STALE = "stale", _("Stale")
-    UNKNOWN = "unknown", _("No figure yet")
+    UNKNOWN = "unknown", _("Not judged yet")  # no figure, no target, or a target not yet met with no baseline
 
 
 class MeasurementSource(models.TextChoices):

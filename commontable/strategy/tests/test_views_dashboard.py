@@ -326,7 +326,7 @@ def test_status_summary_counts_objectives_by_status(client, personas, plan):
     }
     summary = response.content.decode().split('class="status-summary"')[1].split("</ul>")[0]
     assert "No indicator yet</span> 17" in summary and "On track</span> 1" in summary
-    assert "No figure yet" not in summary
+    assert "Not judged yet" not in summary
 
 
 def test_done_action_items_count_on_the_dashboard(client, personas, plan, objective):
