@@ -41,6 +41,7 @@ demo: migrate
 # The background worker (imports applied in the background, reminders' tasks) runs beside the
 # server and stops with it.
 run: demo
+	$(MANAGE) demo_load --logins
 	$(MANAGE) db_worker --no-reload -v0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -165,3 +165,12 @@ def test_large_scale_sets_the_normalised_fields_the_services_set():
     later = services.person_create(actor=None, full_name="Added After The Benchmark Load")
     assert later.pk > Person.objects.exclude(pk=later.pk).order_by("-pk").first().pk
     assert demo.demo_loaded()
+
+
+@pytest.mark.django_db
+def test_logins_alone_are_printed_again_once_the_demo_is_loaded():
+    with pytest.raises(CommandError, match="not loaded"):
+        load("--logins")
+    load("--people", "60")
+    printed = load("--logins")
+    assert "Demo logins (password: " in printed and "staff@" in printed and "Loading" not in printed

@@ -31,6 +31,8 @@ class Command(BaseCommand):
             "--organizations", type=int, help="How many organisations at large scale (default 2,000)."
         )
         parser.add_argument("--password", default=demo.DEMO_PASSWORD, help="Password of the demo logins.")
+        parser.add_argument("--logins", action="store_true",
+                            help="Only print the demo logins (`make run` ends with them, after every loader).")
         parser.add_argument(
             "--seed", type=int, default=demo.SEED, help="Random seed; the same seed gives the same demo."
         )
@@ -47,6 +49,11 @@ class Command(BaseCommand):
                 "DEBUG is off, so this looks like a real deployment; the demo logins have a published "
                 "password. Use --allow-without-debug only on a throwaway database."
             )
+        if options["logins"]:
+            if not demo.demo_loaded():
+                raise CommandError("The demo coalition is not loaded: run `manage.py demo_load` first.")
+            self._print_logins(password=None)
+            return
         if options["reset"]:
             self.stdout.write("Removing the demo records…")
             demo.demo_reset()
