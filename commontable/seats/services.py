@@ -221,6 +221,10 @@ def _check_seat(seat: Seat) -> None:
 @transaction.atomic
 def seat_create(*, actor, body: PublicBody, name: str, **fields) -> Seat:
     """Add a seat to a body."""
+    dissolved = PublicBody.objects.filter(pk=body.pk).values_list("dissolved_on", flat=True).first()
+    if dissolved is not None:
+        raise ValidationError({"name": _("%(body)s was dissolved on %(day)s: it takes no new seats.") % {
+            "body": body.name, "day": _day(dissolved)}})
     seat = Seat(body=body, name=name.strip(), **{k: v for k, v in fields.items() if k in SEAT_FIELDS and k != "name"})
     _check_seat(seat)
     seat.full_clean()
@@ -335,6 +339,10 @@ def _check_term(seat: Seat, term: Term) -> None:
             errors[name] = [_year_error()]
     if errors:
         raise ValidationError(errors)
+    dissolved = seat.body.dissolved_on
+    if dissolved is not None and term.starts_on >= dissolved:
+        raise ValidationError({"starts_on": [_("%(body)s was dissolved on %(day)s: no term can start after that.") % {
+            "body": seat.body.name, "day": _day(dissolved)}]})
     if term.holder_person_id is None and not term.holder_name.strip():
         errors.setdefault("holder_name", []).append(_("Name the holder, or choose them from the directory."))
     existing = [_span(t) for t in Term.objects.filter(seat=seat).select_related("holder_person")]

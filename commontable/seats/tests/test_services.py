@@ -925,3 +925,19 @@ def test_two_requests_adding_the_same_seat_leader_or_body_at_once_get_words_not_
     made = services.body_create(actor=None, name="Parks Board", jurisdiction=place, kind="board")
     assert PublicBody.objects.filter(name="Parks Board").get() == made
     assert PublicBody.objects.filter(slug__startswith=made.slug.rsplit("-", 1)[0]).count() == 2
+
+
+def test_a_dissolved_body_takes_no_new_term_or_seat_but_keeps_its_history():
+    body = PublicBodyFactory(name="Corridor task force")
+    seat = SeatFactory(body=body)
+    services.body_dissolve(body=body, actor=None, on=D(2026, 8, 3))
+    services.term_record(actor=None, seat=seat, holder_name="Earlier holder", starts_on=D(2025, 1, 1),
+                         ends_on=D(2026, 8, 2))  # history is still recorded
+    with pytest.raises(ValidationError) as refused:
+        services.term_record(actor=None, seat=seat, holder_name="Late holder", starts_on=D(2030, 1, 1))
+    assert refused.value.message_dict["starts_on"] == [
+        "Corridor task force was dissolved on Aug. 3, 2026: no term can start after that."]
+    with pytest.raises(ValidationError) as refused:
+        services.seat_create(actor=None, body=body, name="New seat")
+    assert "it takes no new seats" in refused.value.message_dict["name"][0]
+    assert seat.terms.count() == 1 and body.seats.count() == 1
