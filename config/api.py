@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.openapi.schema import OpenAPISchema
 
 from commontable.accounts.api import anonymous, api_auth
+from commontable.core.api_errors import http_message, translated
 
 
 class _Schema(OpenAPISchema):
@@ -27,6 +28,12 @@ class _Schema(OpenAPISchema):
 
 
 class CommonTableAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """pydantic's messages in the caller's language (core/api_errors.py)."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        error.errors = [translated(item) for item in error.errors]
+        return error
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
@@ -60,6 +67,11 @@ def _unauthorized(request, exc):
     )
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+
+
+@api.exception_handler(HttpError)
+def _refused(request, exc):
+    return api.create_response(request, {"detail": http_message(str(exc.message))}, status=exc.status_code)
 
 
 @api.exception_handler(Http404)

@@ -868,3 +868,19 @@ def test_seat_detail_query_count(client, personas, world, django_assert_num_quer
         response = client.get(f"{API}/seats/{seat.public_id}")
     assert len(response.json()["terms"]) == rows
     assert len(response.json()["nominations"]) == rows + 1
+
+
+def test_input_errors_speak_the_callers_language_even_where_pydantic_wrote_them(client, personas, world):
+    """pydantic's own messages ("Input should be less than or equal to 52") and ninja's refusals
+    came in English whatever the caller's language; the figures they name are kept."""
+    login_as(client, personas, "staff")
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "es"
+    found = errors(post(client, f"{API}/bodies", {**BODY, "meeting_interval": 99, "extra": 1,
+                                                  "name": "x" * 300, "kind": "senate"}))
+    assert found[field("meeting_interval")] == "Asegúrese de que este valor sea menor o igual a 52."
+    assert "Input should" not in json.dumps(list(found.values()))
+    assert "Extra inputs" not in json.dumps(list(found.values()))
+    assert all(message and message[0].isupper() for message in found.values())
+    broken = client.post(f"{API}/bodies", data="{not json", content_type="application/json")
+    assert broken.status_code == 400 and "JSON" in broken.json()["detail"]
+    assert "Cannot parse" not in broken.json()["detail"]
