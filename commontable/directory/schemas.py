@@ -64,6 +64,8 @@ def _ascii_int(value: Any) -> Any:
                 message = gettext("Write the number with the digits 0–9.")  # noqa: RUF001 - as in core.forms
                 raise PydanticCustomError("non_ascii_digits", message)
             raise PydanticCustomError("int_parsing", gettext("Enter a whole number."))
+        if len(value.lstrip("+-")) > 19:  # an int64 has at most 19 digits; Python refuses thousands
+            raise PydanticCustomError("int_parsing_size", gettext("Enter a whole number."))
         return int(value)
     return value
 

@@ -881,6 +881,8 @@ def test_input_errors_speak_the_callers_language_even_where_pydantic_wrote_them(
     assert "Input should" not in json.dumps(list(found.values()))
     assert "Extra inputs" not in json.dumps(list(found.values()))
     assert all(message and message[0].isupper() for message in found.values())
+    huge = errors(client.get(f"{API}/bodies", {"limit": "9" * 5000}))
+    assert huge == {("query", "limit"): "Ingrese un número entero."}
     broken = client.post(f"{API}/bodies", data="{not json", content_type="application/json")
     assert broken.status_code == 400 and "JSON" in broken.json()["detail"]
     assert "Cannot parse" not in broken.json()["detail"]
