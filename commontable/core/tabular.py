@@ -420,15 +420,23 @@ def _read_xlsx(data: bytes, sheet_name: str | None) -> Table:
 _FORMULA_WITHOUT_VALUE = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
 
 
-def _formulas_without_results(data: bytes, part: str) -> int:
+def _formulas_without_results(data: bytes, part: str, chunk: int = 1 << 20, overlap: int = 1024) -> int:
+    """Counted while streaming the sheet's part (it can be hundreds of megabytes unpacked): each
+    chunk is searched with the end of the one before, and a match is counted in the chunk where
+    it ends."""
     if not part:
         return 0
+    found = 0
+    tail = b""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read(part.lstrip("/"))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(part.lstrip("/")) as xml:
+            while block := xml.read(chunk):
+                window = tail + block
+                found += sum(1 for match in _FORMULA_WITHOUT_VALUE.finditer(window) if match.end() > len(tail))
+                tail = window[-overlap:]
     except (KeyError, zipfile.BadZipFile):
         return 0
-    return len(_FORMULA_WITHOUT_VALUE.findall(xml))
+    return found
 
 
 def _check_cells(table: Table) -> None:

@@ -593,7 +593,7 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
     topics_of: dict[int, list[int]] = defaultdict(list)
     for body_id, topic_id in topic_pairs:
         topics_of[body_id].append(topic_id)
-    climate_bodies = [body_id for body_id, topics in topics_of.items() if not climate_topics.isdisjoint(topics)]
+    climate_bodies = {body_id for body_id, topics in topics_of.items() if not climate_topics.isdisjoint(topics)}
     figures = summed("place", bodies.items())
     figures.update(summed("topic", topic_pairs))
     # Every body has one place: the total is the places' sum. Both lines show even when empty.
@@ -603,10 +603,9 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
         CLIMATE_LINE, [0, 0, 0, 0])
     by_leaders: dict = defaultdict(int)
     people: dict = defaultdict(set)
-    climate_set = set(climate_bodies)
     for body_id, person in leader_seats:
         keys = [("place", bodies[body_id]), *(("topic", topic) for topic in topics_of.get(body_id, ())), TOTAL_LINE]
-        if body_id in climate_set:
+        if body_id in climate_bodies:
             keys.append(CLIMATE_LINE)
         for key in keys:
             by_leaders[key] += 1
@@ -639,12 +638,12 @@ def _rollup(user, today: dt.date, k: int) -> Rollup:
     #   either: the smaller is hidden, and a place hidden so hides a second place again.
     bipoc_of = {key: len(people[key] & bipoc_people) for key in lines}
     all_bipoc = {key for key, n in bipoc_of.items() if n and n == lines[key].leader_people}
+    places = [key for key in lines if key[0] == "place"]
+    cells = {}
+    for key in places:
+        cells[(key, "bipoc")], cells[(key, "other")] = bipoc_of[key], lines[key].leader_people - bipoc_of[key]
     forced: set = set()
     while True:
-        places = [key for key in lines if key[0] == "place"]
-        cells = {}
-        for key in places:
-            cells[(key, "bipoc")], cells[(key, "other")] = bipoc_of[key], lines[key].leader_people - bipoc_of[key]
         hidden = suppress(cells, k=k, dims=2,
                           hide=[(key, "bipoc") for key in places if key in all_bipoc or key in forced])
         for key in places:

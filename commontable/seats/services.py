@@ -431,21 +431,23 @@ def term_default_end(seat: Seat, starts_on: dt.date) -> dt.date | None:
 LEADER_FIELDS = ("interested_since", "readiness", "support_needs", "self_identification", "notes")
 
 
-@transaction.atomic
-def leader_create(*, actor, person, topics: Iterable = (), places: Iterable = (), **fields) -> Leader:
-    """Start supporting a person toward a seat."""
+def _check_not_a_leader(person) -> None:
     if Leader.objects.filter(person=person).exists():
         raise ValidationError({"person": _("%(name)s is already in the leadership pipeline.") % {
             "name": person.full_name}})
+
+
+@transaction.atomic
+def leader_create(*, actor, person, topics: Iterable = (), places: Iterable = (), **fields) -> Leader:
+    """Start supporting a person toward a seat."""
+    _check_not_a_leader(person)
     leader = Leader(person=person, created_by=_user(actor), **{k: v for k, v in fields.items() if k in LEADER_FIELDS})
     leader.full_clean(exclude=["person"])
     try:
         with transaction.atomic():
             leader.save()
     except IntegrityError:
-        if Leader.objects.filter(person=person).exists():  # added meanwhile by another request
-            raise ValidationError({"person": _("%(name)s is already in the leadership pipeline.") % {
-                "name": person.full_name}}) from None
+        _check_not_a_leader(person)  # added meanwhile by another request: refused as if it came first
         raise
     leader.topics.set(list(topics))
     leader.places.set(list(places))
